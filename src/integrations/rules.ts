@@ -1,0 +1,159 @@
+/**
+ * What each integration expects from Truto's role-assignment methods, as data.
+ *
+ * The first three rows reproduce the per-integration table of Truto's `unassign-role` reference page
+ * (https://truto.one/docs/api-reference/unified-user-directory-api/users/unassign-role): which field goes
+ * in the query string or the JSON body, and whether it is required or only supported. Everything else in
+ * this package reads this table; no other module branches on an integration's name.
+ */
+
+/** A field of `assign-role` / `unassign-role` that identifies what to change. */
+export type RequestField = "id" | "roles" | "workspace_id" | "organizations";
+
+/** How a field is documented for one integration in one location. */
+export type Need = "required" | "supported";
+
+/** Where each field may go, per location, as Truto documents it for one integration. */
+export interface Placement {
+  readonly query: Readonly<Partial<Record<RequestField, Need>>>;
+  readonly body: Readonly<Partial<Record<RequestField, Need>>>;
+}
+
+/** The slugs this package knows; Truto documents `unassign-role` for exactly these six. */
+export const INTEGRATIONS = ["elasticcloud", "slackenterprise", "jumpcloud", "blackline", "crowdstrike", "teamviewer"] as const;
+
+/** An integration slug from {@link INTEGRATIONS}. */
+export type IntegrationSlug = (typeof INTEGRATIONS)[number];
+
+/** Everything the client and provider need to know about one integration. */
+export interface IntegrationRule {
+  readonly slug: IntegrationSlug;
+  readonly displayName: string;
+  /** `seed`: the rows come from Truto's unassign-role page; `generic`: supported there, field rules not published. */
+  readonly documented: "seed" | "generic";
+  readonly unassignRole: Placement;
+  /** Truto's current `assign-role` page is unknown, so identifying fields go in both places (inferred). */
+  readonly assignRole: Placement;
+  readonly assignRoleInferred: true;
+  /** `one`: the vendor call takes a single role, so N roles mean N requests. */
+  readonly rolesPerRequest: "one" | "many";
+  /** `listed-roles`: unassign revokes the roles sent; `whole-scope`: it revokes every role in the scope sent. */
+  readonly revokes: "listed-roles" | "whole-scope";
+  /** Which dimension a held role is scoped by, filled from the resource's `workspaceId` or `organizations`. */
+  readonly roleScope: "workspace" | "organization" | "none";
+  /** How an assignment is read back: the user's `roles`, or the `role_assignments` list of a workspace. */
+  readonly readBack: "user-roles" | "role-assignments";
+  /** Resource inputs this integration cannot work without. */
+  readonly requiredInputs: readonly ("workspaceId" | "organizations")[];
+}
+
+// Inferred (not on a published page): assign-role sends id, roles, workspace_id and organizations in both
+// the query and the body. Truto's older `assign_role` page put Slack Enterprise's roles and workspace_id in
+// the body while `unassign-role` wants them in the query; sending both works whichever Truto reads.
+const ASSIGN_BOTH: Placement = {
+  query: { id: "required", roles: "required", workspace_id: "supported", organizations: "supported" },
+  body: { id: "required", roles: "required", workspace_id: "supported", organizations: "supported" },
+};
+
+// BlackLine, CrowdStrike and TeamViewer are listed on the unassign-role page without field rules:
+// user id and roles in the body, as Truto's older unassign_role page had them for CrowdStrike and TeamViewer.
+const GENERIC_UNASSIGN: Placement = { query: {}, body: { id: "required", roles: "required" } };
+
+function generic(slug: IntegrationSlug, displayName: string): IntegrationRule {
+  return {
+    slug,
+    displayName,
+    documented: "generic",
+    unassignRole: GENERIC_UNASSIGN,
+    assignRole: ASSIGN_BOTH,
+    assignRoleInferred: true,
+    rolesPerRequest: "many",
+    revokes: "listed-roles",
+    roleScope: "none",
+    readBack: "user-roles",
+    requiredInputs: [],
+  };
+}
+
+/** The table. Rows `elasticcloud`, `slackenterprise` and `jumpcloud` are the seed page's, field for field. */
+export const RULES: Readonly<Record<IntegrationSlug, IntegrationRule>> = {
+  elasticcloud: {
+    slug: "elasticcloud",
+    displayName: "Elastic Cloud",
+    documented: "seed",
+    // Seed: query id required; body id supported; no roles anywhere. Body organizations[] carries the
+    // scope (the page lists the field; which integration uses it is cut off — Elastic is inferred).
+    unassignRole: { query: { id: "required" }, body: { id: "supported", organizations: "supported" } },
+    assignRole: ASSIGN_BOTH,
+    assignRoleInferred: true,
+    rolesPerRequest: "many",
+    // Elastic's DELETE /users/{id}/role_assignments is scope-wide: unassign-role carries no role at all,
+    // so a client must never believe it revoked only one role.
+    revokes: "whole-scope",
+    roleScope: "organization",
+    readBack: "user-roles",
+    // Without organizations, unassign-role revokes the user's roles in every organization.
+    requiredInputs: ["organizations"],
+  },
+  slackenterprise: {
+    slug: "slackenterprise",
+    displayName: "Slack Enterprise",
+    documented: "seed",
+    // Seed: query id, roles[].id and workspace_id all required; nothing in the body.
+    unassignRole: { query: { id: "required", roles: "required", workspace_id: "required" }, body: {} },
+    assignRole: ASSIGN_BOTH,
+    assignRoleInferred: true,
+    // Slack's admin.roles.addAssignments / removeAssignments take a single role_id.
+    rolesPerRequest: "one",
+    revokes: "listed-roles",
+    roleScope: "workspace",
+    readBack: "role-assignments",
+    requiredInputs: ["workspaceId"],
+  },
+  jumpcloud: {
+    slug: "jumpcloud",
+    displayName: "JumpCloud",
+    documented: "seed",
+    // Seed: query id supported; body id and roles required.
+    unassignRole: { query: { id: "supported" }, body: { id: "required", roles: "required" } },
+    assignRole: ASSIGN_BOTH,
+    assignRoleInferred: true,
+    rolesPerRequest: "many",
+    revokes: "listed-roles",
+    roleScope: "none",
+    readBack: "user-roles",
+    requiredInputs: [],
+  },
+  blackline: generic("blackline", "BlackLine"),
+  crowdstrike: generic("crowdstrike", "CrowdStrike"),
+  teamviewer: generic("teamviewer", "TeamViewer"),
+};
+
+/** Whether `slug` is one of the integrations this package can grant and revoke for. */
+export function isKnownIntegration(slug: string): slug is IntegrationSlug {
+  return (INTEGRATIONS as readonly string[]).includes(slug);
+}
+
+/** The rule for `slug`; throws for a slug outside the table (callers validate first). */
+export function ruleFor(slug: string): IntegrationRule {
+  if (!isKnownIntegration(slug)) {
+    throw new Error(`Unknown integration "${slug}". Supported: ${INTEGRATIONS.join(", ")}.`);
+  }
+  return RULES[slug];
+}
+
+/**
+ * Where the client puts `field` for a request documented by `placement`: where it is required; else
+ * where it is supported (body first, as Truto's write guide prefers); `both` when both are documented
+ * the same way; `omit` when the integration takes no such field.
+ */
+export function placeField(placement: Placement, field: RequestField): "query" | "body" | "both" | "omit" {
+  const q = placement.query[field];
+  const b = placement.body[field];
+  if (q && b && q === b) return "both";
+  if (q === "required") return "query";
+  if (b === "required") return "body";
+  if (b) return "body";
+  if (q) return "query";
+  return "omit";
+}

@@ -1,0 +1,293 @@
+/**
+ * The HTTP transport to Truto: bearer auth, JSON, query encoding, per-request timeouts and a deadline
+ * per logical call, retries with backoff, idempotency keys on writes, and per-account pacing.
+ */
+import { randomUUID } from "node:crypto";
+import * as qs from "qs";
+import { Agent, request as undiciRequest, type Dispatcher } from "undici";
+import type { z } from "zod";
+import { TrutoError, TrutoErrorCodes, codeForStatus, redact } from "./errors";
+import { RateGovernor, DEFAULT_RATE_LIMIT, type RateLimitSettings } from "./governor";
+import { DEFAULT_RETRY_POLICY, retryAfterFromHeaders, retryDecision, type AttemptOutcome, type RetryPolicy } from "./retry";
+import { WireErrorBody } from "./wire";
+
+/** Truto's API origin. */
+export const DEFAULT_BASE_URL = "https://api.truto.one";
+/** Per-request timeout, as Truto's TypeScript SDK uses. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** Settings for a {@link TrutoClient}. */
+export interface TrutoClientOptions {
+  token: string;
+  /** Default `https://api.truto.one`; plain `http://` is allowed only for loopback (the sandbox). */
+  baseUrl?: string;
+  /** Per-request timeout; default 30 s. */
+  timeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+  /** Per-account pacing; default 50 requests per 10 s. `false` turns it off. */
+  rateLimit?: RateLimitSettings;
+  userAgent?: string;
+}
+
+/** One logical call. */
+export interface TrutoRequest {
+  method: "GET" | "POST";
+  /** Path with every parameter already encoded by {@link encodePathSegment}. */
+  path: string;
+  query?: Record<string, unknown>;
+  body?: unknown;
+  /** Paces and names the call; also sent as the `integrated_account_id` query parameter. */
+  integratedAccountId?: string;
+}
+
+// One keep-alive connection pool per process, shared by every client.
+let sharedDispatcher: Dispatcher | undefined;
+function dispatcher(): Dispatcher {
+  sharedDispatcher ??= new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000, connections: 64 });
+  return sharedDispatcher;
+}
+
+// One governor per process and limit setting, shared by every call on an account.
+const governors = new Map<string, RateGovernor>();
+function governorFor(settings: RateLimitSettings): RateGovernor {
+  const key = settings ? `${settings.limit}/${settings.windowMs}` : "off";
+  let g = governors.get(key);
+  if (!g) {
+    g = new RateGovernor(settings);
+    governors.set(key, g);
+  }
+  return g;
+}
+
+/** Percent-encodes one path parameter so `a/b`, `../x`, `?` or `#` stay a single segment. */
+export function encodePathSegment(value: string): string {
+  const encoded = encodeURIComponent(value);
+  // `.` and `..` are not encoded by encodeURIComponent and would be resolved as dot-segments.
+  return /^\.+$/.test(value) ? encoded.replace(/\./g, "%2E") : encoded;
+}
+
+/** Encodes a query the way Truto's TypeScript SDK does: `qs` with indexed arrays (`roles[0][id]=…`). */
+export function encodeQuery(query: Record<string, unknown>): string {
+  return qs.stringify(query, { arrayFormat: "indices", skipNulls: true });
+}
+
+/** Whether `url` may be used: https anywhere, http only on loopback. */
+export function checkBaseUrl(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return `"${url}" is not a URL`;
+  }
+  if (parsed.protocol === "https:") return undefined;
+  if (parsed.protocol === "http:") {
+    const host = parsed.hostname.replace(/^\[|\]$/g, "");
+    if (host === "localhost" || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host)) return undefined;
+    return `plain http:// is allowed only for loopback (localhost, 127.0.0.0/8, ::1), not "${parsed.host}"; use https://`;
+  }
+  return `unsupported protocol "${parsed.protocol}"; use https://`;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** A Truto API client; cheap to construct, since pools and governors are per process. */
+export class TrutoClient {
+  readonly baseUrl: string;
+  private readonly token: string;
+  private readonly timeoutMs: number;
+  private readonly policy: RetryPolicy;
+  private readonly governor: RateGovernor;
+  private readonly userAgent: string;
+
+  constructor(options: TrutoClientOptions) {
+    if (!options.token) throw new TrutoError(TrutoErrorCodes.config, "no API token was given.");
+    const base = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, "");
+    const problem = checkBaseUrl(base);
+    if (problem) throw new TrutoError(TrutoErrorCodes.config, `the base URL is not usable: ${problem}.`);
+    this.baseUrl = base;
+    this.token = options.token;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.governor = governorFor(options.rateLimit ?? DEFAULT_RATE_LIMIT);
+    this.userAgent = options.userAgent ?? "pulumi-truto-access";
+  }
+
+  /** Performs one logical call, retrying as the policy allows, and validates the answer with `schema`. */
+  async call<S extends z.ZodType>(req: TrutoRequest, schema: S): Promise<z.output<S>> {
+    const json = await this.send(req);
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      const first = parsed.error.issues[0];
+      const at = first ? `${first.path.join(".") || "(root)"}: ${first.message}` : "unexpected shape";
+      throw new TrutoError(TrutoErrorCodes.badResponse, `the response did not have the expected shape (${at}).`, {
+        method: req.method,
+        path: req.path,
+        integratedAccountId: req.integratedAccountId,
+      });
+    }
+    return parsed.data;
+  }
+
+  private async send(req: TrutoRequest): Promise<unknown> {
+    const query = { ...(req.integratedAccountId ? { integrated_account_id: req.integratedAccountId } : {}), ...req.query };
+    const qsText = encodeQuery(query);
+    const url = `${this.baseUrl}${req.path}${qsText ? `?${qsText}` : ""}`;
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${this.token}`,
+      accept: "application/json",
+      "user-agent": this.userAgent,
+    };
+    let payload: string | undefined;
+    if (req.method !== "GET") {
+      headers["content-type"] = "application/json";
+      // The same key on every retry of this logical call, so a retried write is applied once.
+      headers["idempotency-key"] = randomUUID();
+      payload = JSON.stringify(req.body ?? {});
+    }
+    const laneKey = `${this.baseUrl}|${req.integratedAccountId ?? "-"}`;
+    const started = Date.now();
+    const named = { method: req.method, path: req.path, integratedAccountId: req.integratedAccountId };
+
+    for (let attempt = 1; ; attempt++) {
+      if (req.integratedAccountId) await this.governor.acquire(laneKey);
+      const remainingBudget = this.policy.budgetMs - (Date.now() - started);
+      const timeout = Math.max(1, Math.min(this.timeoutMs, remainingBudget));
+      let outcome: AttemptOutcome;
+      let failure: TrutoError;
+      try {
+        const res = await undiciRequest(url, {
+          method: req.method,
+          headers,
+          body: payload,
+          dispatcher: dispatcher(),
+          signal: AbortSignal.timeout(timeout),
+          headersTimeout: timeout,
+          bodyTimeout: timeout,
+        });
+        const text = await res.body.text();
+        const rl = rateLimitHeaders(res.headers);
+        if (req.integratedAccountId) this.governor.observe(laneKey, { status: res.statusCode, ...rl });
+        if (res.statusCode >= 200 && res.statusCode < 300) {
+          const parsed = parseJson(text);
+          if (parsed.ok) return parsed.value;
+          failure = new TrutoError(TrutoErrorCodes.badResponse, "the response body is not valid JSON.", {
+            ...named,
+            status: res.statusCode,
+            attempts: attempt,
+          });
+          // A garbled read is worth another try; a garbled write answer is not (the caller reads back).
+          if (req.method !== "GET") throw failure;
+          outcome = { kind: "network" };
+        } else {
+          failure = this.errorFromResponse(res.statusCode, text, rl.retryAfterMs, { ...named, attempts: attempt });
+          outcome = { kind: "status", status: res.statusCode, remote: failure.remote, retryAfterMs: rl.retryAfterMs };
+        }
+      } catch (e) {
+        if (e instanceof TrutoError) throw e;
+        const timedOut = isTimeout(e);
+        outcome = timedOut ? { kind: "timeout" } : { kind: "network" };
+        failure = new TrutoError(
+          timedOut ? TrutoErrorCodes.timeout : TrutoErrorCodes.network,
+          timedOut ? `no answer within ${timeout} ms.` : `the connection failed (${networkReason(e)}).`,
+          { ...named, attempts: attempt, cause: stripError(e) },
+        );
+      }
+      const decision = retryDecision(outcome, attempt, Date.now() - started, this.policy);
+      if (!decision.retry) throw failure;
+      await sleep(decision.delayMs);
+    }
+  }
+
+  private errorFromResponse(
+    status: number,
+    text: string,
+    retryAfterMs: number | undefined,
+    named: { method: string; path: string; integratedAccountId?: string; attempts: number },
+  ): TrutoError {
+    let body: z.output<typeof WireErrorBody> = {};
+    try {
+      const parsed = WireErrorBody.safeParse(JSON.parse(text));
+      if (parsed.success) body = parsed.data;
+    } catch {
+      // Not JSON (a proxy's HTML page, say): the status alone tells the kind.
+    }
+    const rawMessage = typeof body.message === "string" ? body.message : body.error ?? (text.slice(0, 200) || undefined);
+    const trutoMessage = rawMessage === undefined ? undefined : redact(rawMessage, [this.token]);
+    const missingQuery = body.truto_error_insight?.missing_required_query_parameters?.value ?? [];
+    const missingBody = body.truto_error_insight?.missing_required_body_fields?.value ?? [];
+    const remote = body.truto_is_remote_error === true;
+    const code = codeForStatus(status, remote, missingQuery.length + missingBody.length > 0);
+    return new TrutoError(code, SUMMARIES[code] ?? "the request failed.", {
+      ...named,
+      status,
+      trutoMessage,
+      remote,
+      missingQueryParameters: missingQuery,
+      missingBodyFields: missingBody,
+      retryAfterMs,
+    });
+  }
+}
+
+const SUMMARIES: Partial<Record<string, string>> = {
+  TRUTO_UNAUTHORIZED: "the API token was not accepted.",
+  TRUTO_FORBIDDEN: "this call is not allowed.",
+  TRUTO_NOT_FOUND: "not found.",
+  TRUTO_VALIDATION: "the request was rejected as invalid.",
+  TRUTO_CONFLICT: "the vendor reported a conflict.",
+  TRUTO_RATE_LIMITED: "rate limited.",
+  TRUTO_REMOTE_ERROR: "the vendor rejected the request.",
+  TRUTO_SERVER_ERROR: "the server failed.",
+};
+
+function rateLimitHeaders(headers: Record<string, string | string[] | undefined>): {
+  retryAfterMs?: number;
+  remaining?: number;
+  resetMs?: number;
+} {
+  const one = (n: string) => {
+    const v = headers[n];
+    return Array.isArray(v) ? v[0] : v;
+  };
+  const remaining = Number.parseInt(one("ratelimit-remaining") ?? "", 10);
+  const reset = Number.parseFloat(one("ratelimit-reset") ?? "");
+  return {
+    retryAfterMs: retryAfterFromHeaders(headers),
+    remaining: Number.isFinite(remaining) ? remaining : undefined,
+    resetMs: Number.isFinite(reset) ? Math.ceil(reset * 1000) : undefined,
+  };
+}
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  if (text.trim() === "") return { ok: true, value: {} };
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+function isTimeout(e: unknown): boolean {
+  const err = e as { name?: string; code?: string };
+  return (
+    err?.name === "TimeoutError" ||
+    err?.name === "AbortError" ||
+    err?.code === "UND_ERR_HEADERS_TIMEOUT" ||
+    err?.code === "UND_ERR_BODY_TIMEOUT" ||
+    err?.code === "UND_ERR_CONNECT_TIMEOUT"
+  );
+}
+
+function networkReason(e: unknown): string {
+  const err = e as { code?: string; cause?: { code?: string }; message?: string };
+  return err?.code ?? err?.cause?.code ?? err?.message ?? "unknown error";
+}
+
+// undici errors can hold the request options (and so the Authorization header); keep only what is safe.
+function stripError(e: unknown): Error {
+  const err = e as { name?: string; code?: string; message?: string };
+  const copy = new Error(err?.message ?? String(e));
+  copy.name = err?.name ?? "Error";
+  if (err?.code) (copy as Error & { code?: string }).code = err.code;
+  return copy;
+}

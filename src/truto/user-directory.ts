@@ -1,0 +1,313 @@
+/**
+ * Truto's Unified User Directory calls this package makes, shaped by the integration rules table:
+ * which field goes in the query or the body, and how many roles one request may carry.
+ */
+import { z } from "zod";
+import type { RequestField, IntegrationRule, Placement } from "../integrations/rules";
+import { placeField } from "../integrations/rules";
+import { strip, type AssignmentScope, type Grant, type Organization, type Role } from "../integrations/grants";
+import { encodePathSegment, type TrutoClient } from "./client";
+import { TrutoErrorCodes, isTrutoError } from "./errors";
+import {
+  WireCustomResult,
+  WireIntegratedAccount,
+  WireRoleAssignment,
+  WireRoleRecord,
+  WireUser,
+  listEnvelope,
+  type WireRoleAssignmentT,
+  type WireUserT,
+} from "./wire";
+
+const BASE = "/unified/user-directory";
+
+/** What the assignment carries besides its scope. */
+export interface AssignmentRequest extends AssignmentScope {
+  remoteData?: Record<string, unknown>;
+  remoteQuery?: Record<string, unknown>;
+}
+
+/** The user as Truto describes them (only what the resource outputs). */
+export interface UserSummary {
+  id: string;
+  name?: string;
+  email?: string;
+  status?: string;
+}
+
+/** A user and the roles they hold, as read from Truto. `user` is null when the user does not exist. */
+export interface Holding {
+  user: UserSummary | null;
+  held: Grant[];
+}
+
+/** The outcome of one write request: the roles it carried and, if it failed, why. */
+export interface WriteOutcome {
+  roles: Role[];
+  error?: unknown;
+}
+
+/** Query keys `remoteQuery` may never set: they identify the call itself. */
+export const RESERVED_REMOTE_QUERY_KEYS = ["integrated_account_id", "id", "roles", "workspace_id"] as const;
+
+/** `remoteQuery` without reserved keys or keys that could break out of `remote_query[...]`. */
+export function safeRemoteQuery(remoteQuery: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (!remoteQuery) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(remoteQuery)) {
+    if ((RESERVED_REMOTE_QUERY_KEYS as readonly string[]).includes(k) || /[[\]]/.test(k) || k === "__proto__") continue;
+    out[k] = v;
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+function wireRole(role: Role): Record<string, string> {
+  return strip({ id: role.id, group: role.group, organization: role.organization, workspace: role.workspace }) as Record<string, string>;
+}
+
+/** Splits the identifying fields between query and body as `placement` says. */
+export function placeFields(
+  placement: Placement,
+  fields: Partial<Record<RequestField, unknown>>,
+): { query: Record<string, unknown>; body: Record<string, unknown> } {
+  const query: Record<string, unknown> = {};
+  const body: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(fields) as [RequestField, unknown][]) {
+    if (value === undefined) continue;
+    const where = placeField(placement, field);
+    if (where === "query" || where === "both") query[field] = value;
+    if (where === "body" || where === "both") body[field] = value;
+  }
+  return { query, body };
+}
+
+function batches(rule: IntegrationRule, roles: Role[]): Role[][] {
+  return rule.rolesPerRequest === "one" ? roles.map((r) => [r]) : roles.length ? [roles] : [];
+}
+
+function organizationsField(orgs: Organization[] | undefined) {
+  return orgs?.length ? orgs.map((o) => strip({ id: o.id, name: o.name })) : undefined;
+}
+
+/**
+ * A short-lived, per-process cache of reads that every write to the same user invalidates, so a refresh
+ * of many assignments of one user fetches the user once. A read in flight is always shared; a finished
+ * one for `ttlMs` after it finished.
+ */
+class ReadCache {
+  private readonly entries = new Map<string, { done?: number; value: Promise<unknown> }>();
+  ttlMs = Number(process.env.TRUTO_READ_CACHE_MS ?? 2_000);
+
+  get<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const hit = this.entries.get(key);
+    if (hit && (hit.done === undefined || Date.now() - hit.done < this.ttlMs)) return hit.value as Promise<T>;
+    const entry: { done?: number; value: Promise<unknown> } = { value: load() };
+    this.entries.set(key, entry);
+    entry.value.then(
+      () => {
+        entry.done = Date.now();
+      },
+      // A failed read is not remembered.
+      () => {
+        if (this.entries.get(key) === entry) this.entries.delete(key);
+      },
+    );
+    return entry.value as Promise<T>;
+  }
+
+  invalidate(prefix: string): void {
+    for (const key of this.entries.keys()) if (key.startsWith(prefix)) this.entries.delete(key);
+  }
+}
+
+const readCache = new ReadCache();
+const integrationCache = new Map<string, Promise<string>>();
+
+function userKey(client: TrutoClient, scope: AssignmentScope): string {
+  return `${client.baseUrl}|${scope.integratedAccountId}|user|${scope.userId}`;
+}
+function workspaceKey(client: TrutoClient, scope: AssignmentScope): string {
+  return `${client.baseUrl}|${scope.integratedAccountId}|ra|${scope.workspaceId ?? ""}`;
+}
+
+function invalidate(client: TrutoClient, scope: AssignmentScope): void {
+  readCache.invalidate(userKey(client, scope));
+  readCache.invalidate(workspaceKey(client, scope));
+}
+
+/** The integration slug of an integrated account (`GET /integrated-account/{id}`), cached per process. */
+export function getIntegration(client: TrutoClient, integratedAccountId: string): Promise<string> {
+  const key = `${client.baseUrl}|${integratedAccountId}`;
+  let hit = integrationCache.get(key);
+  if (!hit) {
+    hit = client
+      .call({ method: "GET", path: `/integrated-account/${encodePathSegment(integratedAccountId)}` }, WireIntegratedAccount)
+      .then((a) => a.integration.name);
+    integrationCache.set(key, hit);
+    hit.catch(() => integrationCache.delete(key));
+  }
+  return hit;
+}
+
+async function write(
+  client: TrutoClient,
+  method: "assign-role" | "unassign-role",
+  req: AssignmentRequest,
+  fields: Partial<Record<RequestField, unknown>>,
+  placement: Placement,
+): Promise<void> {
+  const { query, body } = placeFields(placement, fields);
+  const remoteQuery = safeRemoteQuery(req.remoteQuery);
+  invalidate(client, req);
+  try {
+    await client.call(
+      {
+        method: "POST",
+        path: `${BASE}/users/${method}`,
+        integratedAccountId: req.integratedAccountId,
+        query: remoteQuery ? { ...query, remote_query: remoteQuery } : query,
+        body: req.remoteData ? { ...body, remote_data: req.remoteData } : body,
+      },
+      WireCustomResult,
+    );
+  } finally {
+    invalidate(client, req);
+  }
+}
+
+/** Assigns `roles`, one request per role where the integration takes one at a time; never throws. */
+export async function assignRoles(client: TrutoClient, rule: IntegrationRule, req: AssignmentRequest, roles: Role[]): Promise<WriteOutcome[]> {
+  return Promise.all(
+    batches(rule, roles).map(async (batch) => {
+      try {
+        await write(
+          client,
+          "assign-role",
+          req,
+          {
+            id: req.userId,
+            roles: batch.map(wireRole),
+            workspace_id: req.workspaceId,
+            organizations: organizationsField(req.organizations),
+          },
+          rule.assignRole,
+        );
+        return { roles: batch };
+      } catch (error) {
+        return { roles: batch, error };
+      }
+    }),
+  );
+}
+
+/**
+ * Revokes `roles`. Where unassign-role is scope-wide (Elastic Cloud) one request revokes every role the
+ * user holds in the scope, whatever `roles` says; the caller re-grants what must stay. Never throws.
+ */
+export async function unassignRoles(client: TrutoClient, rule: IntegrationRule, req: AssignmentRequest, roles: Role[]): Promise<WriteOutcome[]> {
+  const groups = rule.revokes === "whole-scope" ? (roles.length ? [roles] : []) : batches(rule, roles);
+  return Promise.all(
+    groups.map(async (batch) => {
+      try {
+        await write(
+          client,
+          "unassign-role",
+          req,
+          {
+            id: req.userId,
+            roles: rule.revokes === "whole-scope" ? undefined : batch.map(wireRole),
+            workspace_id: req.workspaceId,
+            organizations: organizationsField(req.organizations),
+          },
+          rule.unassignRole,
+        );
+        return { roles: batch };
+      } catch (error) {
+        // Not found on a revoke means there is nothing to revoke: the user or the assignment is gone.
+        if (isTrutoError(error, TrutoErrorCodes.notFound)) return { roles: batch };
+        return { roles: batch, error };
+      }
+    }),
+  );
+}
+
+function summarize(user: WireUserT): UserSummary {
+  const email = user.emails.find((e) => e.is_primary)?.email ?? user.emails[0]?.email ?? undefined;
+  const name = user.name ?? ([user.first_name, user.last_name].filter(Boolean).join(" ") || user.username);
+  return strip({ id: user.id, name: name || undefined, email: email ?? undefined, status: user.status });
+}
+
+/** `GET users/{id}`; null when the user does not exist. */
+export async function getUser(client: TrutoClient, scope: AssignmentScope, fresh = false): Promise<WireUserT | null> {
+  const load = async () => {
+    try {
+      return await client.call(
+        { method: "GET", path: `${BASE}/users/${encodePathSegment(scope.userId)}`, integratedAccountId: scope.integratedAccountId },
+        WireUser,
+      );
+    } catch (e) {
+      if (isTrutoError(e, TrutoErrorCodes.notFound)) return null;
+      throw e;
+    }
+  };
+  return fresh ? load() : readCache.get(userKey(client, scope), load);
+}
+
+async function listAll<T extends z.ZodType>(
+  client: TrutoClient,
+  path: string,
+  integratedAccountId: string,
+  query: Record<string, unknown>,
+  item: T,
+): Promise<z.output<T>[]> {
+  const envelope = listEnvelope(item);
+  const out: z.output<T>[] = [];
+  let cursor: string | undefined;
+  // Bounded: a server that never stops paging is a bug we must not loop on forever.
+  for (let page = 0; page < 10_000; page++) {
+    const res = await client.call(
+      { method: "GET", path, integratedAccountId, query: { ...query, limit: 100, ...(cursor ? { next_cursor: cursor } : {}) } },
+      envelope,
+    );
+    out.push(...(res.result as z.output<T>[]));
+    cursor = res.next_cursor ?? undefined;
+    if (!cursor) return out;
+  }
+  return out;
+}
+
+/** Every user of the account (all pages). */
+export function listUsers(client: TrutoClient, integratedAccountId: string): Promise<WireUserT[]> {
+  return listAll(client, `${BASE}/users`, integratedAccountId, {}, WireUser);
+}
+
+/** Every role the account's app defines (all pages). */
+export function listRoles(client: TrutoClient, integratedAccountId: string) {
+  return listAll(client, `${BASE}/roles`, integratedAccountId, {}, WireRoleRecord);
+}
+
+/** Every role assignment (all pages), in a workspace where the integration needs one. */
+export function listRoleAssignments(client: TrutoClient, integratedAccountId: string, workspaceId?: string): Promise<WireRoleAssignmentT[]> {
+  return listAll(client, `${BASE}/role_assignments`, integratedAccountId, workspaceId ? { workspace_id: workspaceId } : {}, WireRoleAssignment);
+}
+
+/**
+ * The user and the roles they hold, by the integration's read strategy. `fresh` bypasses the shared
+ * cache both ways (a read-back after a write must see the write, and must not be served to a refresh).
+ */
+export async function readHolding(client: TrutoClient, rule: IntegrationRule, scope: AssignmentScope, fresh = false): Promise<Holding> {
+  const user = await getUser(client, scope, fresh);
+  if (!user) return { user: null, held: [] };
+  if (rule.readBack === "user-roles") {
+    return { user: summarize(user), held: user.roles.map((r) => strip({ id: r.id, group: r.group, organization: r.organization, workspace: r.workspace })) };
+  }
+  const list = () => listRoleAssignments(client, scope.integratedAccountId, scope.workspaceId);
+  const assignments = await (fresh ? list() : readCache.get(workspaceKey(client, scope), list));
+  const held = assignments
+    .filter((a) => a.user_id === scope.userId)
+    .map((a) => {
+      const ws = Array.isArray(a.workspace) ? a.workspace[0] : a.workspace ?? a.group_id ?? scope.workspaceId;
+      return strip({ id: a.role_id, workspace: ws ?? undefined });
+    });
+  return { user: summarize(user), held };
+}

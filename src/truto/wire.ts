@@ -1,0 +1,83 @@
+/**
+ * Zod schemas of the Truto responses this package reads. Responses are validated once, here; a body
+ * that does not match becomes a TRUTO_BAD_RESPONSE error, never a crash deeper in.
+ */
+import { z } from "zod";
+
+const idLike = z.union([z.string(), z.number()]).transform((v) => String(v));
+const optionalText = z.string().nullish().transform((v) => v ?? undefined);
+
+/** A role as Truto's unified user object carries it. */
+export const WireRole = z.looseObject({
+  id: idLike,
+  name: optionalText,
+  group: optionalText,
+  organization: optionalText,
+  workspace: optionalText,
+});
+
+/** The unified user object (only the fields we read; the rest passes through). */
+export const WireUser = z.looseObject({
+  id: idLike,
+  name: optionalText,
+  first_name: optionalText,
+  last_name: optionalText,
+  username: optionalText,
+  status: optionalText,
+  emails: z
+    .array(z.looseObject({ email: z.string().nullish(), is_primary: z.boolean().nullish() }))
+    .nullish()
+    .transform((v) => v ?? []),
+  roles: z
+    .array(WireRole)
+    .nullish()
+    .transform((v) => v ?? []),
+});
+
+/** A unified role-assignment record (`GET role_assignments`). */
+export const WireRoleAssignment = z.looseObject({
+  id: idLike.nullish(),
+  user_id: idLike,
+  role_id: idLike,
+  group_id: idLike.nullish(),
+  workspace: z.union([z.array(z.string()), z.string()]).nullish(),
+});
+
+/** A unified role record (`GET roles`). */
+export const WireRoleRecord = z.looseObject({ id: idLike, name: optionalText });
+
+/** `GET /integrated-account/{id}`: the integration slug is `integration.name`. */
+export const WireIntegratedAccount = z.looseObject({
+  id: idLike,
+  status: optionalText,
+  integration: z.looseObject({ name: z.string() }),
+});
+
+/** Truto's list envelope. */
+export function listEnvelope<T extends z.ZodType>(item: T) {
+  return z.looseObject({
+    result: z.array(item),
+    next_cursor: z.string().nullish(),
+  });
+}
+
+/** Custom methods (`assign-role`, `unassign-role`) wrap their answer in `{ result }`; its content is undocumented. */
+export const WireCustomResult = z.looseObject({ result: z.unknown().optional() });
+
+/** An error body: `statusCode`, `error`, `message`, and for unified calls `truto_error_insight`. */
+export const WireErrorBody = z.looseObject({
+  statusCode: z.number().optional(),
+  error: z.string().optional(),
+  message: z.unknown().optional(),
+  truto_is_remote_error: z.boolean().optional(),
+  truto_error_insight: z
+    .looseObject({
+      missing_required_query_parameters: z.looseObject({ value: z.array(z.string()).optional() }).optional(),
+      missing_required_body_fields: z.looseObject({ value: z.array(z.string()).optional() }).optional(),
+    })
+    .optional(),
+});
+
+export type WireUserT = z.infer<typeof WireUser>;
+export type WireRoleT = z.infer<typeof WireRole>;
+export type WireRoleAssignmentT = z.infer<typeof WireRoleAssignment>;
