@@ -1,0 +1,79 @@
+/**
+ * Where the provider finds its token and settings: environment variables first, then stack config
+ * (`truto:*`). The token is read at run time only, so it never reaches `__provider`, inputs or outputs.
+ */
+import { TrutoClient, checkBaseUrl, DEFAULT_BASE_URL } from "../truto/client";
+import { TrutoError, TrutoErrorCodes } from "../truto/errors";
+import type { RateLimitSettings } from "../truto/governor";
+
+/** The subset of Pulumi's dynamic-provider config object the provider uses. */
+export interface ConfigSource {
+  get(key: string): string | undefined;
+}
+
+/** Resolved provider settings. `token` is absent when neither the env nor the config has one. */
+export interface ProviderSettings {
+  token?: string;
+  baseUrl: string;
+  timeoutMs?: number;
+  rateLimit?: RateLimitSettings;
+  /** How long a read-back may poll for a write to show (eventual consistency); default 5 s. */
+  settleMs: number;
+}
+
+/** Default settle window for read-backs after a write. */
+export const DEFAULT_SETTLE_MS = 5_000;
+
+const HOW_TO_SET_TOKEN =
+  "Set the TRUTO_API_TOKEN environment variable (recommended: it stays out of Pulumi state), or run `pulumi config set --secret truto:apiToken <token>`.";
+
+function parseRateLimit(text: string, where: string): RateLimitSettings {
+  if (text.trim().toLowerCase() === "off") return false;
+  const m = /^\s*(\d+)\s*\/\s*(\d+(?:\.\d+)?)\s*s?\s*$/.exec(text);
+  if (!m || Number(m[1]) < 1 || Number(m[2]) <= 0) {
+    throw new TrutoError(TrutoErrorCodes.config, `${where} must look like "50/10" (requests per seconds) or "off", not "${text}".`);
+  }
+  return { limit: Number(m[1]), windowMs: Math.round(Number(m[2]) * 1000) };
+}
+
+function parseMs(text: string | undefined, where: string): number | undefined {
+  if (text === undefined || text === "") return undefined;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n < 0) throw new TrutoError(TrutoErrorCodes.config, `${where} must be a number of milliseconds, not "${text}".`);
+  return n;
+}
+
+/** Reads settings from `env` and stack `config`; throws TRUTO_CONFIG naming the bad setting. */
+export function resolveSettings(env: NodeJS.ProcessEnv, config?: ConfigSource): ProviderSettings {
+  const pick = (envName: string, key: string): [string | undefined, string] => {
+    const fromEnv = env[envName];
+    if (fromEnv !== undefined && fromEnv !== "") return [fromEnv, envName];
+    return [config?.get(`truto:${key}`) || undefined, `truto:${key}`];
+  };
+  const [token] = pick("TRUTO_API_TOKEN", "apiToken");
+  const [baseUrl = DEFAULT_BASE_URL, baseWhere] = pick("TRUTO_BASE_URL", "baseUrl");
+  const problem = checkBaseUrl(baseUrl);
+  if (problem) throw new TrutoError(TrutoErrorCodes.config, `${baseWhere}: ${problem}.`);
+  const [rate, rateWhere] = pick("TRUTO_RATE_LIMIT", "rateLimit");
+  const [timeout, timeoutWhere] = pick("TRUTO_TIMEOUT_MS", "timeoutMs");
+  const [settle, settleWhere] = pick("TRUTO_SETTLE_MS", "settleMs");
+  return {
+    token: token?.trim() || undefined,
+    baseUrl,
+    rateLimit: rate === undefined ? undefined : parseRateLimit(rate, rateWhere),
+    timeoutMs: parseMs(timeout, timeoutWhere),
+    settleMs: parseMs(settle, settleWhere) ?? DEFAULT_SETTLE_MS,
+  };
+}
+
+/** A client for the settings; fails with how to set the token when there is none. */
+export function clientFor(settings: ProviderSettings): TrutoClient {
+  if (!settings.token) throw new TrutoError(TrutoErrorCodes.config, `no Truto API token is configured. ${HOW_TO_SET_TOKEN}`);
+  return new TrutoClient({
+    token: settings.token,
+    baseUrl: settings.baseUrl,
+    timeoutMs: settings.timeoutMs,
+    rateLimit: settings.rateLimit,
+    userAgent: "pulumi-truto-access",
+  });
+}

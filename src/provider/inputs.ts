@@ -1,0 +1,283 @@
+/**
+ * `check`: validates a RoleAssignment's inputs once, at the edge, knowing each integration's rules, and
+ * normalises them (trimmed, roles in a stable order) so reordering is never a diff. Values that are
+ * still unknown during preview pass through untouched and unvalidated.
+ */
+import { z } from "zod";
+import { INTEGRATIONS, RULES, isKnownIntegration } from "../integrations/rules";
+import { roleKey, sortRoles, strip, type Organization, type Role } from "../integrations/grants";
+import { RESERVED_REMOTE_QUERY_KEYS } from "../truto/user-directory";
+import { containsUnknown, isUnknown } from "./unknowns";
+
+/** The plain inputs of a RoleAssignment, after check (what the provider's methods receive). */
+export interface RoleAssignmentInputs {
+  integratedAccountId: string;
+  integration: string;
+  userId: string;
+  workspaceId?: string;
+  organizations?: Organization[];
+  roles: Role[];
+  remoteData?: Record<string, unknown>;
+  remoteQuery?: Record<string, unknown>;
+}
+
+/** A failure as Pulumi shows it: the property path and what to do. */
+export interface CheckFailure {
+  property: string;
+  reason: string;
+}
+
+/** The input property names, in the order the README documents them. */
+export const INPUT_KEYS = [
+  "integratedAccountId",
+  "integration",
+  "userId",
+  "workspaceId",
+  "organizations",
+  "roles",
+  "remoteData",
+  "remoteQuery",
+] as const;
+
+const ROLE_KEYS = ["id", "name", "group", "organization", "workspace"] as const;
+const ORG_KEYS = ["id", "name"] as const;
+const DANGEROUS_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
+/** Lets a Pulumi unknown sentinel through untouched; validates anything else with `schema`. */
+function orUnknown<T extends z.ZodType>(schema: T) {
+  return z.unknown().transform((value, ctx): z.output<T> => {
+    if (isUnknown(value)) return value as z.output<T>;
+    const parsed = schema.safeParse(value);
+    if (parsed.success) return parsed.data;
+    for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: issue.path } as never);
+    return z.NEVER;
+  });
+}
+
+const text = (what: string) =>
+  z
+    .string({ error: (i) => (i.input === undefined ? `${what} is required` : `${what} must be a string`) })
+    .trim()
+    .min(1, `${what} must not be empty or blank`)
+    .max(1024, `${what} is longer than 1024 characters`);
+
+const Role = z.strictObject({
+  id: orUnknown(text("the role id")),
+  name: orUnknown(text("the role name")).optional(),
+  group: orUnknown(text("the group")).optional(),
+  organization: orUnknown(text("the organization id")).optional(),
+  workspace: orUnknown(text("the workspace id")).optional(),
+});
+
+const Org = z.strictObject({
+  id: orUnknown(text("the organization id")),
+  name: orUnknown(text("the organization name")).optional(),
+});
+
+const plainRecord = (what: string) =>
+  z.record(z.string(), z.unknown(), { error: `${what} must be an object of key/value pairs` }).superRefine((rec, ctx) => {
+    for (const key of Object.keys(rec)) {
+      if (DANGEROUS_KEYS.has(key)) ctx.addIssue({ code: "custom", path: [key], message: `"${key}" is not allowed as a key` });
+    }
+  });
+
+const Inputs = z.strictObject({
+  integratedAccountId: orUnknown(
+    z
+      .string({ error: (i) => (i.input === undefined ? "integratedAccountId is required" : "integratedAccountId must be a string") })
+      .trim()
+      .pipe(z.uuid({ error: "must be the integrated account's UUID, as shown in Truto (e.g. 62f44730-dd91-461e-bd6a-aedd9e0ad79d)" })),
+  ),
+  integration: orUnknown(text("integration")),
+  userId: orUnknown(text("userId")),
+  workspaceId: orUnknown(text("workspaceId")).optional(),
+  organizations: orUnknown(z.array(orUnknown(Org)).min(1, "give at least one organization, or leave organizations out")).optional(),
+  roles: orUnknown(
+    z.array(orUnknown(Role), { error: "roles must be a list of { id } objects" }).min(1, "give at least one role; to revoke every role, delete the resource"),
+  ),
+  remoteData: orUnknown(plainRecord("remoteData")).optional(),
+  remoteQuery: orUnknown(plainRecord("remoteQuery")).optional(),
+});
+
+/** Formats a zod path as Pulumi property paths read: `roles[1].id`. */
+export function propertyPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const p of path) out += typeof p === "number" ? `[${p}]` : out ? `.${String(p)}` : String(p);
+  return out;
+}
+
+function levenshtein(a: string, b: string): number {
+  const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = dp[0];
+    dp[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = dp[j];
+      dp[j] = Math.min(dp[j] + 1, dp[j - 1] + 1, prev + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return dp[b.length];
+}
+
+/** The closest of `candidates` to `word`, if it is close enough to be a likely typo. */
+export function didYouMean(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestScore = Infinity;
+  for (const c of candidates) {
+    const d = levenshtein(word.slice(0, 64), c);
+    if (d < bestScore) [best, bestScore] = [c, d];
+  }
+  return best !== undefined && bestScore <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
+}
+
+function allowedKeysAt(path: readonly PropertyKey[]): readonly string[] {
+  if (path.length === 0) return INPUT_KEYS;
+  if (path[0] === "roles") return ROLE_KEYS;
+  if (path[0] === "organizations") return ORG_KEYS;
+  return [];
+}
+
+function failuresFrom(error: z.ZodError): CheckFailure[] {
+  const out: CheckFailure[] = [];
+  for (const issue of error.issues) {
+    if (issue.code === "unrecognized_keys") {
+      const allowed = allowedKeysAt(issue.path);
+      for (const key of issue.keys) {
+        const guess = didYouMean(key, allowed);
+        out.push({
+          property: propertyPath([...issue.path, key]),
+          reason: `unknown property "${key}"${guess ? `; did you mean "${guess}"?` : ""} Allowed here: ${allowed.join(", ")}.`,
+        });
+      }
+      continue;
+    }
+    const property = propertyPath(issue.path) || "(inputs)";
+    out.push({ property, reason: issue.message.endsWith(".") ? issue.message : `${issue.message}.` });
+  }
+  return out;
+}
+
+function known<T>(v: T): v is Exclude<T, undefined> {
+  return v !== undefined && !containsUnknown(v);
+}
+
+/** Rules that depend on the integration, the table and on several fields at once. */
+function crossFieldFailures(v: z.output<typeof Inputs>): CheckFailure[] {
+  const out: CheckFailure[] = [];
+  const roles = Array.isArray(v.roles) ? (v.roles as unknown[]) : [];
+  // Duplicates: same id, group, organization and workspace (the name is only a label).
+  const seen = new Map<string, number>();
+  roles.forEach((r, i) => {
+    if (!known(r)) return;
+    const key = roleKey(r as Role);
+    const first = seen.get(key);
+    if (first !== undefined) {
+      out.push({ property: `roles[${i}]`, reason: `duplicates roles[${first}] (same id, group, organization and workspace); remove one.` });
+    } else seen.set(key, i);
+  });
+  if (Array.isArray(v.organizations)) {
+    const ids = new Map<string, number>();
+    (v.organizations as unknown[]).forEach((o, i) => {
+      if (!known(o)) return;
+      const id = (o as Organization).id;
+      if (ids.has(id)) out.push({ property: `organizations[${i}]`, reason: `duplicates organizations[${ids.get(id)}]; remove one.` });
+      else ids.set(id, i);
+    });
+  }
+  if (known(v.remoteQuery)) {
+    for (const key of Object.keys(v.remoteQuery as object)) {
+      if ((RESERVED_REMOTE_QUERY_KEYS as readonly string[]).includes(key)) {
+        out.push({ property: `remoteQuery.${key}`, reason: `"${key}" identifies the call itself and cannot be overridden through remoteQuery; use the resource's own inputs.` });
+      } else if (/[[\]]/.test(key)) {
+        out.push({ property: `remoteQuery.${key}`, reason: "keys may not contain [ or ]; nest objects instead." });
+      }
+    }
+  }
+
+  if (!known(v.integration)) return out;
+  const slug = v.integration as string;
+  if (!isKnownIntegration(slug)) {
+    const guess = didYouMean(slug, INTEGRATIONS);
+    out.push({
+      property: "integration",
+      reason: `"${slug}" is not supported${guess ? `; did you mean "${guess}"?` : "."} Truto documents unassign-role for these integrations only, and access that cannot be revoked is never granted: ${INTEGRATIONS.join(", ")}.`,
+    });
+    return out;
+  }
+  const rule = RULES[slug];
+  if (rule.requiredInputs.includes("workspaceId") && v.workspaceId === undefined) {
+    out.push({ property: "workspaceId", reason: `${rule.displayName} needs workspaceId: the workspace (team) id the roles apply in, e.g. "T0123ABCD".` });
+  }
+  if (rule.requiredInputs.includes("organizations") && v.organizations === undefined) {
+    out.push({
+      property: "organizations",
+      reason: `${rule.displayName} needs organizations: its unassign-role revokes every role in the organizations given, and in all of them when none is given. Name the organizations this assignment manages.`,
+    });
+  }
+  if (rule.roleScope !== "workspace" && v.workspaceId !== undefined) {
+    out.push({ property: "workspaceId", reason: `${rule.displayName} has no workspace scope; remove workspaceId.` });
+  }
+  if (rule.roleScope !== "organization" && v.organizations !== undefined) {
+    out.push({ property: "organizations", reason: `${rule.displayName} has no organization scope; remove organizations (a role's own organization field still applies).` });
+  }
+  roles.forEach((r, i) => {
+    if (!r || typeof r !== "object") return;
+    const role = r as Role;
+    if (rule.roleScope === "workspace" && known(role.workspace) && known(v.workspaceId) && role.workspace !== v.workspaceId) {
+      out.push({ property: `roles[${i}].workspace`, reason: `must equal workspaceId ("${v.workspaceId}") or be left out; one resource manages one workspace.` });
+    }
+    if (rule.roleScope === "organization" && known(role.organization) && known(v.organizations)) {
+      const ids = (v.organizations as Organization[]).map((o) => o.id);
+      if (!ids.includes(role.organization)) {
+        out.push({ property: `roles[${i}].organization`, reason: `must be one of the organizations (${ids.join(", ")}) or be left out.` });
+      }
+    }
+  });
+  return out;
+}
+
+function normalise(v: z.output<typeof Inputs>): Record<string, unknown> {
+  const roles = v.roles;
+  const sortable = Array.isArray(roles) && !containsUnknown(roles);
+  const orgs = v.organizations;
+  return strip({
+    integratedAccountId: isUnknown(v.integratedAccountId) ? v.integratedAccountId : (v.integratedAccountId as string).toLowerCase(),
+    integration: v.integration,
+    userId: v.userId,
+    workspaceId: v.workspaceId,
+    organizations:
+      Array.isArray(orgs) && !containsUnknown(orgs)
+        ? [...(orgs as Organization[])].map((o) => strip(o)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+        : orgs,
+    roles: sortable ? sortRoles((roles as Role[]).map((r) => strip(r))) : Array.isArray(roles) ? roles.map((r) => (r && typeof r === "object" ? strip(r) : r)) : roles,
+    remoteData: v.remoteData,
+    remoteQuery: v.remoteQuery,
+  });
+}
+
+/**
+ * Validates and normalises `news`. Returns the normalised inputs (with `__provider` kept) and failures
+ * that name the property and say what to do. Never throws and never returns `undefined` values.
+ */
+export function checkInputs(news: Record<string, unknown>): { inputs: Record<string, unknown>; failures: CheckFailure[] } {
+  try {
+    if (news === null || typeof news !== "object" || Array.isArray(news)) {
+      return { inputs: {}, failures: [{ property: "(inputs)", reason: "inputs must be an object." }] };
+    }
+    const { __provider, ...rest } = news;
+    const parsed = Inputs.safeParse(rest);
+    if (!parsed.success) return { inputs: stripDeep(news), failures: failuresFrom(parsed.error) };
+    const failures = crossFieldFailures(parsed.data);
+    const inputs = failures.length ? stripDeep(news) : normalise(parsed.data);
+    if (__provider !== undefined) inputs.__provider = __provider;
+    return { inputs, failures };
+  } catch (e) {
+    // Defensive: check must answer, whatever arrives.
+    return { inputs: {}, failures: [{ property: "(inputs)", reason: `could not be validated: ${(e as Error)?.message ?? String(e)}` }] };
+  }
+}
+
+function stripDeep(v: Record<string, unknown>): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(v ?? {}));
+}

@@ -1,0 +1,252 @@
+/**
+ * create, read, update and delete of a role assignment. Every write is confirmed by reading the user's
+ * roles back: a grant counts once the app shows it, and a revoke only once the app no longer does.
+ */
+import { randomUUID } from "node:crypto";
+import { ruleFor, type IntegrationRule } from "../integrations/rules";
+import { roleAnyHeld, roleHeld, roleKey, rolesMissingFrom, sortRoles, strip, type Organization, type Role } from "../integrations/grants";
+import type { TrutoClient } from "../truto/client";
+import { TrutoError, TrutoErrorCodes, isTrutoError, type TrutoErrorCode } from "../truto/errors";
+import { assignRoles, getIntegration, readHolding, unassignRoles, type AssignmentRequest, type Holding, type WriteOutcome } from "../truto/user-directory";
+import { INPUT_KEYS, type RoleAssignmentInputs } from "./inputs";
+
+/** What the lifecycle needs from the provider's configuration. */
+export interface LifecycleContext {
+  client: TrutoClient;
+  settleMs: number;
+}
+
+/** Outputs: every input (normalised), plus what was read back. */
+export interface RoleAssignmentOutputs extends RoleAssignmentInputs {
+  assignmentId: string;
+  /** The declared roles the user held at the last create, update or refresh. */
+  heldRoles: Role[];
+  user: { id: string; name?: string; email?: string; status?: string };
+}
+
+type Props = Record<string, unknown>;
+
+/** The error Pulumi records as a partial failure: `id` and `properties` reach state. */
+export class PartialFailure extends TrutoError {
+  constructor(
+    message: string,
+    readonly id: string,
+    readonly properties: Props,
+    readonly reasons: string[],
+  ) {
+    super(TrutoErrorCodes.partial, message);
+  }
+}
+
+function inputsOf(props: Props): RoleAssignmentInputs {
+  const out: Props = {};
+  for (const key of INPUT_KEYS) if (props[key] !== undefined) out[key] = props[key];
+  return out as unknown as RoleAssignmentInputs;
+}
+
+function requestOf(i: RoleAssignmentInputs): AssignmentRequest {
+  return strip({
+    integratedAccountId: i.integratedAccountId,
+    userId: i.userId,
+    workspaceId: i.workspaceId,
+    organizations: i.organizations as Organization[] | undefined,
+    remoteData: i.remoteData,
+    remoteQuery: i.remoteQuery,
+  });
+}
+
+function where(rule: IntegrationRule, i: RoleAssignmentInputs): string {
+  const scope = i.workspaceId ? ` workspace ${i.workspaceId}` : i.organizations?.length ? ` organizations ${i.organizations.map((o) => o.id).join(", ")}` : "";
+  return `user "${i.userId}" in ${rule.displayName} account ${i.integratedAccountId}${scope}`;
+}
+
+function label(r: Role): string {
+  const scope = [r.workspace && `workspace ${r.workspace}`, r.organization && `organization ${r.organization}`, r.group && `group ${r.group}`].filter(Boolean);
+  return `${r.name ? `${r.name} (${r.id})` : r.id}${scope.length ? ` in ${scope.join(", ")}` : ""}`;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Reads back until `done` holds or the settle window closes; returns the last reading. */
+async function settle(ctx: LifecycleContext, rule: IntegrationRule, req: AssignmentRequest, done: (h: Holding) => boolean): Promise<Holding> {
+  const started = Date.now();
+  let wait = 100;
+  for (;;) {
+    const holding = await readHolding(ctx.client, rule, req, true);
+    if (done(holding) || Date.now() - started + wait > ctx.settleMs) return holding;
+    await sleep(wait);
+    wait = Math.min(wait * 2, 2_000);
+  }
+}
+
+function errorFor(role: Role, outcomes: WriteOutcome[]): unknown {
+  const key = roleKey(role);
+  return outcomes.find((o) => o.error !== undefined && o.roles.some((r) => roleKey(r) === key))?.error;
+}
+
+function reasonFor(verb: string, role: Role, outcomes: WriteOutcome[]): string {
+  const e = errorFor(role, outcomes);
+  const why = e ? ((e as Error).message ?? String(e)) : `Truto reported success, but the role did not show up as ${verb === "grant" ? "held" : "gone"} when read back`;
+  return `could not ${verb} ${label(role)}: ${why}`;
+}
+
+// A definitive rejection means the write did not happen; anything else (timeouts, 5xx, garbled or
+// misleading answers) might have, so state must keep a record of it.
+const DEFINITIVE: readonly TrutoErrorCode[] = [
+  TrutoErrorCodes.unauthorized,
+  TrutoErrorCodes.forbidden,
+  TrutoErrorCodes.notFound,
+  TrutoErrorCodes.validation,
+  TrutoErrorCodes.remote,
+  TrutoErrorCodes.conflict,
+];
+function uncertain(outcomes: WriteOutcome[]): boolean {
+  return outcomes.some((o) => o.error === undefined || !DEFINITIVE.some((c) => isTrutoError(o.error, c)));
+}
+
+function firstCode(outcomes: WriteOutcome[], fallback: TrutoErrorCode): TrutoErrorCode {
+  const e = outcomes.find((o) => o.error !== undefined)?.error as { code?: string } | undefined;
+  return isTrutoError(e) ? (e.code as TrutoErrorCode) : fallback;
+}
+
+function outputsOf(i: RoleAssignmentInputs, id: string, held: Role[], holding: Holding, previousUser?: unknown): RoleAssignmentOutputs {
+  const user = holding.user ?? (previousUser as RoleAssignmentOutputs["user"] | undefined) ?? { id: i.userId };
+  return strip({ ...i, roles: sortRoles(i.roles), assignmentId: id, heldRoles: sortRoles(held), user: strip(user) });
+}
+
+function newId(i: RoleAssignmentInputs): string {
+  const scope = i.workspaceId ?? i.organizations?.map((o) => o.id).join("+");
+  return [i.integration, i.integratedAccountId, i.userId, scope, randomUUID().slice(0, 8)].filter(Boolean).join(":");
+}
+
+/** Confirms the account belongs to the declared integration (cached per process). */
+async function confirmIntegration(ctx: LifecycleContext, i: RoleAssignmentInputs): Promise<void> {
+  const actual = await getIntegration(ctx.client, i.integratedAccountId);
+  if (actual !== i.integration) {
+    throw new TrutoError(
+      TrutoErrorCodes.integrationMismatch,
+      `integrated account ${i.integratedAccountId} is a "${actual}" account, but the resource says integration "${i.integration}". Fix integration, or use the account id of the ${i.integration} connection.`,
+      { integratedAccountId: i.integratedAccountId },
+    );
+  }
+}
+
+/** Grants the declared roles; a role the user already holds counts as granted (existing access is adopted). */
+export async function create(ctx: LifecycleContext, props: Props): Promise<{ id: string; outs: RoleAssignmentOutputs }> {
+  const i = inputsOf(props);
+  const rule = ruleFor(i.integration);
+  const req = requestOf(i);
+  await confirmIntegration(ctx, i);
+  const outcomes = await assignRoles(ctx.client, rule, req, i.roles);
+  const holding = await settle(ctx, rule, req, (h) => h.user === null || i.roles.every((r) => roleHeld(rule, req, r, h.held)));
+  if (holding.user === null) {
+    throw new TrutoError(TrutoErrorCodes.notFound, `${where(rule, i)} does not exist; check userId.`, { integratedAccountId: i.integratedAccountId });
+  }
+  const held = i.roles.filter((r) => roleHeld(rule, req, r, holding.held));
+  const missing = rolesMissingFrom(i.roles, held);
+  const id = newId(i);
+  const outs = outputsOf(i, id, held, holding);
+  if (missing.length === 0) return { id, outs };
+
+  const reasons = missing.map((r) => reasonFor("grant", r, outcomes));
+  const failed = outcomes.filter((o) => o.roles.some((r) => missing.some((m) => roleKey(m) === roleKey(r))));
+  if (held.length === 0 && !uncertain(failed)) {
+    throw new TrutoError(firstCode(failed, TrutoErrorCodes.grantNotConfirmed), `nothing was granted to ${where(rule, i)}. ${reasons.join("; ")}`, {
+      integratedAccountId: i.integratedAccountId,
+    });
+  }
+  throw new PartialFailure(
+    `granted ${held.length} of ${i.roles.length} roles to ${where(rule, i)}; ${reasons.join("; ")}. State records the assignment; run \`pulumi up\` again to converge.`,
+    id,
+    { ...outs, __provider: props.__provider },
+    reasons,
+  );
+}
+
+/** Reads what the user really holds. Gone, or none of the declared roles held: the assignment is gone. */
+export async function read(ctx: LifecycleContext, id: string, props: Props): Promise<{ id: string; props?: Props; inputs?: Props }> {
+  const i = inputsOf(props);
+  const rule = ruleFor(i.integration);
+  const req = requestOf(i);
+  const holding = await readHolding(ctx.client, rule, req);
+  const held = (i.roles ?? []).filter((r) => roleHeld(rule, req, r, holding.held));
+  if (holding.user === null || held.length === 0) return { id: "" };
+  // Roles that drifted away are dropped from both outputs and inputs, so the next preview shows the re-grant.
+  const current = { ...i, roles: held };
+  return { id, props: { ...outputsOf(current, id, held, holding, props.user) }, inputs: strip({ ...current }) as Props };
+}
+
+/** Grants added roles, then revokes removed ones (Elastic: revoke the scope, then re-grant what stays). */
+export async function update(ctx: LifecycleContext, id: string, olds: Props, news: Props): Promise<RoleAssignmentOutputs> {
+  const i = inputsOf(news);
+  const rule = ruleFor(i.integration);
+  const req = requestOf(i);
+  const oldRoles = [...((olds.roles as Role[]) ?? []), ...((olds.heldRoles as Role[]) ?? [])];
+  const heldBefore = (olds.heldRoles as Role[] | undefined) ?? (olds.roles as Role[]) ?? [];
+  const toGrant = rolesMissingFrom(i.roles, heldBefore);
+  const removed = dedupe(rolesMissingFrom(oldRoles, i.roles));
+  if (toGrant.length === 0 && removed.length === 0) {
+    // remoteData / remoteQuery only apply to the next call that needs them.
+    return outputsOf(i, id, heldBefore.filter((r) => i.roles.some((n) => roleKey(n) === roleKey(r))), { user: null, held: [] }, olds.user);
+  }
+  let outcomes: WriteOutcome[];
+  if (rule.revokes === "whole-scope" && removed.length > 0) {
+    outcomes = await unassignRoles(ctx.client, rule, req, removed);
+    outcomes.push(...(await assignRoles(ctx.client, rule, req, i.roles)));
+  } else {
+    outcomes = await assignRoles(ctx.client, rule, req, toGrant);
+    outcomes.push(...(await unassignRoles(ctx.client, rule, req, removed)));
+  }
+  const holding = await settle(
+    ctx,
+    rule,
+    req,
+    (h) => h.user === null || (i.roles.every((r) => roleHeld(rule, req, r, h.held)) && !removed.some((r) => roleAnyHeld(rule, req, r, h.held))),
+  );
+  if (holding.user === null) {
+    throw new TrutoError(TrutoErrorCodes.notFound, `${where(rule, i)} no longer exists; run \`pulumi refresh\` to drop the assignment from state.`, {
+      integratedAccountId: i.integratedAccountId,
+    });
+  }
+  const held = i.roles.filter((r) => roleHeld(rule, req, r, holding.held));
+  const missing = rolesMissingFrom(i.roles, held);
+  const stillHeld = removed.filter((r) => roleAnyHeld(rule, req, r, holding.held));
+  const outs = outputsOf(i, id, held, holding);
+  if (missing.length === 0 && stillHeld.length === 0) return outs;
+  const reasons = [...missing.map((r) => reasonFor("grant", r, outcomes)), ...stillHeld.map((r) => reasonFor("revoke", r, outcomes))];
+  // State must keep what is really held: roles that could not be revoked stay, so the next run revokes them.
+  const recorded = strip({ ...outs, roles: sortRoles([...i.roles, ...stillHeld]), heldRoles: sortRoles([...held, ...stillHeld]), __provider: news.__provider });
+  throw new PartialFailure(
+    `updated ${where(rule, i)} only in part: ${reasons.join("; ")}. Run \`pulumi up\` again to converge.`,
+    id,
+    recorded,
+    reasons,
+  );
+}
+
+/**
+ * Revokes every role in state and confirms by reading back. Succeeds when the user or the roles are
+ * already gone; fails, leaving the resource in state, while any role is still held.
+ */
+export async function remove(ctx: LifecycleContext, id: string, props: Props): Promise<void> {
+  const i = inputsOf(props);
+  const rule = ruleFor(i.integration);
+  const req = requestOf(i);
+  const roles = dedupe([...((props.roles as Role[]) ?? []), ...((props.heldRoles as Role[]) ?? [])]);
+  const outcomes = await unassignRoles(ctx.client, rule, req, roles);
+  const holding = await settle(ctx, rule, req, (h) => h.user === null || !roles.some((r) => roleAnyHeld(rule, req, r, h.held)));
+  if (holding.user === null) return;
+  const still = roles.filter((r) => roleAnyHeld(rule, req, r, holding.held));
+  if (still.length === 0) return;
+  const reasons = still.map((r) => reasonFor("revoke", r, outcomes));
+  throw new TrutoError(
+    firstCode(outcomes, TrutoErrorCodes.revokeNotConfirmed),
+    `${where(rule, i)} still holds ${still.map(label).join(", ")} after the revoke. ${reasons.join("; ")}. The assignment stays in state; fix the cause and run \`pulumi destroy\` (or \`pulumi up\`) again.`,
+    { integratedAccountId: i.integratedAccountId },
+  );
+}
+
+function dedupe(roles: Role[]): Role[] {
+  const seen = new Set<string>();
+  return roles.filter((r) => (seen.has(roleKey(r)) ? false : (seen.add(roleKey(r)), true)));
+}

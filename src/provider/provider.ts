@@ -1,0 +1,71 @@
+/**
+ * The provider's implementation, loaded by package name inside the provider host
+ * (`require("pulumi-truto-access/provider")` in the serialized shim). Each method is short and delegates.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { resolveSettings, clientFor, type ConfigSource, type ProviderSettings } from "./config";
+import { checkInputs } from "./inputs";
+import { diffInputs } from "./diff";
+import * as lifecycle from "./lifecycle";
+import type { LifecycleContext } from "./lifecycle";
+
+type Props = Record<string, unknown>;
+type Settled = { ok: true; settings: ProviderSettings } | { ok: false; error: unknown };
+
+// Settings are resolved synchronously inside configure: the host caches the provider and calls
+// configure without waiting, so calls that arrive meanwhile must already see them (no race).
+let settled: Settled | undefined;
+
+function resolveNow(config?: ConfigSource): Settled {
+  try {
+    return { ok: true, settings: resolveSettings(process.env, config) };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
+function context(): LifecycleContext {
+  // A host that never calls configure (older engines) still gets the environment's settings.
+  settled ??= resolveNow();
+  if (!settled.ok) throw settled.error;
+  return { client: clientFor(settled.settings), settleMs: settled.settings.settleMs };
+}
+
+/** Receives the stack config; never throws (a failed configure would stick), errors surface on first use. */
+export function configure(req: { config: ConfigSource }): Promise<void> {
+  settled = resolveNow(req.config);
+  return Promise.resolve();
+}
+
+/** Validates and normalises inputs. */
+export async function check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
+  const { inputs, failures } = checkInputs(news);
+  return failures.length ? { inputs, failures } : { inputs };
+}
+
+/** Which changes update in place, which replace, and whether to delete first. */
+export async function diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
+  return diffInputs(olds, news);
+}
+
+/** Grants the roles and confirms them. */
+export async function create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
+  return lifecycle.create(context(), inputs);
+}
+
+/** Detects drift. */
+export async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
+  return lifecycle.read(context(), id, props);
+}
+
+/** Converges the role set. */
+export async function update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
+  return { outs: await lifecycle.update(context(), id, olds, news) };
+}
+
+/** Revokes and confirms the revocation. */
+export async function remove(id: string, props: Props): Promise<void> {
+  await lifecycle.remove(context(), id, props);
+}
+
+export { remove as delete };

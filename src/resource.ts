@@ -1,0 +1,161 @@
+/**
+ * The `RoleAssignment` resource: one user's membership in a set of roles in one app reached through
+ * Truto. Creating it grants the roles, changing it converges them, destroying it revokes them.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { grantsOf, roleKey, type Organization, type Role } from "./integrations/grants";
+import { isKnownIntegration, RULES, type IntegrationSlug } from "./integrations/rules";
+import { roleAssignmentProvider } from "./provider/shim";
+
+/** A role to hold. `id` identifies it; `group`, `organization` and `workspace` scope it; `name` is a label. */
+export interface RoleArgs {
+  id: pulumi.Input<string>;
+  name?: pulumi.Input<string>;
+  group?: pulumi.Input<string>;
+  organization?: pulumi.Input<string>;
+  workspace?: pulumi.Input<string>;
+}
+
+/** An organization the assignment is scoped to (Elastic Cloud). */
+export interface OrganizationArgs {
+  id: pulumi.Input<string>;
+  name?: pulumi.Input<string>;
+}
+
+/** Arguments of a RoleAssignment; every one accepts a `pulumi.Input`. */
+export interface RoleAssignmentArgs {
+  /** The Truto integrated account (a UUID). Replaces on change. */
+  integratedAccountId: pulumi.Input<string>;
+  /** The integration slug; must match the account's. Replaces on change. */
+  integration: pulumi.Input<IntegrationSlug>;
+  /** The user's id in the app. Replaces on change. */
+  userId: pulumi.Input<string>;
+  /** Slack Enterprise: the workspace (team) id the roles apply in. Required there. Replaces on change. */
+  workspaceId?: pulumi.Input<string>;
+  /** Elastic Cloud: the organizations this assignment manages. Required there. Replaces on change. */
+  organizations?: pulumi.Input<pulumi.Input<OrganizationArgs>[]>;
+  /** The roles the user must hold; updated in place. */
+  roles: pulumi.Input<pulumi.Input<RoleArgs>[]>;
+  /** Passed as-is to the vendor in the request body (`remote_data`). */
+  remoteData?: pulumi.Input<Record<string, pulumi.Input<unknown>>>;
+  /** Passed as-is to the vendor as query parameters (`remote_query[...]`); cannot override the call's own fields. */
+  remoteQuery?: pulumi.Input<Record<string, pulumi.Input<unknown>>>;
+}
+
+/** The user as last read from Truto. */
+export interface RoleAssignmentUser {
+  id: string;
+  name?: string;
+  email?: string;
+  status?: string;
+}
+
+// Who claimed which access in this program run, so two resources never fight over one role.
+const claims = new Map<string, string>();
+
+/** Forgets every claim (tests run many programs in one process). */
+export function resetConflictRegistry(): void {
+  claims.clear();
+}
+
+interface Identity {
+  integratedAccountId?: unknown;
+  integration?: unknown;
+  userId?: unknown;
+  workspaceId?: unknown;
+  organizations?: unknown;
+  roles?: unknown;
+}
+
+/** The access keys a resource claims: one per concrete grant, plus the whole scope where revoke is scope-wide. */
+function claimKeys(v: Identity): string[] {
+  if (typeof v.integration !== "string" || !isKnownIntegration(v.integration) || !Array.isArray(v.roles)) return [];
+  if (typeof v.integratedAccountId !== "string" || typeof v.userId !== "string") return [];
+  const rule = RULES[v.integration];
+  const account = v.integratedAccountId.trim().toLowerCase();
+  const user = v.userId.trim();
+  const organizations = Array.isArray(v.organizations) ? (v.organizations as Organization[]) : undefined;
+  const scope = { integratedAccountId: account, userId: user, workspaceId: typeof v.workspaceId === "string" ? v.workspaceId.trim() : undefined, organizations };
+  if (rule.revokes === "whole-scope") {
+    const orgs = organizations?.map((o) => String(o.id).trim()) ?? ["*"];
+    return orgs.map((o) => JSON.stringify([account, user, "scope", o]));
+  }
+  return (v.roles as Role[])
+    .filter((r) => r && typeof r.id === "string")
+    .flatMap((r) => grantsOf(rule, scope, { ...r, id: r.id.trim() }))
+    .map((g) => JSON.stringify([account, user, roleKey(g)]));
+}
+
+function describe(key: string): string {
+  const [account, user, what, org] = JSON.parse(key) as string[];
+  if (what === "scope") return `user "${user}" in account ${account}, ${org === "*" ? "all organizations" : `organization ${org}`}`;
+  const [role, group, organization, workspace] = JSON.parse(what) as string[];
+  const scope = [workspace && `workspace ${workspace}`, organization && `organization ${organization}`, group && `group ${group}`].filter(Boolean).join(", ");
+  return `role "${role}"${scope ? ` (${scope})` : ""} of user "${user}" in account ${account}`;
+}
+
+function claim(name: string, v: Identity): void {
+  const keys = claimKeys(v);
+  for (const key of keys) {
+    const owner = claims.get(key);
+    if (owner !== undefined && owner !== name) {
+      throw new Error(
+        `RoleAssignment "${name}" and RoleAssignment "${owner}" both claim ${describe(key)}. ` +
+          "Each piece of access must be declared once, or destroying one resource would revoke the other's role; merge them into one resource.",
+      );
+    }
+  }
+  for (const key of keys) claims.set(key, name);
+}
+
+function isPlain(v: unknown): boolean {
+  if (pulumi.Output.isInstance(v) || v instanceof Promise) return false;
+  if (Array.isArray(v)) return v.every(isPlain);
+  if (v && typeof v === "object") return Object.values(v).every(isPlain);
+  return true;
+}
+
+/** Grants `roles` to a user in one app through Truto, and revokes them when destroyed. */
+export class RoleAssignment extends pulumi.dynamic.Resource {
+  declare readonly integratedAccountId: pulumi.Output<string>;
+  declare readonly integration: pulumi.Output<IntegrationSlug>;
+  declare readonly userId: pulumi.Output<string>;
+  declare readonly workspaceId: pulumi.Output<string | undefined>;
+  declare readonly organizations: pulumi.Output<{ id: string; name?: string }[] | undefined>;
+  declare readonly roles: pulumi.Output<{ id: string; name?: string; group?: string; organization?: string; workspace?: string }[]>;
+  declare readonly remoteData: pulumi.Output<Record<string, unknown> | undefined>;
+  declare readonly remoteQuery: pulumi.Output<Record<string, unknown> | undefined>;
+  /** The provider's id for this assignment. */
+  declare readonly assignmentId: pulumi.Output<string>;
+  /** The declared roles the user held at the last create, update or refresh. */
+  declare readonly heldRoles: pulumi.Output<{ id: string; name?: string; group?: string; organization?: string; workspace?: string }[]>;
+  /** The user as Truto describes them. */
+  declare readonly user: pulumi.Output<RoleAssignmentUser>;
+
+  constructor(name: string, args: RoleAssignmentArgs, opts?: pulumi.CustomResourceOptions) {
+    const identity: Identity = {
+      integratedAccountId: args.integratedAccountId,
+      integration: args.integration,
+      userId: args.userId,
+      workspaceId: args.workspaceId,
+      organizations: args.organizations,
+      roles: args.roles,
+    };
+    let props: Record<string, unknown> = { ...args };
+    if (isPlain(identity)) {
+      claim(name, identity);
+    } else {
+      // Known only later: the conflict check travels with `roles`, so registration fails if it trips.
+      props = {
+        ...args,
+        roles: pulumi.all([args.integratedAccountId, args.integration, args.userId, args.workspaceId, args.organizations, args.roles]).apply(
+          ([integratedAccountId, integration, userId, workspaceId, organizations, roles]) => {
+            claim(name, { integratedAccountId, integration, userId, workspaceId, organizations, roles });
+            return roles;
+          },
+        ),
+      };
+    }
+    super(roleAssignmentProvider, name, { ...props, assignmentId: undefined, heldRoles: undefined, user: undefined }, opts, "truto", "RoleAssignment");
+  }
+}
