@@ -74,12 +74,8 @@ const Org = z.strictObject({
   name: orUnknown(text("the organization name")).optional(),
 });
 
-const plainRecord = (what: string) =>
-  z.record(z.string(), z.unknown(), { error: `${what} must be an object of key/value pairs` }).superRefine((rec, ctx) => {
-    for (const key of Object.keys(rec)) {
-      if (DANGEROUS_KEYS.has(key)) ctx.addIssue({ code: "custom", path: [key], message: `"${key}" is not allowed as a key` });
-    }
-  });
+// Keys such as __proto__ are rejected before parsing (dangerousKeyFailures), at any depth.
+const plainRecord = (what: string) => z.record(z.string(), z.unknown(), { error: `${what} must be an object of key/value pairs` });
 
 const Inputs = z.strictObject({
   integratedAccountId: orUnknown(
@@ -89,7 +85,7 @@ const Inputs = z.strictObject({
       .pipe(z.uuid({ error: "must be the integrated account's UUID, as shown in Truto (e.g. 62f44730-dd91-461e-bd6a-aedd9e0ad79d)" })),
   ),
   integration: orUnknown(text("integration")),
-  userId: orUnknown(text("userId")),
+  userId: orUnknown(text("userId").refine((v) => v !== "." && v !== "..", "userId cannot be \".\" or \"..\": Truto addresses users by URL path, where these resolve as relative paths")),
   workspaceId: orUnknown(text("workspaceId")).optional(),
   organizations: orUnknown(z.array(orUnknown(Org)).min(1, "give at least one organization, or leave organizations out")).optional(),
   roles: orUnknown(
@@ -147,7 +143,7 @@ function failuresFrom(error: z.ZodError): CheckFailure[] {
         const guess = didYouMean(key, allowed);
         out.push({
           property: propertyPath([...issue.path, key]),
-          reason: `unknown property "${key}"${guess ? `; did you mean "${guess}"?` : ""} Allowed here: ${allowed.join(", ")}.`,
+          reason: `unknown property "${key}"${guess ? `; did you mean "${guess}"?` : "."} Allowed here: ${allowed.join(", ")}.`,
         });
       }
       continue;
@@ -251,9 +247,17 @@ function normalise(v: z.output<typeof Inputs>): Record<string, unknown> {
         ? [...(orgs as Organization[])].map((o) => strip(o)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
         : orgs,
     roles: sortable ? sortRoles((roles as Role[]).map((r) => strip(r))) : Array.isArray(roles) ? roles.map((r) => (r && typeof r === "object" ? strip(r) : r)) : roles,
-    remoteData: v.remoteData,
-    remoteQuery: v.remoteQuery,
+    remoteData: stripDeep(v.remoteData),
+    remoteQuery: stripDeep(v.remoteQuery),
   });
+}
+
+/** A Slack role that names the resource's own workspace says nothing more than one that does not. */
+function withoutRedundantScope(v: z.output<typeof Inputs>): z.output<typeof Inputs> {
+  if (typeof v.integration !== "string" || !isKnownIntegration(v.integration) || RULES[v.integration].roleScope !== "workspace") return v;
+  if (!Array.isArray(v.roles) || isUnknown(v.workspaceId)) return v;
+  const roles = (v.roles as Role[]).map((r) => (r && typeof r === "object" && r.workspace === v.workspaceId ? { ...r, workspace: undefined } : r));
+  return { ...v, roles };
 }
 
 /**
@@ -266,10 +270,12 @@ export function checkInputs(news: Record<string, unknown>): { inputs: Record<str
       return { inputs: {}, failures: [{ property: "(inputs)", reason: "inputs must be an object." }] };
     }
     const { __provider, ...rest } = news;
+    // zod copies records by assignment, which would silently drop an own `__proto__` key: look first.
+    const unsafe = dangerousKeyFailures(rest);
     const parsed = Inputs.safeParse(rest);
-    if (!parsed.success) return { inputs: stripDeep(news), failures: failuresFrom(parsed.error) };
-    const failures = crossFieldFailures(parsed.data);
-    const inputs = failures.length ? stripDeep(news) : normalise(parsed.data);
+    if (!parsed.success) return { inputs: stripDeep(news), failures: [...unsafe, ...failuresFrom(parsed.error)] };
+    const failures = [...unsafe, ...crossFieldFailures(parsed.data)];
+    const inputs = failures.length ? stripDeep(news) : normalise(withoutRedundantScope(parsed.data));
     if (__provider !== undefined) inputs.__provider = __provider;
     return { inputs, failures };
   } catch (e) {
@@ -278,6 +284,21 @@ export function checkInputs(news: Record<string, unknown>): { inputs: Record<str
   }
 }
 
-function stripDeep(v: Record<string, unknown>): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(v ?? {}));
+/** A JSON-shaped copy without `undefined` anywhere (Pulumi's wire encoding rejects it). */
+function stripDeep<T>(v: T): T {
+  return v === undefined ? v : JSON.parse(JSON.stringify(v));
+}
+
+function dangerousKeyFailures(rest: Record<string, unknown>): CheckFailure[] {
+  const out: CheckFailure[] = [];
+  const walk = (v: unknown, path: string, depth: number) => {
+    if (!v || typeof v !== "object" || depth > 32) return;
+    for (const key of Object.keys(v)) {
+      const at = Array.isArray(v) ? `${path}[${key}]` : `${path}.${key}`;
+      if (DANGEROUS_KEYS.has(key)) out.push({ property: at, reason: `"${key}" is not allowed as a key.` });
+      else walk((v as Record<string, unknown>)[key], at, depth + 1);
+    }
+  };
+  for (const field of ["remoteData", "remoteQuery"]) walk(Object.prototype.hasOwnProperty.call(rest, field) ? rest[field] : undefined, field, 0);
+  return out;
 }

@@ -61,9 +61,11 @@ function governorFor(settings: RateLimitSettings): RateGovernor {
 
 /** Percent-encodes one path parameter so `a/b`, `../x`, `?` or `#` stay a single segment. */
 export function encodePathSegment(value: string): string {
-  const encoded = encodeURIComponent(value);
-  // `.` and `..` are not encoded by encodeURIComponent and would be resolved as dot-segments.
-  return /^\.+$/.test(value) ? encoded.replace(/\./g, "%2E") : encoded;
+  // URL parsers resolve `.` and `..` (even as %2E%2E) as dot-segments, so no encoding can carry them.
+  if (value === "." || value === "..") {
+    throw new TrutoError(TrutoErrorCodes.validation, `the id "${value}" cannot be sent as a URL path segment; URL parsers resolve it as a relative path.`);
+  }
+  return encodeURIComponent(value);
 }
 
 /** Encodes a query the way Truto's TypeScript SDK does: `qs` with indexed arrays (`roles[0][id]=…`). */
@@ -93,7 +95,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 /** A Truto API client; cheap to construct, since pools and governors are per process. */
 export class TrutoClient {
   readonly baseUrl: string;
-  private readonly token: string;
+  // A true private field: JSON.stringify and util.inspect of a client never show the token.
+  readonly #token: string;
   private readonly timeoutMs: number;
   private readonly policy: RetryPolicy;
   private readonly governor: RateGovernor;
@@ -105,7 +108,7 @@ export class TrutoClient {
     const problem = checkBaseUrl(base);
     if (problem) throw new TrutoError(TrutoErrorCodes.config, `the base URL is not usable: ${problem}.`);
     this.baseUrl = base;
-    this.token = options.token;
+    this.#token = options.token;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.governor = governorFor(options.rateLimit ?? DEFAULT_RATE_LIMIT);
@@ -133,7 +136,7 @@ export class TrutoClient {
     const qsText = encodeQuery(query);
     const url = `${this.baseUrl}${req.path}${qsText ? `?${qsText}` : ""}`;
     const headers: Record<string, string> = {
-      authorization: `Bearer ${this.token}`,
+      authorization: `Bearer ${this.#token}`,
       accept: "application/json",
       "user-agent": this.userAgent,
     };
@@ -212,7 +215,7 @@ export class TrutoClient {
       // Not JSON (a proxy's HTML page, say): the status alone tells the kind.
     }
     const rawMessage = typeof body.message === "string" ? body.message : body.error ?? (text.slice(0, 200) || undefined);
-    const trutoMessage = rawMessage === undefined ? undefined : redact(rawMessage, [this.token]);
+    const trutoMessage = rawMessage === undefined ? undefined : redact(rawMessage, [this.#token]);
     const missingQuery = body.truto_error_insight?.missing_required_query_parameters?.value ?? [];
     const missingBody = body.truto_error_insight?.missing_required_body_fields?.value ?? [];
     const remote = body.truto_is_remote_error === true;

@@ -138,5 +138,5 @@ export function redact(text: string, secrets: readonly (string | undefined)[]): 
   for (const s of secrets) {
     if (s && s.length >= 4) out = out.split(s).join("[redacted]");
   }
-  return out.replace(/Bearer\s+[A-Za-z0-9._~+/=-]+/g, "Bearer [redacted]");
+  return out.replace(/Bearer\s+[A-Za-z0-9._~+/=-]+/gi, "Bearer [redacted]");
 }

@@ -83,6 +83,8 @@ export class RateGovernor {
    * a low remaining count spreads the rest of the window's requests out.
    */
   observe(key: string, info: { status: number; retryAfterMs?: number; remaining?: number; resetMs?: number }): void {
+    // Pacing off means off: each call still honours its own 429's Retry-After in the retry loop.
+    if (!this.settings) return;
     const lane = this.lane(key);
     const now = this.now();
     if (info.status === 429 && info.retryAfterMs !== undefined) {
@@ -92,7 +94,7 @@ export class RateGovernor {
     if (info.remaining === undefined || info.resetMs === undefined) return;
     // Only the server's view of *other* traffic on the account matters: our own requests are already
     // counted by the window, and a reset rounded up to whole seconds would only slow us down.
-    const ours = this.settings ? this.settings.limit - this.inWindow(lane, now) : Infinity;
+    const ours = this.settings.limit - this.inWindow(lane, now);
     if (info.remaining >= ours) {
       lane.spacingMs = 0;
       return;

@@ -1,0 +1,172 @@
+/**
+ * Per-account pacing under a fake clock: the governor's `sleep` advances the clock instead of waiting,
+ * so every test is instant and deterministic.
+ */
+import { strict as assert } from "node:assert";
+import { DEFAULT_RATE_LIMIT, RateGovernor, type RateLimitSettings } from "../../src/truto/governor";
+
+/** A clock that only moves when the governor sleeps (or a test advances it). */
+function fakeClock(start = 1_700_000_000_000) {
+  let t = start;
+  const sleeps: number[] = [];
+  return {
+    now: () => t,
+    sleep: async (ms: number) => {
+      sleeps.push(ms);
+      t += ms;
+    },
+    advance: (ms: number) => {
+      t += ms;
+    },
+    sleeps,
+  };
+}
+
+function governor(settings: RateLimitSettings) {
+  const clock = fakeClock();
+  return { clock, g: new RateGovernor(settings, clock.now, clock.sleep) };
+}
+
+/** Acquires `n` slots for `key` one after another and returns the clock time of each start. */
+async function startsOf(g: RateGovernor, clock: ReturnType<typeof fakeClock>, key: string, n: number): Promise<number[]> {
+  const starts: number[] = [];
+  for (let i = 0; i < n; i++) {
+    await g.acquire(key);
+    starts.push(clock.now());
+  }
+  return starts;
+}
+
+/** The most starts that fall in any half-open window [t, t + windowMs). */
+function busiestWindow(starts: readonly number[], windowMs: number): number {
+  let most = 0;
+  for (const from of starts) most = Math.max(most, starts.filter((t) => t >= from && t < from + windowMs).length);
+  return most;
+}
+
+describe("governor", () => {
+  it("defaults to Truto's documented 50 requests per 10 s", () => {
+    assert.deepEqual({ ...DEFAULT_RATE_LIMIT }, { limit: 50, windowMs: 10_000 });
+  });
+
+  it("lets the first `limit` requests start without waiting", async () => {
+    const { g, clock } = governor({ limit: 5, windowMs: 1_000 });
+    const starts = await startsOf(g, clock, "acct", 5);
+    assert.deepEqual(clock.sleeps, []);
+    assert.equal(new Set(starts).size, 1);
+  });
+
+  it("makes requests over the limit wait for the window", async () => {
+    const { g, clock } = governor({ limit: 5, windowMs: 1_000 });
+    const starts = await startsOf(g, clock, "acct", 12);
+    const t0 = starts[0];
+    // Batches of five, each a full window (plus a small edge margin) after the one before.
+    assert.ok(starts.slice(0, 5).every((t) => t === t0));
+    assert.ok(starts.slice(5, 10).every((t) => t >= t0 + 1_000 && t === starts[5]));
+    assert.ok(starts.slice(10).every((t) => t >= starts[5] + 1_000));
+    assert.ok(clock.sleeps.length > 0);
+  });
+
+  it("never starts more than `limit` requests in any window of windowMs", async () => {
+    for (const settings of [
+      { limit: 3, windowMs: 500 },
+      { limit: 50, windowMs: 10_000 },
+      { limit: 1, windowMs: 100 },
+    ]) {
+      const { g, clock } = governor(settings);
+      const starts = await startsOf(g, clock, "acct", settings.limit * 4 + 1);
+      assert.ok(busiestWindow(starts, settings.windowMs) <= settings.limit, JSON.stringify(settings));
+    }
+  });
+
+  it("keeps to the limit when callers arrive at once, serving them in order", async () => {
+    const { g, clock } = governor({ limit: 4, windowMs: 1_000 });
+    const order: number[] = [];
+    const starts: number[] = [];
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        g.acquire("acct").then(() => {
+          order.push(i);
+          starts.push(clock.now());
+        }),
+      ),
+    );
+    assert.deepEqual(order, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assert.ok(busiestWindow(starts, 1_000) <= 4);
+  });
+
+  it("counts requests a window ago as expired", async () => {
+    const { g, clock } = governor({ limit: 2, windowMs: 1_000 });
+    await startsOf(g, clock, "acct", 2);
+    clock.advance(2_000);
+    await startsOf(g, clock, "acct", 2);
+    assert.deepEqual(clock.sleeps, []);
+  });
+
+  it("paces each account on its own", async () => {
+    const { g, clock } = governor({ limit: 2, windowMs: 1_000 });
+    await startsOf(g, clock, "a", 2);
+    await startsOf(g, clock, "b", 2);
+    assert.deepEqual(clock.sleeps, []);
+  });
+
+  it("blocks an account until the Retry-After of a 429 has passed", async () => {
+    const { g, clock } = governor({ limit: 50, windowMs: 10_000 });
+    const t0 = clock.now();
+    g.observe("acct", { status: 429, retryAfterMs: 3_000 });
+    await g.acquire("acct");
+    assert.ok(clock.now() >= t0 + 3_000);
+  });
+
+  it("does not block other accounts after a 429", async () => {
+    const { g, clock } = governor({ limit: 50, windowMs: 10_000 });
+    g.observe("a", { status: 429, retryAfterMs: 3_000 });
+    await g.acquire("b");
+    assert.deepEqual(clock.sleeps, []);
+  });
+
+  it("slows down when ratelimit-remaining is below what our own count leaves", async () => {
+    const { g, clock } = governor({ limit: 50, windowMs: 10_000 });
+    // Nothing sent yet, so we expect 50 left; the server says 4: someone else shares the account.
+    g.observe("acct", { status: 200, remaining: 4, resetMs: 5_000 });
+    const starts = await startsOf(g, clock, "acct", 3);
+    for (let i = 1; i < starts.length; i++) assert.ok(starts[i] - starts[i - 1] >= 1_000, `gap ${i}: ${starts[i] - starts[i - 1]}`);
+  });
+
+  it("does not slow down when ratelimit-remaining matches our own count", async () => {
+    const { g, clock } = governor({ limit: 50, windowMs: 10_000 });
+    await startsOf(g, clock, "acct", 10);
+    g.observe("acct", { status: 200, remaining: 40, resetMs: 10_000 });
+    await startsOf(g, clock, "acct", 10);
+    assert.deepEqual(clock.sleeps, []);
+  });
+
+  it("stops slowing down once ratelimit-remaining recovers", async () => {
+    const { g, clock } = governor({ limit: 50, windowMs: 10_000 });
+    g.observe("acct", { status: 200, remaining: 1, resetMs: 10_000 });
+    g.observe("acct", { status: 200, remaining: 50, resetMs: 10_000 });
+    await startsOf(g, clock, "acct", 5);
+    assert.deepEqual(clock.sleeps, []);
+  });
+
+  it("waits for the reset when ratelimit-remaining is 0", async () => {
+    const { g, clock } = governor({ limit: 50, windowMs: 10_000 });
+    const t0 = clock.now();
+    g.observe("acct", { status: 200, remaining: 0, resetMs: 4_000 });
+    await g.acquire("acct");
+    assert.ok(clock.now() >= t0 + 4_000);
+  });
+
+  it("never waits when pacing is off", async () => {
+    const { g, clock } = governor(false);
+    await startsOf(g, clock, "acct", 500);
+    assert.deepEqual(clock.sleeps, []);
+  });
+
+  it("ignores ratelimit-remaining when pacing is off", async () => {
+    const { g, clock } = governor(false);
+    g.observe("acct", { status: 200, remaining: 49, resetMs: 10_000 });
+    await startsOf(g, clock, "acct", 5);
+    assert.deepEqual(clock.sleeps, []);
+  });
+});
