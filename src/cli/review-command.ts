@@ -1,0 +1,137 @@
+/**
+ * `pulumi-truto-access review [FILE|-] [--privileged a,b,c]`: prints the Markdown access summary of a
+ * `pulumi preview --json` document, for a pull-request comment.
+ */
+import { readFile, stat } from "node:fs/promises";
+import { DEFAULT_PRIVILEGED, isReviewInputError, parsePreviewText, renderMarkdown, summarizePreview } from "../review";
+
+/** The streams a command reads and writes; main.ts passes the process's own. */
+export interface CommandIO {
+  readonly stdin: NodeJS.ReadableStream;
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+}
+
+/** The usage text of `review`. */
+export const REVIEW_USAGE = `Usage: pulumi-truto-access review [FILE|-] [--privileged WORD,WORD,...]
+
+Summarizes the role changes in \`pulumi preview --json\` output as Markdown for a pull-request comment.
+
+  FILE              the JSON printed by \`pulumi preview --json\`; \`-\` or nothing reads stdin
+  --privileged LIST comma-separated words; a role whose id or name contains one (ignoring case)
+                    is flagged as privileged (default: ${DEFAULT_PRIVILEGED.join(",")})
+  -h, --help        show this help
+
+Example:
+  pulumi preview --json > preview.json && pulumi-truto-access review preview.json
+
+Exit status: 0 on success, 2 on bad usage or input that is not a preview.`;
+
+// Previews of large stacks run to tens of megabytes; far beyond that something else is being piped in.
+const MAX_INPUT_BYTES = 256 * 1024 * 1024;
+
+interface ReviewArgs {
+  readonly source: string;
+  readonly privileged?: string[];
+  readonly help: boolean;
+}
+
+/** Runs `review` with `args` (after the subcommand name); resolves to the exit code. */
+export async function reviewCommand(args: string[], io: CommandIO): Promise<number> {
+  let parsed: ReviewArgs;
+  try {
+    parsed = parseArgs(args);
+  } catch (err) {
+    await write(io.stderr, `review: ${(err as Error).message}\n\n${REVIEW_USAGE}\n`);
+    return 2;
+  }
+  if (parsed.help) {
+    await write(io.stdout, `${REVIEW_USAGE}\n`);
+    return 0;
+  }
+  try {
+    const fromStdin = parsed.source === "-";
+    if (fromStdin && (io.stdin as { isTTY?: boolean }).isTTY) {
+      await write(io.stderr, `review: no input: pass a file, or pipe \`pulumi preview --json\` into it.\n\n${REVIEW_USAGE}\n`);
+      return 2;
+    }
+    const content = fromStdin ? await readStream(io.stdin) : await readInputFile(parsed.source);
+    const json = parsePreviewText(content, fromStdin ? "stdin" : parsed.source);
+    const review = summarizePreview(json, parsed.privileged ? { privileged: parsed.privileged } : {});
+    await write(io.stdout, `${renderMarkdown(review)}\n`);
+    return 0;
+  } catch (err) {
+    if (isReviewInputError(err) || err instanceof InputReadError) {
+      await write(io.stderr, `review: ${err.message}\n`);
+      return 2;
+    }
+    // A bug here must still not print a stack trace into a CI log that ends up in a PR comment.
+    const message = err instanceof Error ? err.message : String(err);
+    await write(io.stderr, `review: unexpected failure: ${message}. Please report it with the preview's shape (not its values).\n`);
+    return 1;
+  }
+}
+
+function parseArgs(args: readonly string[]): ReviewArgs {
+  let source: string | undefined;
+  let privileged: string[] | undefined;
+  let help = false;
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i] as string;
+    if (arg === "-h" || arg === "--help") help = true;
+    else if (arg === "--privileged" || arg.startsWith("--privileged=")) {
+      const value = arg === "--privileged" ? args[++i] : arg.slice("--privileged=".length);
+      if (value === undefined) throw new Error("--privileged needs a comma-separated list, e.g. --privileged admin,owner");
+      privileged = value.split(",");
+    } else if (arg.startsWith("-") && arg !== "-") throw new Error(`unknown option ${JSON.stringify(arg)}`);
+    else if (source !== undefined) throw new Error(`expected one input file, got ${JSON.stringify(source)} and ${JSON.stringify(arg)}`);
+    else source = arg;
+  }
+  return { source: source ?? "-", ...(privileged ? { privileged } : {}), help };
+}
+
+/** A file or stream that could not be read. */
+class InputReadError extends Error {
+  override readonly name = "InputReadError";
+}
+
+async function readInputFile(path: string): Promise<string> {
+  try {
+    // Checked before reading, so a wrong path to a huge file fails fast instead of filling memory.
+    if ((await stat(path)).size > MAX_INPUT_BYTES) throw tooLarge(path);
+    return await readFile(path, "utf8");
+  } catch (err) {
+    if (err instanceof InputReadError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = READ_FAILURES[code ?? ""] ?? (err as Error).message;
+    throw new InputReadError(`cannot read ${path}: ${why}. Pass the file written by \`pulumi preview --json > preview.json\`, or \`-\` to read stdin.`);
+  }
+}
+
+const READ_FAILURES: Record<string, string> = {
+  ENOENT: "no such file",
+  EISDIR: "it is a directory",
+  EACCES: "permission denied",
+};
+
+function tooLarge(source: string): InputReadError {
+  return new InputReadError(`${source} is larger than ${MAX_INPUT_BYTES / 1024 / 1024} MiB; expected the JSON printed by \`pulumi preview --json\`.`);
+}
+
+async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    const buffer = typeof chunk === "string" ? Buffer.from(chunk) : Buffer.from(chunk as Uint8Array);
+    size += buffer.length;
+    if (size > MAX_INPUT_BYTES) throw tooLarge("stdin");
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function write(stream: NodeJS.WritableStream, textToWrite: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    stream.write(textToWrite, (err) => (err ? reject(err) : resolve()));
+  });
+}

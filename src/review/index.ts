@@ -1,0 +1,12 @@
+/**
+ * `pulumi-truto-access review`: turns `pulumi preview --json` output into a Markdown summary of who gains
+ * or loses which role where, for a pull-request comment.
+ */
+export { summarizePreview, type SummarizeOptions } from "./summarize";
+export { renderMarkdown, REVIEW_TITLE } from "./render-markdown";
+export { parsePreviewText } from "./parse-text";
+export { DEFAULT_PRIVILEGED } from "./privileged";
+export { ROLE_ASSIGNMENT_TYPE } from "./resource-changes";
+export { EXPECTED_INPUT, isReviewInputError, ReviewErrorCodes, ReviewInputError, type ReviewErrorCode } from "./errors";
+export { SECRET_VALUE, UNKNOWN_VALUE } from "./sentinels";
+export type * from "./types";

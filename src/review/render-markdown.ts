@@ -1,0 +1,192 @@
+/**
+ * Renders an AccessReview as a pull-request comment: a title, one summary line, one block per person and
+ * app, then what the preview cannot show yet. A preview without access change renders as one line.
+ */
+import { boundedList, code, count, listText, text } from "./markdown-text";
+import type { HiddenReason } from "./sentinels";
+import type {
+  AccessReview,
+  AccessSection,
+  AppRef,
+  ChangeCause,
+  PersonRef,
+  Replacement,
+  RoleChange,
+  RoleRef,
+  UnresolvedResource,
+} from "./types";
+
+/** The first line of every review with an access change (the one-line "no change" review has none). */
+export const REVIEW_TITLE = "### Access review";
+
+const UP = "`pulumi up`";
+const MAX_PATHS = 6;
+const OP_ORDER = ["create", "update", "replace", "delete", "import"];
+
+/** The Markdown of `review`, without a trailing newline. */
+export function renderMarkdown(review: AccessReview): string {
+  if (!review.hasAccessChange) return noChangeLine(review);
+  const lines: string[] = [REVIEW_TITLE, "", summaryLine(review), ""];
+  if (review.errorDiagnostics > 0) {
+    lines.push(`> ⚠ The preview reported ${count(review.errorDiagnostics, "error")}, so this summary may be incomplete.`, "");
+  }
+  const ambiguous = ambiguousApps(review.sections);
+  for (const section of review.sections) lines.push(...sectionLines(section, ambiguous.has(section.app.key)), "");
+  lines.push(...unresolvedLines(review.unresolved, "unknown", `#### Known only at ${UP}`));
+  lines.push(...unresolvedLines(review.unresolved, "secret", "#### Hidden by secrets"));
+  lines.push(...unresolvedLines(review.unresolved, "unreadable", "#### Unreadable values"));
+  const flagged = review.totals.privilegedGranted + review.totals.privilegedRevoked > 0;
+  if (flagged) lines.push(`⚠ privileged: the role's id or name contains one of ${review.privilegedPatterns.map(code).join(", ")}.`, "");
+  if (review.otherResources.total > 0) lines.push(`Also in this preview: ${otherResourcesText(review)}, not summarized here.`, "");
+  return lines.join("\n").trimEnd();
+}
+
+function noChangeLine(review: AccessReview): string {
+  const notes: string[] = [];
+  if (review.otherResources.total > 0) notes.push(otherResourcesText(review));
+  if (review.errorDiagnostics > 0) notes.push(`the preview reported ${count(review.errorDiagnostics, "error")}, so this may be incomplete`);
+  return ["No access changes in this preview: no role is granted, revoked or replaced", ...notes].join("; ") + ".";
+}
+
+function summaryLine(review: AccessReview): string {
+  const t = review.totals;
+  const one = t.people === 1;
+  const verbs: string[] = [];
+  if (t.granted > 0) verbs.push(`${one ? "gains" : "gain"} ${count(t.granted, "role")}`);
+  if (t.revoked > 0) verbs.push(`${one ? "loses" : "lose"} ${t.granted > 0 ? String(t.revoked) : count(t.revoked, "role")}`);
+  const parts: string[] = [];
+  if (verbs.length > 0) parts.push(`${count(t.people, "person", "people")} ${verbs.join(", ")}`);
+  if (t.replacements > 0) parts.push(count(t.replacements, "replacement"));
+  if (t.privilegedGranted > 0) parts.push(`⚠ ${count(t.privilegedGranted, "privileged role")} granted`);
+  if (t.unknown > 0) parts.push(`${count(t.unknown, "assignment")} with values known only at ${UP}`);
+  if (t.secret > 0) parts.push(`${count(t.secret, "assignment")} with secret values`);
+  if (t.unreadable > 0) parts.push(`${count(t.unreadable, "assignment")} with unreadable values`);
+  return `**${parts.join("; ")}**`;
+}
+
+// Two accounts of one integration get the same display name; the account id tells them apart.
+function ambiguousApps(sections: readonly AccessSection[]): Set<string> {
+  const keysByLabel = new Map<string, Set<string>>();
+  const add = (app: AppRef): void => {
+    const keys = keysByLabel.get(app.label) ?? new Set<string>();
+    keys.add(app.key);
+    keysByLabel.set(app.label, keys);
+  };
+  for (const section of sections) {
+    add(section.app);
+    for (const r of section.replacements) (add(r.from.app), add(r.to.app));
+  }
+  return new Set([...keysByLabel.values()].filter((keys) => keys.size > 1).flatMap((keys) => [...keys]));
+}
+
+function sectionLines(section: AccessSection, showAccount: boolean): string[] {
+  const lines = [`#### ${personText(section.person)} · ${appText(section.app, showAccount)}`];
+  for (const change of section.granted) lines.push(`- ➕ grants ${roleLine(change)}`);
+  for (const change of section.revoked) lines.push(`- ➖ revokes ${roleLine(change)}`);
+  for (const replacement of section.replacements) lines.push(`- 🔁 ${replacementText(replacement, section)}`);
+  // The blank line keeps this out of the last list item (a lazy continuation line in CommonMark).
+  lines.push("", `_Resources: ${section.resources.map(code).join(", ")}_`);
+  return lines;
+}
+
+function roleLine(change: RoleChange): string {
+  return `${roleText(change.role)}${change.role.privileged ? " — ⚠ privileged" : ""}`;
+}
+
+/** A role as "**Name** (`id`) in workspace `T1`, organization …". */
+function roleText(role: RoleRef): string {
+  const base = role.name ? `**${text(role.name)}** (${code(role.id)})` : code(role.id);
+  const scope: string[] = [];
+  if (role.workspace) scope.push(`workspace ${code(role.workspace)}`);
+  if (role.organization) {
+    scope.push(`organization ${role.organizationName ? `${text(role.organizationName)} (${code(role.organization)})` : code(role.organization)}`);
+  }
+  if (role.organizations) {
+    const orgs = role.organizations.map((o) => (o.name ? `${text(o.name)} (${code(o.id)})` : code(o.id)));
+    scope.push(`${orgs.length === 1 ? "organization" : "organizations"} ${listText(orgs)}`);
+  }
+  if (role.group) scope.push(`group ${code(role.group)}`);
+  if (role.hiddenScope) scope.push(HIDDEN_SCOPE[role.hiddenScope]);
+  return scope.length > 0 ? `${base} in ${listText(scope)}` : base;
+}
+
+function replacementText(r: Replacement, section: AccessSection): string {
+  const because = r.reasons.length > 0 ? `, because ${listText(r.reasons.map(code))} ${r.reasons.length === 1 ? "changes" : "change"}` : "";
+  const head = `replaces ${code(r.resource)} (${r.order}${because})`;
+  if (r.moves) {
+    const isOld = section.person.key === r.from.person.key && section.app.key === r.from.app.key;
+    const isNew = section.person.key === r.to.person.key && section.app.key === r.to.app.key;
+    const accounts = r.from.app.label === r.to.app.label && r.from.app.key !== r.to.app.key;
+    if (isOld && !isNew) return `${head}: the assignment moves to ${personText(r.to.person)} · ${appText(r.to.app, accounts)}`;
+    if (isNew && !isOld) return `${head}: the assignment moves here from ${personText(r.from.person)} · ${appText(r.from.app, accounts)}`;
+    return `${head}: the old assignment ends and a new one starts`;
+  }
+  const kept = listText(r.kept.map(roleText));
+  if (r.order === "delete-before-create") {
+    return r.kept.length > 0
+      ? `${head}: keeps ${kept}, but ${r.kept.length === 1 ? "it lapses" : "they lapse"} between the delete and the create`
+      : `${head}: the old assignment is deleted before the new one is created`;
+  }
+  return r.kept.length > 0 ? `${head}: keeps ${kept} without a gap` : `${head}: the new assignment is created before the old one is deleted`;
+}
+
+function personText(person: PersonRef): string {
+  if (person.hidden === "unknown") return `_a user known only at ${UP}_`;
+  if (person.hidden) return `_a user whose id is ${hiddenAdjective(person.hidden)}_`;
+  if (person.name && person.email) return `${text(person.name)} (${code(person.email)})`;
+  if (person.name) return `${text(person.name)} (user ${code(person.userId ?? "")})`;
+  if (person.email) return code(person.email);
+  return `user ${code(person.userId ?? person.label)}`;
+}
+
+function appText(app: AppRef, showAccount = false): string {
+  if (!app.integration) {
+    return app.hidden === "unknown" ? `_an app known only at ${UP}_` : `_an app whose name is ${hiddenAdjective(app.hidden ?? "unreadable")}_`;
+  }
+  const name = text(app.label);
+  if (app.hidden === "unknown") return `${name} (account known only at ${UP})`;
+  if (app.hidden) return `${name} (account ${hiddenAdjective(app.hidden)})`;
+  return showAccount && app.integratedAccountId ? `${name} (account ${code(app.integratedAccountId)})` : name;
+}
+
+function hiddenAdjective(reason: HiddenReason): string {
+  return reason === "secret" ? "secret" : reason === "unknown" ? "unknown" : "unreadable";
+}
+
+const HIDDEN_SCOPE: Record<HiddenReason, string> = {
+  unknown: `a scope known only at ${UP}`,
+  secret: "a secret scope",
+  unreadable: "an unreadable scope",
+};
+
+const CAUSE_WORD: Record<ChangeCause, string> = { create: "new", delete: "removed", update: "updated", replace: "replaced" };
+
+function unresolvedLines(all: readonly UnresolvedResource[], reason: HiddenReason, title: string): string[] {
+  const lines: string[] = [];
+  for (const u of all) {
+    const paths = u.values.filter((v) => v.reason === reason).map((v) => code(v.path));
+    if (paths.length === 0) continue;
+    const many = paths.length > 1;
+    const tail =
+      reason === "unknown"
+        ? `${many ? "are" : "is"} known only at ${UP}`
+        : reason === "secret"
+          ? `${many ? "are" : "is"} secret, so ${many ? "they are" : "it is"} not shown`
+          : `${many ? "are" : "is"} not in the shape this resource writes`;
+    const where = `${CAUSE_WORD[u.cause]}, ${personText(u.person)} · ${appText(u.app)}`;
+    lines.push(`- ${code(u.resource)} (${where}): ${boundedList(paths, MAX_PATHS)} ${tail}.`);
+  }
+  return lines.length > 0 ? [title, ...lines, ""] : [];
+}
+
+function otherResourcesText(review: AccessReview): string {
+  const { total, byOp } = review.otherResources;
+  const ops = Object.keys(byOp).sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1));
+  const detail = ops.map((op) => `${byOp[op]} ${op}`).join(", ");
+  return `${count(total, "other resource")} ${total === 1 ? "changes" : "change"} (${detail})`;
+}
+
+function rank(op: string): number {
+  const i = OP_ORDER.indexOf(op);
+  return i === -1 ? OP_ORDER.length : i;
+}

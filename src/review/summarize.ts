@@ -1,0 +1,196 @@
+/**
+ * Works out the access change of a preview: for every RoleAssignment that is created, deleted, updated
+ * or replaced, which roles each person gains or loses in which app, compared from `oldState.inputs`
+ * and `newState.inputs` (a dynamic resource's steps carry no detailed diff).
+ */
+import { readAssignment, type AssignmentView, type HiddenValue } from "./assignment";
+import { readDigest } from "./digest";
+import { appOf, buildDirectory, personOf, type Directory } from "./people";
+import { DEFAULT_PRIVILEGED, normalizePrivileged, privilegedMatcher } from "./privileged";
+import { groupSteps, type ResourceChange } from "./resource-changes";
+import { diffRoles, isComparable, roleKey, type Role, type RoleSetDiff } from "./roles";
+import { compareText } from "./order";
+import { SectionBook } from "./section-book";
+import type {
+  AccessReview,
+  AssignmentTarget,
+  ChangeCause,
+  Replacement,
+  ReplaceOrder,
+  RoleRef,
+  UnresolvedResource,
+} from "./types";
+
+/** Options of {@link summarizePreview}. */
+export interface SummarizeOptions {
+  /** Words that mark a role privileged when its id or name contains one (case-insensitive); replaces the default list. */
+  readonly privileged?: readonly string[];
+}
+
+/** Summarizes the parsed output of `pulumi preview --json`; throws a ReviewInputError for anything else. */
+export function summarizePreview(json: unknown, opts: SummarizeOptions = {}): AccessReview {
+  const digest = readDigest(json);
+  const { assignments, others } = groupSteps(digest.steps);
+  const patterns = normalizePrivileged(opts.privileged ?? DEFAULT_PRIVILEGED);
+  const isPrivileged = privilegedMatcher(patterns);
+  const toRef = (role: Role): RoleRef => ({ ...role, privileged: isPrivileged(role) });
+
+  const read = assignments.map((change) => ({
+    change,
+    old: change.old ? readAssignment(change.old) : undefined,
+    new: change.new ? readAssignment(change.new) : undefined,
+  }));
+  const directory = buildDirectory(read.flatMap((r) => (r.old ? [r.old] : [])));
+  const book = new SectionBook();
+  const replacements: Replacement[] = [];
+  const unresolved: UnresolvedResource[] = [];
+
+  for (const { change, old, new: next } of read) {
+    const at = (view: AssignmentView): AssignmentTarget => targetOf(view, directory, change.urn);
+    const name = change.name;
+    if (change.op === "create" && next) {
+      const target = at(next);
+      for (const role of knownRoles(next)) book.grant(target, toRef(role), name, "create");
+      note(unresolved, change, "create", target, next.hidden);
+    } else if (change.op === "delete" && old) {
+      const target = at(old);
+      for (const role of knownRoles(old)) book.revoke(target, toRef(role), name, "delete");
+      note(unresolved, change, "delete", target, old.hidden);
+    } else if (change.op === "update" && old && next) {
+      const target = at(next);
+      const diff = compareRoles(old, next);
+      for (const role of diff.granted) book.grant(target, toRef(role), name, "update");
+      for (const role of diff.revoked) book.revoke(target, toRef(role), name, "update");
+      note(unresolved, change, "update", target, [...old.hidden, ...next.hidden]);
+    } else if (change.op === "replace" && old && next) {
+      const replacement = replace(change, at(old), at(next), old, next, book, toRef);
+      replacements.push(replacement);
+      note(unresolved, change, "replace", replacement.to, [...old.hidden, ...next.hidden]);
+    }
+  }
+
+  const sections = book.sections();
+  const sum = (pick: (s: (typeof sections)[number]) => number): number => sections.reduce((n, s) => n + pick(s), 0);
+  const granted = sum((s) => s.granted.length);
+  const revoked = sum((s) => s.revoked.length);
+  const withReason = (reason: string): number => unresolved.filter((u) => u.values.some((v) => v.reason === reason)).length;
+  const otherTotal = Object.values(others).reduce((a, b) => a + b, 0);
+  return {
+    hasAccessChange: granted + revoked + replacements.length + unresolved.length > 0,
+    totals: {
+      people: new Set(sections.map((s) => s.person.key)).size,
+      granted,
+      revoked,
+      replacements: replacements.length,
+      privilegedGranted: sum((s) => s.granted.filter((c) => c.role.privileged).length),
+      privilegedRevoked: sum((s) => s.revoked.filter((c) => c.role.privileged).length),
+      unknown: withReason("unknown"),
+      secret: withReason("secret"),
+      unreadable: withReason("unreadable"),
+    },
+    sections,
+    replacements: replacements.sort((a, b) => compareText(a.resource, b.resource)),
+    unresolved: unresolved.sort((a, b) => compareText(a.resource, b.resource)),
+    otherResources: { total: otherTotal, byOp: others },
+    errorDiagnostics: digest.diagnostics.filter((d) => d.severity === "error").length,
+    privilegedPatterns: patterns,
+  };
+}
+
+function targetOf(view: AssignmentView, directory: Directory, urn: string): AssignmentTarget {
+  return { person: personOf(view, directory, urn), app: appOf(view, urn) };
+}
+
+function knownRoles(view: AssignmentView): readonly Role[] {
+  return view.roles.known ? view.roles.value : [];
+}
+
+// A grant is certain only when every old role can be compared (a hidden old role might be the same one),
+// and a revocation only when every new role can; the uncertain rest is reported as unresolved.
+function compareRoles(old: AssignmentView, next: AssignmentView): RoleSetDiff {
+  if (!old.roles.known || !next.roles.known) return { granted: [], revoked: [], kept: [] };
+  const clear = (v: AssignmentView, roles: readonly Role[]): boolean => v.opaqueRoles === 0 && roles.every(isComparable);
+  const diff = diffRoles(old.roles.value.filter(isComparable), next.roles.value.filter(isComparable));
+  return {
+    granted: clear(old, old.roles.value) ? diff.granted : [],
+    revoked: clear(next, next.roles.value) ? diff.revoked : [],
+    kept: diff.kept,
+  };
+}
+
+function replace(
+  change: ResourceChange,
+  from: AssignmentTarget,
+  to: AssignmentTarget,
+  old: AssignmentView,
+  next: AssignmentView,
+  book: SectionBook,
+  toRef: (role: Role) => RoleRef,
+): Replacement {
+  const hidden = Boolean(from.person.hidden || to.person.hidden || from.app.hidden || to.app.hidden);
+  const moves = hidden || from.person.key !== to.person.key || from.app.key !== to.app.key;
+  const diff = compareRoles(old, next);
+  const { order, orderFrom } = replaceOrder(change, old, next);
+  const replacement: Replacement = {
+    resource: change.name,
+    urn: change.urn,
+    reasons: change.replaceReasons,
+    order,
+    orderFrom,
+    from,
+    to,
+    moves,
+    kept: moves ? [] : diff.kept.map(toRef),
+  };
+  if (moves) {
+    // The old assignment ends for its person and a new one starts for (possibly) someone else.
+    for (const role of knownRoles(old)) book.revoke(from, toRef(role), change.name, "replace");
+    for (const role of knownRoles(next)) book.grant(to, toRef(role), change.name, "replace");
+    book.replaced(from, replacement);
+    book.replaced(to, replacement);
+  } else {
+    for (const role of diff.granted) book.grant(to, toRef(role), change.name, "replace");
+    for (const role of diff.revoked) book.revoke(to, toRef(role), change.name, "replace");
+    book.replaced(to, replacement);
+  }
+  return replacement;
+}
+
+// The steps say which half goes first when they can; otherwise the provider's own rule decides: it asks
+// for delete-before-replace exactly when the old and new assignment share a role.
+function replaceOrder(
+  change: ResourceChange,
+  old: AssignmentView,
+  next: AssignmentView,
+): { order: ReplaceOrder; orderFrom: Replacement["orderFrom"] } {
+  switch (change.replaceEvidence) {
+    case "delete-replaced-first":
+    case "pending-replacement":
+      return { order: "delete-before-create", orderFrom: "steps" };
+    case "create-replacement-first":
+    case "old-marked-delete":
+      return { order: "create-before-delete", orderFrom: "steps" };
+    default: {
+      const oldKeys = new Set(knownRoles(old).filter(isComparable).map(roleKey));
+      const shared = knownRoles(next).filter(isComparable).some((r) => oldKeys.has(roleKey(r)));
+      return { order: shared ? "delete-before-create" : "create-before-delete", orderFrom: "provider-rule" };
+    }
+  }
+}
+
+function note(
+  unresolved: UnresolvedResource[],
+  change: ResourceChange,
+  cause: ChangeCause,
+  target: AssignmentTarget,
+  hidden: readonly HiddenValue[],
+): void {
+  const seen = new Set<string>();
+  const values = hidden.filter((h) => {
+    const key = `${h.reason}:${h.path}`;
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
+  if (values.length === 0) return;
+  values.sort((a, b) => compareText(a.path, b.path));
+  unresolved.push({ resource: change.name, urn: change.urn, cause, person: target.person, app: target.app, values });
+}

@@ -1,0 +1,135 @@
+/**
+ * The structured result of a review: who gains or loses which role in which app, which assignments are
+ * replaced, and what the preview cannot tell yet. Every string in it is a real value, never a
+ * placeholder such as "[secret]".
+ */
+import type { HiddenValue } from "./assignment";
+import type { Role } from "./roles";
+import type { HiddenReason } from "./sentinels";
+
+export type { HiddenValue } from "./assignment";
+export type { HiddenReason } from "./sentinels";
+export type { Organization, Role } from "./roles";
+
+/** The person an assignment is for. */
+export interface PersonRef {
+  /** Groups one person's changes: the e-mail when known, else the app account and user id. */
+  readonly key: string;
+  /** Plain text: "Name (email)", the name, the e-mail, the user id, or a phrase when the id is hidden. */
+  readonly label: string;
+  readonly userId?: string;
+  readonly name?: string;
+  readonly email?: string;
+  /** Set when the user id is unknown, secret or unreadable. */
+  readonly hidden?: HiddenReason;
+}
+
+/** The app (integration and integrated account) an assignment is in. */
+export interface AppRef {
+  readonly key: string;
+  /** Display name such as "Slack Enterprise", the raw slug for one this package does not know, or a phrase when hidden. */
+  readonly label: string;
+  readonly integration?: string;
+  readonly integratedAccountId?: string;
+  /** Set when the integration or the integrated account is unknown, secret or unreadable. */
+  readonly hidden?: HiddenReason;
+}
+
+/** A role in a review, flagged when it matches the privileged list. */
+export interface RoleRef extends Role {
+  readonly privileged: boolean;
+}
+
+/** Which kind of resource change causes a role change. */
+export type ChangeCause = "create" | "delete" | "update" | "replace";
+
+/** One role granted or revoked by one resource. */
+export interface RoleChange {
+  readonly role: RoleRef;
+  /** The resource name. */
+  readonly resource: string;
+  readonly cause: ChangeCause;
+}
+
+/** Which half of a replacement runs first. */
+export type ReplaceOrder = "delete-before-create" | "create-before-delete";
+
+/** Where an assignment is: for whom and in which app. */
+export interface AssignmentTarget {
+  readonly person: PersonRef;
+  readonly app: AppRef;
+}
+
+/** An assignment the preview replaces: the old resource is deleted and a new one created. */
+export interface Replacement {
+  readonly resource: string;
+  readonly urn: string;
+  /** Inputs that force the replacement (`replaceReasons`), sorted. */
+  readonly reasons: readonly string[];
+  readonly order: ReplaceOrder;
+  /** How the order was found: from the steps, or from the provider's rule (shared roles mean delete first). */
+  readonly orderFrom: "steps" | "provider-rule";
+  readonly from: AssignmentTarget;
+  readonly to: AssignmentTarget;
+  /** True when the assignment moves to another person or app, or the preview cannot tell. */
+  readonly moves: boolean;
+  /** Roles held before and after (same person and app only); with delete-before-create they lapse in between. */
+  readonly kept: readonly RoleRef[];
+}
+
+/** Everything that changes for one person in one app. */
+export interface AccessSection {
+  readonly person: PersonRef;
+  readonly app: AppRef;
+  readonly granted: readonly RoleChange[];
+  readonly revoked: readonly RoleChange[];
+  readonly replacements: readonly Replacement[];
+  /** Names of the resources behind these changes, sorted. */
+  readonly resources: readonly string[];
+}
+
+/** A changing assignment with values the preview cannot show. */
+export interface UnresolvedResource {
+  readonly resource: string;
+  readonly urn: string;
+  readonly cause: ChangeCause;
+  readonly person: PersonRef;
+  readonly app: AppRef;
+  readonly values: readonly HiddenValue[];
+}
+
+/** The numbers behind the summary line. */
+export interface AccessTotals {
+  /** Distinct people with a grant, revocation or replacement. */
+  readonly people: number;
+  readonly granted: number;
+  readonly revoked: number;
+  readonly replacements: number;
+  readonly privilegedGranted: number;
+  readonly privilegedRevoked: number;
+  /** Changing assignments with a value known only at `up`. */
+  readonly unknown: number;
+  /** Changing assignments with a secret value. */
+  readonly secret: number;
+  /** Changing assignments with a value not in the shape the resource writes. */
+  readonly unreadable: number;
+}
+
+/** The review of one preview. */
+export interface AccessReview {
+  /** False when no role is granted, revoked or replaced and nothing is left unknown. */
+  readonly hasAccessChange: boolean;
+  readonly totals: AccessTotals;
+  /** Sorted by person, then app. */
+  readonly sections: readonly AccessSection[];
+  /** Sorted by resource name. */
+  readonly replacements: readonly Replacement[];
+  /** Sorted by resource name. */
+  readonly unresolved: readonly UnresolvedResource[];
+  /** Other resources that change, by logical op; the stack and providers are not counted. */
+  readonly otherResources: { readonly total: number; readonly byOp: Readonly<Record<string, number>> };
+  /** How many error diagnostics the preview reported (the summary may then be incomplete). */
+  readonly errorDiagnostics: number;
+  /** The privileged words used, normalized. */
+  readonly privilegedPatterns: readonly string[];
+}

@@ -1,0 +1,110 @@
+import { strict as assert } from "node:assert";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PassThrough, Writable } from "node:stream";
+import { reviewCommand } from "../../src/cli/review-command";
+import { PREVIEW_FIXTURES, readPreviewText } from "../fixtures/preview/load";
+
+class Sink extends Writable {
+  text = "";
+  override _write(chunk: Buffer | string, _enc: BufferEncoding, done: (err?: Error | null) => void): void {
+    this.text += chunk.toString();
+    done();
+  }
+}
+
+async function run(args: string[], stdinText?: string, tty = false): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdin = new PassThrough();
+  if (tty) Object.assign(stdin, { isTTY: true });
+  if (stdinText !== undefined) stdin.end(stdinText);
+  else if (!tty) stdin.end();
+  const stdout = new Sink();
+  const stderr = new Sink();
+  const code = await reviewCommand(args, { stdin, stdout, stderr });
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+const fixture = (name: string): string => join(PREVIEW_FIXTURES, name);
+
+describe("review: reviewCommand", () => {
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), "review-command-"));
+  });
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("prints the Markdown of a preview file and exits 0", async () => {
+    const { code, stdout, stderr } = await run([fixture("update-roles.json")]);
+    assert.equal(code, 0, stderr);
+    assert.equal(stderr, "");
+    assert.ok(stdout.startsWith("### Access review\n\n**2 people gain 3 roles, lose 1**\n"), stdout);
+    assert.ok(stdout.endsWith("\n") && !stdout.endsWith("\n\n"));
+  });
+
+  it("reads stdin for `-` and when no file is given", async () => {
+    const text = readPreviewText("no-access-change.json");
+    for (const args of [["-"], []]) {
+      const { code, stdout } = await run(args, text);
+      assert.equal(code, 0);
+      assert.equal(stdout, "No access changes in this preview: no role is granted, revoked or replaced; 1 other resource changes (1 update).\n");
+    }
+  });
+
+  it("takes the privileged list from --privileged in both spellings", async () => {
+    for (const args of [["--privileged", "help desk,nothing"], ["--privileged=HELP DESK"]]) {
+      const { code, stdout } = await run([fixture("grants-only.json"), ...args]);
+      assert.equal(code, 0);
+      assert.ok(stdout.includes("- ➕ grants **Help Desk** (`5f0c9a7e2b1d4c3a8e6f0b12`) — ⚠ privileged"), stdout);
+      assert.ok(!stdout.includes("**Workspace Admin** (`Rl0B`) in workspace `T0456ENG` — ⚠"), "the default list is replaced, not extended");
+    }
+  });
+
+  it("prints help on --help and exits 0", async () => {
+    const { code, stdout, stderr } = await run(["--help"]);
+    assert.equal(code, 0);
+    assert.equal(stderr, "");
+    assert.ok(stdout.startsWith("Usage: pulumi-truto-access review [FILE|-]"), stdout);
+  });
+
+  it("exits 2 with usage for an unknown option, a missing list or two files", async () => {
+    for (const args of [["--json"], ["--privileged"], ["a.json", "b.json"]]) {
+      const { code, stdout, stderr } = await run(args, "");
+      assert.equal(code, 2, args.join(" "));
+      assert.equal(stdout, "");
+      assert.ok(stderr.startsWith("review: ") && stderr.includes("Usage:"), stderr);
+    }
+  });
+
+  it("exits 2 naming the file it cannot read", async () => {
+    const missing = join(dir, "nope.json");
+    const { code, stderr } = await run([missing]);
+    assert.equal(code, 2);
+    assert.equal(stderr, `review: cannot read ${missing}: no such file. Pass the file written by \`pulumi preview --json > preview.json\`, or \`-\` to read stdin.\n`);
+  });
+
+  it("exits 2 with one clear line, not a stack trace, for input that is not a preview", async () => {
+    const bad = join(dir, "bad.json");
+    writeFileSync(bad, '{"steps": [{"op": "create"}]}');
+    for (const [args, stdin, expected] of [
+      [[bad], undefined, "steps[0].urn"],
+      [["-"], "Previewing update (dev)", "stdin is not JSON"],
+      [["-"], "", "stdin is empty"],
+    ] as const) {
+      const { code, stdout, stderr } = await run([...args], stdin);
+      assert.equal(code, 2);
+      assert.equal(stdout, "");
+      assert.ok(stderr.includes(expected) && stderr.includes("expected the JSON printed by `pulumi preview --json`"), stderr);
+      assert.equal(stderr.split("\n").filter(Boolean).length, 1, stderr);
+      assert.ok(!/\n\s+at /.test(stderr), "no stack trace");
+    }
+  });
+
+  it("refuses to wait on a terminal when no file is given", async () => {
+    const { code, stderr } = await run([], undefined, true);
+    assert.equal(code, 2);
+    assert.ok(stderr.includes("no input"), stderr);
+  });
+});
