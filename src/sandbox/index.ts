@@ -1,0 +1,127 @@
+/**
+ * A local Truto-compatible server for the Unified User Directory role methods: the same routes,
+ * envelopes, per-integration field rules and errors as Truto, with persistence, fault injection,
+ * a request log and a rate limit, so clients can be tested without a Truto account.
+ *
+ * Admin API (same bearer token), under /_sandbox:
+ * - GET /state → the SandboxState JSON; PUT /state replaces it (validated, 400 if malformed).
+ * - POST /faults {method, path, count, status?, retryAfter?, headers?, body?, delayMs?, drop?,
+ *   malformed?, noop?} → 201 {id, ...}; GET /faults lists them; DELETE /faults → {cleared}.
+ * - GET /requests → [{seq, at, method, path, query, body, status, idempotencyKey?,
+ *   integratedAccountId?}] oldest first; DELETE /requests → {cleared}.
+ * - POST /reset → the seed state again, with faults, log, rate windows, idempotency cache and
+ *   settings back to how the sandbox started.
+ * - GET /config; PATCH /config {rateLimit?, latencyMs?, strictIdempotency?} → the settings now.
+ *
+ * This module must never import the client (src/truto, src/integrations, src/provider): it models
+ * Truto on its own, so a client that puts a field in the wrong place gets Truto's 400.
+ */
+import { randomBytes } from "node:crypto";
+import type { AddressInfo } from "node:net";
+import * as path from "node:path";
+import type { RateLimit } from "./rate-limiter";
+import { SandboxRuntime } from "./runtime";
+import { defaultSeed } from "./seed";
+import { createSandboxServer } from "./server";
+import { DEFAULT_RATE_LIMIT } from "./settings";
+import { loadOrCreateStateFile } from "./state-file";
+import { checkState } from "./state-schema";
+import { SandboxStore } from "./store";
+import type { SandboxState } from "./types";
+
+export { defaultSeed, SEED_IDS } from "./seed";
+export type { HeldRole, SandboxAccount, SandboxOrganization, SandboxRole, SandboxState, SandboxUser, SandboxWorkspace } from "./types";
+export type { RateLimit } from "./rate-limiter";
+export type { SandboxSettings } from "./settings";
+export type { FaultSpec, Fault } from "./faults";
+export type { LoggedRequest } from "./request-log";
+
+/** How to start a sandbox; every field is optional. */
+export interface SandboxOptions {
+  /** Port on 127.0.0.1; default 0 picks a free one. */
+  port?: number;
+  /** Where state persists; absent keeps it in memory. Created from the seed if missing. */
+  stateFile?: string;
+  /** The bearer token clients must send; default "sbx_" + 32 random hex characters. */
+  token?: string;
+  /** The state to start from (and reset to); default `defaultSeed()`. */
+  seed?: SandboxState;
+  /** Per-integrated-account limit on /unified routes; default 50 per 10 s like Truto; false turns it off. */
+  rateLimit?: RateLimit | false;
+  /** Delay before every /unified and /integrated-account response, to model a real API; default 0. */
+  latencyMs?: number;
+  /** Vendor-style errors: 409 for assigning a held role, 404 for revoking one not held; default false. */
+  strictIdempotency?: boolean;
+  /** How many requests the log keeps before dropping the oldest; default 200,000. */
+  requestLogLimit?: number;
+}
+
+/** A running sandbox: where it listens, the token it wants, and how to stop it. */
+export interface SandboxHandle {
+  /** Base URL, e.g. http://127.0.0.1:43125 (no trailing slash). */
+  url: string;
+  token: string;
+  /** Stops listening, ends keep-alive connections and waits for pending state-file writes. */
+  close(): Promise<void>;
+}
+
+function checkOptions(opts: SandboxOptions): void {
+  const problems: string[] = [];
+  const port = opts.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`port must be an integer from 0 to 65535; got ${opts.port}`);
+  if (opts.token !== undefined && !/^\S+$/.test(opts.token)) problems.push("token must be a non-empty string without spaces");
+  const limit = opts.rateLimit;
+  if (limit !== undefined && limit !== false) {
+    if (!Number.isInteger(limit.limit) || limit.limit < 1) problems.push("rateLimit.limit must be a whole number of at least 1");
+    if (!Number.isInteger(limit.windowMs) || limit.windowMs < 1) problems.push("rateLimit.windowMs must be a whole number of at least 1");
+  }
+  const latency = opts.latencyMs ?? 0;
+  if (!Number.isInteger(latency) || latency < 0) problems.push(`latencyMs must be a whole number of at least 0; got ${opts.latencyMs}`);
+  const logLimit = opts.requestLogLimit ?? 0;
+  if (!Number.isInteger(logLimit) || logLimit < 0) problems.push(`requestLogLimit must be a whole number of at least 0`);
+  if (problems.length > 0) throw new Error(`Invalid sandbox options: ${problems.join("; ")}.`);
+}
+
+function checkedSeed(seed: SandboxState | undefined): SandboxState {
+  if (seed === undefined) return defaultSeed();
+  const check = checkState(structuredClone(seed));
+  if (!check.ok) throw new Error(`The sandbox seed option is not valid state:\n${check.message}`);
+  return check.state;
+}
+
+/** Starts a sandbox on 127.0.0.1 and resolves once it is listening. */
+export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHandle> {
+  checkOptions(opts);
+  const seed = checkedSeed(opts.seed);
+  const stateFile = opts.stateFile === undefined ? undefined : path.resolve(opts.stateFile);
+  const initial = stateFile === undefined ? structuredClone(seed) : await loadOrCreateStateFile(stateFile, structuredClone(seed));
+  const store = new SandboxStore(initial, stateFile);
+  const token = opts.token ?? `sbx_${randomBytes(16).toString("hex")}`;
+  const settings = {
+    rateLimit: opts.rateLimit === undefined ? { ...DEFAULT_RATE_LIMIT } : opts.rateLimit,
+    latencyMs: opts.latencyMs ?? 0,
+    strictIdempotency: opts.strictIdempotency ?? false,
+  };
+  const rt = new SandboxRuntime(token, store, seed, settings, opts.requestLogLimit ?? 200_000);
+  const server = createSandboxServer(rt);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port ?? 0, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      rt.sleeper.close();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+      await store.flush();
+    })();
+    return closing;
+  };
+  return { url: `http://127.0.0.1:${port}`, token, close };
+}

@@ -1,0 +1,57 @@
+import { z } from "zod";
+import { trutoError } from "../errors";
+import { faultSpecSchema } from "../faults";
+import type { RouteResult } from "../http-io";
+import type { SandboxRuntime } from "../runtime";
+import type { SandboxCall } from "../sandbox-call";
+import { settingsPatchSchema } from "../settings";
+import { checkState } from "../state-schema";
+
+function jsonBody(call: SandboxCall): unknown {
+  if (call.body.kind === "empty") throw trutoError(400, `${call.method} ${call.pathname} needs a JSON body.`);
+  if (call.body.kind === "invalid") throw trutoError(400, `Request body is not valid JSON (${call.body.reason}).`);
+  return call.body.value;
+}
+
+function validated<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw trutoError(400, `${what} is not valid:\n${z.prettifyError(parsed.error)}`);
+  return parsed.data;
+}
+
+const ok = (body: unknown, status = 200): RouteResult => ({ status, body });
+
+type AdminHandler = (call: SandboxCall, rt: SandboxRuntime) => RouteResult | Promise<RouteResult>;
+
+// "METHOD /path" → handler. These shapes are a public contract (see index.ts); change them with care.
+const ADMIN: Record<string, AdminHandler> = {
+  "GET /_sandbox/state": (_call, rt) => ok(rt.store.snapshot()),
+  "PUT /_sandbox/state": async (call, rt) => {
+    const check = checkState(jsonBody(call));
+    if (!check.ok) throw trutoError(400, `The state is not valid:\n${check.message}`);
+    await rt.store.replace(check.state);
+    return ok(rt.store.snapshot());
+  },
+  "GET /_sandbox/faults": (_call, rt) => ok(rt.faults.list()),
+  "POST /_sandbox/faults": (call, rt) => ok(rt.faults.add(validated(faultSpecSchema, jsonBody(call), "The fault")), 201),
+  "DELETE /_sandbox/faults": (_call, rt) => ok({ cleared: rt.faults.clear() }),
+  "GET /_sandbox/requests": (_call, rt) => ok(rt.log.list()),
+  "DELETE /_sandbox/requests": (_call, rt) => ok({ cleared: rt.log.clear() }),
+  "POST /_sandbox/reset": async (_call, rt) => {
+    await rt.reset();
+    return ok(rt.store.snapshot());
+  },
+  "GET /_sandbox/config": (_call, rt) => ok(rt.settings),
+  "PATCH /_sandbox/config": (call, rt) => ok(rt.configure(validated(settingsPatchSchema, jsonBody(call), "The config change"))),
+};
+
+/** Handles the admin API under /_sandbox (state, faults, request log, reset, config). */
+export function handleAdmin(call: SandboxCall, rt: SandboxRuntime): RouteResult | Promise<RouteResult> {
+  const pathname = call.pathname.length > 1 && call.pathname.endsWith("/") ? call.pathname.slice(0, -1) : call.pathname;
+  const handler = ADMIN[`${call.method} ${pathname}`];
+  if (!handler) {
+    const known = Object.keys(ADMIN).join(", ");
+    throw trutoError(404, `No admin route ${call.method} ${call.pathname}. Admin routes: ${known}.`);
+  }
+  return handler(call, rt);
+}
