@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+/**
+ * `pulumi-truto-access <command>`: the sandbox, the access-change review, and the demo.
+ */
+const USAGE = `Usage: pulumi-truto-access <command> [options]
+
+Commands:
+  sandbox   Run a local Truto-compatible sandbox (prints {"url","token"} as its first line)
+  review    Summarise \`pulumi preview --json\` as Markdown for a pull-request comment
+  demo      Walk the example stack through up, a role change, and destroy against the sandbox
+
+Run \`pulumi-truto-access <command> --help\` for a command's options.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case "sandbox":
+      return (await import("./sandbox-command")).sandboxCommand(rest);
+    case "review":
+      return (await import("./review-command")).reviewCommand(rest, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+    case "demo":
+      return (await import("./demo-command")).demoCommand(rest);
+    case undefined:
+    case "-h":
+    case "--help":
+    case "help":
+      process.stdout.write(`${USAGE}\n`);
+      return command === undefined ? 2 : 0;
+    default:
+      process.stderr.write(`Unknown command "${command}".\n\n${USAGE}\n`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`pulumi-truto-access: ${(e as Error)?.message ?? String(e)}\n`);
+    process.exitCode = 1;
+  },
+);
