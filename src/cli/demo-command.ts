@@ -1,5 +1,50 @@
-/** `pulumi-truto-access demo` (placeholder until the demo lands). */
-export async function demoCommand(_args: string[]): Promise<number> {
-  process.stderr.write("The demo is not built yet.\n");
-  return 1;
+/**
+ * `pulumi-truto-access demo`: walks the repository's example stack through up, a role change and destroy
+ * against an embedded sandbox, with the Pulumi CLI when it is on PATH and through the provider host when not.
+ */
+import { runDemo, type DemoOptions } from "../demo/run-demo";
+
+const USAGE = `Usage: pulumi-truto-access demo [options]   (from a checkout: npm run demo)
+
+Starts a sandbox with its seed, runs the root stack (examples/access) through \`pulumi up\`, a change of
+Bob's Slack role, \`pulumi preview --diff\`, \`pulumi up\` and \`pulumi destroy\`, and prints who holds what
+after each step. Without the Pulumi CLI on PATH it sends the same calls to the real provider host.
+Exits 0 only when the sandbox shows every role the demo declared revoked at the end.
+
+Options:
+  --state FILE      keep the sandbox's state in FILE (and leave it there afterwards)
+  --no-pulumi-cli   walk the provider host even when the Pulumi CLI is installed
+  -h, --help        show this help`;
+
+/** Parses the flags; a string is a usage error to print. */
+function parseArgs(args: string[]): DemoOptions | "help" | string {
+  const options: DemoOptions = {};
+  for (let i = 0; i < args.length; i += 1) {
+    const [flag, inline] = args[i].startsWith("--") && args[i].includes("=") ? [args[i].slice(0, args[i].indexOf("=")), args[i].slice(args[i].indexOf("=") + 1)] : [args[i], undefined];
+    if (flag === "-h" || flag === "--help") return "help";
+    if (flag === "--no-pulumi-cli" && inline === undefined) {
+      options.pulumiCli = "never";
+    } else if (flag === "--state") {
+      const value = inline ?? args[++i];
+      if (!value) return "--state needs a file name.";
+      options.stateFile = value;
+    } else {
+      return `Unknown option "${args[i]}".`;
+    }
+  }
+  return options;
+}
+
+/** Runs `demo` with the arguments after the command name; resolves to the exit code. */
+export async function demoCommand(args: string[]): Promise<number> {
+  const parsed = parseArgs(args);
+  if (parsed === "help") {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (typeof parsed === "string") {
+    process.stderr.write(`pulumi-truto-access demo: ${parsed}\n\n${USAGE}\n`);
+    return 2;
+  }
+  return runDemo(parsed);
 }

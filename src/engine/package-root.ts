@@ -1,0 +1,20 @@
+/**
+ * Where this package lives on disk. src/engine and dist/engine both sit two levels below the package
+ * root, so the same answer holds under ts-node (tests) and from the build (the demo).
+ */
+import { existsSync, readFileSync } from "node:fs";
+import * as path from "node:path";
+
+/** The package's name, as programs import it and as the provider shim requires it. */
+export const PACKAGE_NAME = "pulumi-truto-access";
+
+/** The root of this package (the directory holding its package.json). */
+export function packageRoot(): string {
+  const root = path.resolve(__dirname, "..", "..");
+  const manifest = path.join(root, "package.json");
+  const name = existsSync(manifest) ? (JSON.parse(readFileSync(manifest, "utf8")) as { name?: string }).name : undefined;
+  if (name !== PACKAGE_NAME) {
+    throw new Error(`Expected the ${PACKAGE_NAME} package.json at ${manifest}; the engine modules must stay in src/engine or dist/engine.`);
+  }
+  return root;
+}

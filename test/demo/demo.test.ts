@@ -1,0 +1,111 @@
+/**
+ * `pulumi-truto-access demo` end to end, from the build (dist/), with no Pulumi CLI on PATH: the
+ * provider-host path. Judged by its exit code, its output and the sandbox state file it leaves.
+ */
+import { strict as assert } from "node:assert";
+import { spawn } from "node:child_process";
+import { existsSync, promises as fs } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { packageRoot } from "../../src/engine/package-root";
+import { runProgram } from "../../src/engine/program";
+import { declaredGrants, isGrantHeld } from "../../src/demo/declared-grants";
+import { DEMO_CHANGE } from "../../src/demo/run-demo";
+import { defaultSeed, SEED_IDS, type SandboxState } from "../../src/sandbox";
+
+const ROOT = packageRoot();
+const MAIN = path.join(ROOT, "dist", "cli", "main.js");
+// The demo takes a few seconds; the bound only keeps a hung child from outliving the test.
+const CHILD_LIMIT_MS = 90_000;
+const DEMO_ACCOUNTS: string[] = [SEED_IDS.accounts.slackenterprise, SEED_IDS.accounts.jumpcloud, SEED_IDS.accounts.elasticcloud];
+
+interface Finished {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `node dist/cli/main.js demo ...args` with a PATH holding only node's own directory. */
+function runDemo(args: string[]): Promise<Finished> {
+  return new Promise((resolve, reject) => {
+    const env = { ...process.env, PATH: path.dirname(process.execPath) };
+    const child = spawn(process.execPath, [MAIN, "demo", ...args], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
+    child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
+    const timer = setTimeout(() => child.kill("SIGKILL"), CHILD_LIMIT_MS);
+    child.once("error", reject);
+    child.once("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** The output between a "Who holds what <title>" line and the next step or checkpoint. */
+function section(stdout: string, title: string): string {
+  const start = stdout.indexOf(`Who holds what ${title}`);
+  assert.ok(start >= 0, `no "Who holds what ${title}" in the output:\n${stdout}`);
+  const rest = stdout.slice(start);
+  const end = rest.search(/\n(\[\d\/3\]|  Who holds what|Done in|FAILED)/);
+  return end < 0 ? rest : rest.slice(0, end);
+}
+
+describe("demo command (no Pulumi CLI: the provider-host path)", function () {
+  this.timeout(CHILD_LIMIT_MS + 10_000);
+  let dir: string;
+
+  before(function () {
+    assert.ok(existsSync(MAIN), `${MAIN} is missing: run \`npm run build\` first (npm test does).`);
+  });
+  beforeEach(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), "truto-demo-test-"));
+  });
+  afterEach(async () => {
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it("walks up, a role change and destroy, then exits 0 with every declared role revoked in the sandbox", async () => {
+    const stateFile = path.join(dir, "state.json");
+    const { code, stdout, stderr } = await runDemo(["--state", stateFile]);
+    assert.equal(code, 0, `exit ${code}\n${stdout}\n${stderr}`);
+    assert.match(stdout, /Pulumi CLI: not found on PATH/);
+    for (const step of ["[1/3] pulumi up", "[2/3] pulumi config set bobSlackRole Rl0J", "[3/3] pulumi destroy"]) assert.ok(stdout.includes(step), `no "${step}"`);
+    assert.match(section(stdout, "after up"), /Bob Okafor\s+Slack Enterprise · Platform\s+User Admin\n/);
+    assert.match(section(stdout, "after the change"), /Bob Okafor\s+Slack Enterprise · Platform\s+Security Admin\n/);
+    assert.match(stdout, /~\s+bob-slack-platform\s+to be updated \(roles\)/);
+    assert.match(section(stdout, "at the end"), /nobody holds a role in these apps/);
+    assert.match(stdout, /Done in [\d.]+ s/);
+    assert.doesNotMatch(stdout + stderr, /sbx_[0-9a-f]{32}/, "the sandbox token was printed");
+
+    // The state the sandbox kept: nothing the program declares (before or after the change) is held.
+    const final = JSON.parse(await fs.readFile(stateFile, "utf8")) as SandboxState;
+    const runs = [await runProgram({ projectDir: ROOT }), await runProgram({ projectDir: ROOT, config: { [DEMO_CHANGE.key]: DEMO_CHANGE.value } })];
+    const declared = runs.flatMap((run) => declaredGrants(run.resources));
+    assert.ok(declared.length >= 15, `only ${declared.length} declared grants`);
+    assert.deepEqual(declared.filter((g) => isGrantHeld(final, g)).map((g) => `${g.resource}: ${g.label}`), []);
+    // The seed's own holdings are all declared by the stack, so destroy leaves these apps with no roles at all.
+    assert.ok(declared.some((g) => isGrantHeld(defaultSeed(), g)), "the seed's holdings should be among the declared roles");
+    assert.deepEqual(final.users.filter((u) => DEMO_ACCOUNTS.includes(u.accountId) && u.roles.length > 0), []);
+  });
+
+  it("exits non-zero and lists what is still held when a step fails", async () => {
+    // Bob is missing from JumpCloud, so creating bob-jumpcloud fails after alice's resources exist.
+    const seed = defaultSeed();
+    seed.users = seed.users.filter((u) => !(u.accountId === SEED_IDS.accounts.jumpcloud && u.id === SEED_IDS.jumpcloud.users.bob));
+    const stateFile = path.join(dir, "state.json");
+    await fs.writeFile(stateFile, JSON.stringify(seed));
+    const { code, stdout } = await runDemo(["--state", stateFile]);
+    assert.equal(code, 1, stdout);
+    assert.match(stdout, /FAILED: create of bob-jumpcloud failed: .*user "64a1f0c2e4b0a1a1a1a1a002" .*does not exist/);
+    assert.match(stdout, /FAILED: \d+ role\(s\) the demo declared are still held/);
+    assert.match(stdout, /alice-slack-platform\s+U01ALICE\s+Channel Manager in T0PLATFORM/);
+  });
+
+  it("refuses an unknown option with usage and exit 2", async () => {
+    const { code, stderr } = await runDemo(["--bogus"]);
+    assert.equal(code, 2);
+    assert.match(stderr, /Unknown option "--bogus"[^]*Usage: pulumi-truto-access demo/);
+  });
+});
