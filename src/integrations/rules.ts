@@ -129,6 +129,9 @@ export const RULES: Readonly<Record<IntegrationSlug, IntegrationRule>> = {
   teamviewer: generic("teamviewer", "TeamViewer"),
 };
 
+/** Query keys `remoteQuery` may never set: they identify the call itself. */
+export const RESERVED_REMOTE_QUERY_KEYS = ["integrated_account_id", "id", "roles", "workspace_id"] as const;
+
 /** Whether `slug` is one of the integrations this package can grant and revoke for. */
 export function isKnownIntegration(slug: string): slug is IntegrationSlug {
   return (INTEGRATIONS as readonly string[]).includes(slug);

@@ -4,9 +4,8 @@
  * still unknown during preview pass through untouched and unvalidated.
  */
 import { z } from "zod";
-import { INTEGRATIONS, RULES, isKnownIntegration } from "../integrations/rules";
+import { INTEGRATIONS, RESERVED_REMOTE_QUERY_KEYS, RULES, isKnownIntegration } from "../integrations/rules";
 import { roleKey, sortRoles, strip, type Organization, type Role } from "../integrations/grants";
-import { RESERVED_REMOTE_QUERY_KEYS } from "../truto/user-directory";
 import { containsUnknown, isUnknown } from "./unknowns";
 
 /** The plain inputs of a RoleAssignment, after check (what the provider's methods receive). */

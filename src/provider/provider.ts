@@ -3,11 +3,15 @@
  * (`require("pulumi-truto-access/provider")` in the serialized shim). Each method is short and delegates.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { resolveSettings, clientFor, type ConfigSource, type ProviderSettings } from "./config";
+import type { ConfigSource, ProviderSettings } from "./config";
 import { checkInputs } from "./inputs";
 import { diffInputs } from "./diff";
-import * as lifecycle from "./lifecycle";
 import type { LifecycleContext } from "./lifecycle";
+
+// check and diff never talk to Truto: the HTTP client and the lifecycle load on the first call that
+// does, so a preview (and the host's start) does not pay for undici.
+const config = (): typeof import("./config") => require("./config");
+const lifecycle = (): typeof import("./lifecycle") => require("./lifecycle");
 
 type Props = Record<string, unknown>;
 type Settled = { ok: true; settings: ProviderSettings } | { ok: false; error: unknown };
@@ -16,9 +20,9 @@ type Settled = { ok: true; settings: ProviderSettings } | { ok: false; error: un
 // configure without waiting, so calls that arrive meanwhile must already see them (no race).
 let settled: Settled | undefined;
 
-function resolveNow(config?: ConfigSource): Settled {
+function resolveNow(source?: ConfigSource): Settled {
   try {
-    return { ok: true, settings: resolveSettings(process.env, config) };
+    return { ok: true, settings: config().resolveSettings(process.env, source) };
   } catch (error) {
     return { ok: false, error };
   }
@@ -28,7 +32,7 @@ function context(): LifecycleContext {
   // A host that never calls configure (older engines) still gets the environment's settings.
   settled ??= resolveNow();
   if (!settled.ok) throw settled.error;
-  return { client: clientFor(settled.settings), settleMs: settled.settings.settleMs };
+  return { client: config().clientFor(settled.settings), settleMs: settled.settings.settleMs };
 }
 
 /** Receives the stack config; never throws (a failed configure would stick), errors surface on first use. */
@@ -50,22 +54,22 @@ export async function diff(_id: string, olds: Props, news: Props): Promise<pulum
 
 /** Grants the roles and confirms them. */
 export async function create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
-  return lifecycle.create(context(), inputs);
+  return lifecycle().create(context(), inputs);
 }
 
 /** Detects drift. */
 export async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
-  return lifecycle.read(context(), id, props);
+  return lifecycle().read(context(), id, props);
 }
 
 /** Converges the role set. */
 export async function update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
-  return { outs: await lifecycle.update(context(), id, olds, news) };
+  return { outs: await lifecycle().update(context(), id, olds, news) };
 }
 
 /** Revokes and confirms the revocation. */
 export async function remove(id: string, props: Props): Promise<void> {
-  await lifecycle.remove(context(), id, props);
+  await lifecycle().remove(context(), id, props);
 }
 
 export { remove as delete };

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import type { RequestField, IntegrationRule, Placement } from "../integrations/rules";
-import { placeField } from "../integrations/rules";
+import { placeField, RESERVED_REMOTE_QUERY_KEYS } from "../integrations/rules";
 import { strip, type AssignmentScope, type Grant, type Organization, type Role } from "../integrations/grants";
 import { encodePathSegment, type TrutoClient } from "./client";
 import { TrutoErrorCodes, isTrutoError } from "./errors";
@@ -46,9 +46,6 @@ export interface WriteOutcome {
   roles: Role[];
   error?: unknown;
 }
-
-/** Query keys `remoteQuery` may never set: they identify the call itself. */
-export const RESERVED_REMOTE_QUERY_KEYS = ["integrated_account_id", "id", "roles", "workspace_id"] as const;
 
 /** `remoteQuery` without reserved keys or keys that could break out of `remote_query[...]`. */
 export function safeRemoteQuery(remoteQuery: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
