@@ -95,9 +95,13 @@ class ReadCache {
   private readonly entries = new Map<string, { done?: number; value: Promise<unknown> }>();
   ttlMs = Number(process.env.TRUTO_READ_CACHE_MS ?? 2_000);
 
+  private sweptAt = 0;
+
   get<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const now = Date.now();
     const hit = this.entries.get(key);
-    if (hit && (hit.done === undefined || Date.now() - hit.done < this.ttlMs)) return hit.value as Promise<T>;
+    if (hit && (hit.done === undefined || now - hit.done < this.ttlMs)) return hit.value as Promise<T>;
+    this.sweep(now);
     const entry: { done?: number; value: Promise<unknown> } = { value: load() };
     this.entries.set(key, entry);
     entry.value.then(
@@ -112,8 +116,15 @@ class ReadCache {
     return entry.value as Promise<T>;
   }
 
-  invalidate(prefix: string): void {
-    for (const key of this.entries.keys()) if (key.startsWith(prefix)) this.entries.delete(key);
+  // A run over thousands of users must not keep every answer: expired entries go, at most once per TTL.
+  private sweep(now: number): void {
+    if (now - this.sweptAt < Math.max(this.ttlMs, 1_000)) return;
+    this.sweptAt = now;
+    for (const [key, e] of this.entries) if (e.done !== undefined && now - e.done >= this.ttlMs) this.entries.delete(key);
+  }
+
+  invalidate(key: string): void {
+    this.entries.delete(key);
   }
 }
 
