@@ -97,7 +97,11 @@ const Inputs = z.strictObject({
 /** Formats a zod path as Pulumi property paths read: `roles[1].id`. */
 export function propertyPath(path: readonly PropertyKey[]): string {
   let out = "";
-  for (const p of path) out += typeof p === "number" ? `[${p}]` : out ? `.${String(p)}` : String(p);
+  for (const p of path) {
+    if (typeof p === "number") out += `[${p}]`;
+    else if (String(p) === "") out += `[""]`; // an empty key must still show where it is
+    else out += out ? `.${String(p)}` : String(p);
+  }
   return out;
 }
 

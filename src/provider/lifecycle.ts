@@ -138,13 +138,20 @@ export async function create(ctx: LifecycleContext, props: Props): Promise<{ id:
   const req = requestOf(i);
   await confirmIntegration(ctx, i);
   const outcomes = await assignRoles(ctx.client, rule, req, i.roles);
-  const holding = await settle(ctx, rule, req, (h) => h.user === null || i.roles.every((r) => roleHeld(rule, req, r, h.held)));
+  const id = newId(i);
+  const holding = await readBackOrRecord(
+    () => settle(ctx, rule, req, (h) => h.user === null || i.roles.every((r) => roleHeld(rule, req, r, h.held))),
+    outcomes,
+    // Nothing confirmed: state claims every declared role (so destroy revokes them) and holds none (so
+    // the next run grants them again, which is idempotent).
+    () => ({ id, properties: { ...outputsOf(i, id, [], { user: null, held: [] }), __provider: props.__provider } }),
+    `granting to ${where(rule, i)}`,
+  );
   if (holding.user === null) {
     throw new TrutoError(TrutoErrorCodes.notFound, `${where(rule, i)} does not exist; check userId.`, { integratedAccountId: i.integratedAccountId });
   }
   const held = i.roles.filter((r) => roleHeld(rule, req, r, holding.held));
   const missing = rolesMissingFrom(i.roles, held);
-  const id = newId(i);
   const outs = outputsOf(i, id, held, holding);
   if (missing.length === 0) return { id, outs };
 
@@ -197,11 +204,23 @@ export async function update(ctx: LifecycleContext, id: string, olds: Props, new
     outcomes = await assignRoles(ctx.client, rule, req, toGrant);
     outcomes.push(...(await unassignRoles(ctx.client, rule, req, removed)));
   }
-  const holding = await settle(
-    ctx,
-    rule,
-    req,
-    (h) => h.user === null || (i.roles.every((r) => roleHeld(rule, req, r, h.held)) && !removed.some((r) => roleAnyHeld(rule, req, r, h.held))),
+  const holding = await readBackOrRecord(
+    () =>
+      settle(
+        ctx,
+        rule,
+        req,
+        (h) => h.user === null || (i.roles.every((r) => roleHeld(rule, req, r, h.held)) && !removed.some((r) => roleAnyHeld(rule, req, r, h.held))),
+      ),
+    outcomes,
+    // Unconfirmed: keep the removed roles in state (the next run revokes them) and count as held only
+    // kept roles nothing touched (the next run re-grants the rest).
+    () => {
+      const untouched = rule.revokes === "whole-scope" ? [] : heldBefore.filter((r) => i.roles.some((n) => roleKey(n) === roleKey(r)));
+      const outs = outputsOf(i, id, rolesMissingFrom(untouched, toGrant), { user: null, held: [] }, olds.user);
+      return { id, properties: { ...outs, roles: sortRoles(dedupe([...i.roles, ...removed])), __provider: news.__provider } };
+    },
+    `updating ${where(rule, i)}`,
   );
   if (holding.user === null) {
     throw new TrutoError(TrutoErrorCodes.notFound, `${where(rule, i)} no longer exists; run \`pulumi refresh\` to drop the assignment from state.`, {
@@ -244,6 +263,32 @@ export async function remove(ctx: LifecycleContext, id: string, props: Props): P
     `${where(rule, i)} still holds ${still.map(label).join(", ")} after the revoke. ${reasons.join("; ")}. The assignment stays in state; fix the cause and run \`pulumi destroy\` (or \`pulumi up\`) again.`,
     { integratedAccountId: i.integratedAccountId },
   );
+}
+
+/**
+ * Reads back after writes. If the read-back fails and every write was refused outright, nothing changed
+ * and the read error stands; if any write may have landed, the failure is recorded as a partial failure
+ * so state knows of the access (a plain error would leave a grant nobody destroys).
+ */
+async function readBackOrRecord(
+  read: () => Promise<Holding>,
+  outcomes: WriteOutcome[],
+  record: () => { id: string; properties: Props },
+  doing: string,
+): Promise<Holding> {
+  try {
+    return await read();
+  } catch (readError) {
+    if (!uncertain(outcomes)) throw readError;
+    const { id, properties } = record();
+    const why = (readError as Error)?.message ?? String(readError);
+    throw new PartialFailure(
+      `the result of ${doing} could not be read back to confirm it: ${why} State records the assignment as unconfirmed; run \`pulumi up\` again to converge.`,
+      id,
+      properties,
+      [`read-back failed: ${why}`],
+    );
+  }
 }
 
 function dedupe(roles: Role[]): Role[] {

@@ -28,11 +28,17 @@ function resolveNow(source?: ConfigSource): Settled {
   }
 }
 
+let current: { from: Settled; context: LifecycleContext } | undefined;
+
 function context(): LifecycleContext {
   // A host that never calls configure (older engines) still gets the environment's settings.
   settled ??= resolveNow();
   if (!settled.ok) throw settled.error;
-  return { client: config().clientFor(settled.settings), settleMs: settled.settings.settleMs };
+  // One client per configuration, not per call.
+  if (current?.from !== settled) {
+    current = { from: settled, context: { client: config().clientFor(settled.settings), settleMs: settled.settings.settleMs } };
+  }
+  return current.context;
 }
 
 /** Receives the stack config; never throws (a failed configure would stick), errors surface on first use. */

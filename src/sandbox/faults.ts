@@ -14,6 +14,8 @@ export const faultSpecSchema = z
     drop: z.boolean().optional(),
     malformed: z.boolean().optional(),
     noop: z.boolean().optional(),
+    probability: z.number().min(0).max(1).optional(),
+    seed: z.number().int().optional(),
   })
   .superRefine((spec, ctx) => {
     const outcomes = (["status", "drop", "malformed", "noop"] as const).filter((key) => spec[key] !== undefined && spec[key] !== false);
@@ -23,6 +25,9 @@ export const faultSpecSchema = z
     if (outcomes.length === 0 && spec.delayMs === undefined) {
       ctx.addIssue({ code: "custom", message: "a fault needs at least one of status, drop, malformed, noop or delayMs" });
     }
+    if (spec.seed !== undefined && spec.probability === undefined) {
+      ctx.addIssue({ code: "custom", message: "seed applies only together with probability" });
+    }
     for (const key of ["retryAfter", "headers", "body"] as const) {
       if (spec[key] !== undefined && spec.status === undefined) {
         ctx.addIssue({ code: "custom", message: `${key} applies only together with status` });
@@ -30,13 +35,29 @@ export const faultSpecSchema = z
     }
   });
 
-/** A fault as registered: the spec, with the count it started with. */
+/**
+ * A fault as registered: the spec, with the count it started with. With `probability`, each matching
+ * request is disturbed with that chance (drawn from a generator seeded by `seed`, default 0, so a run
+ * repeats); only disturbed requests use up `count`, and a request left alone goes on to later faults.
+ */
 export type FaultSpec = z.infer<typeof faultSpecSchema>;
 
 /** A registered fault: its id, its spec, and how many requests it will still affect. */
 export interface Fault extends FaultSpec {
   id: string;
   remaining: number;
+}
+
+// A small seeded generator (mulberry32): the same seed gives the same draws, run after run.
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 function matches(fault: Fault, method: string, pathname: string): boolean {
@@ -47,23 +68,34 @@ function matches(fault: Fault, method: string, pathname: string): boolean {
 /** Registered faults, consulted in the order registered; each is used up after `count` requests. */
 export class FaultRegistry {
   private faults: Fault[] = [];
+  // Kept apart from the faults so list() shows only the spec and the count.
+  private draws = new Map<string, () => number>();
   private nextId = 1;
 
   /** Registers a validated spec and returns the fault as stored. */
   add(spec: FaultSpec): Fault {
     const fault: Fault = { ...spec, id: `flt_${this.nextId++}`, remaining: spec.count };
+    if (spec.probability !== undefined) this.draws.set(fault.id, seededRandom(spec.seed ?? 0));
     this.faults.push(fault);
     return fault;
   }
 
-  /** Uses up one request of the first fault that matches, or returns undefined. */
+  /** Uses up one request of the first fault that matches (and, if it has a probability, fires), or returns undefined. */
   take(method: string, pathname: string): Fault | undefined {
-    const index = this.faults.findIndex((fault) => matches(fault, method, pathname));
+    const index = this.faults.findIndex((fault) => matches(fault, method, pathname) && this.fires(fault));
     if (index < 0) return undefined;
     const fault = this.faults[index];
     fault.remaining -= 1;
-    if (fault.remaining <= 0) this.faults.splice(index, 1);
+    if (fault.remaining <= 0) {
+      this.faults.splice(index, 1);
+      this.draws.delete(fault.id);
+    }
     return { ...fault };
+  }
+
+  private fires(fault: Fault): boolean {
+    const draw = this.draws.get(fault.id);
+    return draw === undefined || draw() < (fault.probability ?? 1);
   }
 
   /** The faults still active, oldest first. */
@@ -75,6 +107,7 @@ export class FaultRegistry {
   clear(): number {
     const count = this.faults.length;
     this.faults = [];
+    this.draws.clear();
     return count;
   }
 }

@@ -152,7 +152,8 @@ export class TrutoClient {
     const named = { method: req.method, path: req.path, integratedAccountId: req.integratedAccountId };
 
     for (let attempt = 1; ; attempt++) {
-      if (req.integratedAccountId) await this.governor.acquire(laneKey);
+      const grantedAt = Date.now();
+      const release = req.integratedAccountId ? await this.governor.acquire(laneKey) : undefined;
       const remainingBudget = this.policy.budgetMs - (Date.now() - started);
       const timeout = Math.max(1, Math.min(this.timeoutMs, remainingBudget));
       let outcome: AttemptOutcome;
@@ -163,13 +164,14 @@ export class TrutoClient {
           headers,
           body: payload,
           dispatcher: dispatcher(),
+          // A signal, not headersTimeout/bodyTimeout: undici 7 ignores those per request (measured: an
+          // 800 ms answer passed a 300 ms headersTimeout), so only the signal bounds the attempt.
           signal: AbortSignal.timeout(timeout),
-          headersTimeout: timeout,
-          bodyTimeout: timeout,
         });
         const text = await res.body.text();
+        release?.();
         const rl = rateLimitHeaders(res.headers);
-        if (req.integratedAccountId) this.governor.observe(laneKey, { status: res.statusCode, ...rl });
+        if (req.integratedAccountId) this.governor.observe(laneKey, { status: res.statusCode, ...rl }, grantedAt);
         if (res.statusCode >= 200 && res.statusCode < 300) {
           const parsed = parseJson(text);
           if (parsed.ok) return parsed.value;
@@ -186,6 +188,7 @@ export class TrutoClient {
           outcome = { kind: "status", status: res.statusCode, remote: failure.remote, retryAfterMs: rl.retryAfterMs };
         }
       } catch (e) {
+        release?.();
         if (e instanceof TrutoError) throw e;
         const timedOut = isTimeout(e);
         outcome = timedOut ? { kind: "timeout" } : { kind: "network" };

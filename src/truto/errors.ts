@@ -98,7 +98,8 @@ function composeMessage(code: TrutoErrorCode, summary: string, d: TrutoErrorDeta
   const where = d.method && d.path ? `Truto ${d.method} ${d.path}` : "Truto";
   const account = d.integratedAccountId ? ` (integrated account ${d.integratedAccountId})` : "";
   const status = d.status ? ` answered ${d.status}` : "";
-  const parts = [`${where}${account}${status}: ${summary}`];
+  // The code leads: the host passes only the message to Pulumi, and people search logs for it.
+  const parts = [`[${code}] ${where}${account}${status}: ${summary}`];
   if (d.trutoMessage && !summary.includes(d.trutoMessage)) parts.push(`Truto says: "${d.trutoMessage}".`);
   if (d.missingQueryParameters?.length) parts.push(`Missing query parameters: ${d.missingQueryParameters.join(", ")}.`);
   if (d.missingBodyFields?.length) parts.push(`Missing body fields: ${d.missingBodyFields.join(", ")}.`);

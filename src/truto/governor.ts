@@ -2,9 +2,11 @@
  * Paces requests per integrated account so a run stays under Truto's limit (50 requests per 10 s per
  * account) instead of discovering it through 429s. One governor per process is shared by every call.
  *
- * It keeps the start times of the last `limit` requests per account (a sliding window), which bounds
- * the count in *any* window of `windowMs`; a plain token bucket can let through up to twice its
- * capacity across a window boundary, which a sliding-window server would answer with 429s.
+ * It keeps a slot per request in the last window (a sliding window), which bounds the count in *any*
+ * window of `windowMs`; a plain token bucket can let through up to twice its capacity across a window
+ * edge, which a sliding-window server answers with 429s. The server counts a request when it arrives,
+ * somewhere between our grant and its response, so a slot is freed a window after the *response*: that
+ * can never be early, and costs at most one round trip per window.
  */
 
 /** Limit settings; `false` turns pacing off. */
@@ -13,19 +15,27 @@ export type RateLimitSettings = { limit: number; windowMs: number } | false;
 /** Truto's documented per-account limit. */
 export const DEFAULT_RATE_LIMIT = Object.freeze({ limit: 50, windowMs: 10_000 });
 
-// Requests are counted when sent but the server counts them when received; a small margin keeps the
-// two clocks from disagreeing at the window's edge.
-const EDGE_MARGIN_MS = 25;
+// Clock granularity between us and the server (whole milliseconds, rounding).
+const EDGE_MARGIN_MS = 5;
+
+interface Slot {
+  grantedAt: number;
+  /** When the response arrived; until then the slot is in flight and counts as now. */
+  doneAt?: number;
+}
 
 interface Lane {
-  starts: number[];
-  /** No request may start before this (set by 429s and `ratelimit-remaining: 0`). */
+  slots: Slot[];
+  /** No request may start before this (set by 429s and by other traffic using up the window). */
   blockedUntil: number;
-  /** Minimum spacing asked for by a low `ratelimit-remaining`. */
+  /** Minimum spacing asked for by a low `ratelimit-remaining` caused by other traffic. */
   spacingMs: number;
   lastStart: number;
   queue: Promise<void>;
 }
+
+/** Call when the response (or failure) of a granted request arrived. */
+export type ReleaseSlot = () => void;
 
 /** A sliding-window governor keyed by an account key. */
 export class RateGovernor {
@@ -40,49 +50,58 @@ export class RateGovernor {
   private lane(key: string): Lane {
     let lane = this.lanes.get(key);
     if (!lane) {
-      lane = { starts: [], blockedUntil: 0, spacingMs: 0, lastStart: 0, queue: Promise.resolve() };
+      lane = { slots: [], blockedUntil: 0, spacingMs: 0, lastStart: 0, queue: Promise.resolve() };
       this.lanes.set(key, lane);
     }
     return lane;
   }
 
-  /** Resolves when a request for `key` may start, and counts it as started. Callers are served in order. */
-  acquire(key: string): Promise<void> {
+  /**
+   * Resolves when a request for `key` may start, and counts it as started. Callers are served in order.
+   * Call the returned function when its response arrives.
+   */
+  acquire(key: string): Promise<ReleaseSlot> {
     const lane = this.lane(key);
     const turn = lane.queue.then(() => this.waitForSlot(lane));
-    lane.queue = turn.catch(() => undefined);
+    lane.queue = turn.then(
+      () => undefined,
+      () => undefined,
+    );
     return turn;
   }
 
-  private async waitForSlot(lane: Lane): Promise<void> {
+  private async waitForSlot(lane: Lane): Promise<ReleaseSlot> {
     for (;;) {
       const now = this.now();
       let wait = Math.max(0, lane.blockedUntil - now, lane.lastStart + lane.spacingMs - now);
       if (this.settings) {
         const { limit, windowMs } = this.settings;
-        while (lane.starts.length > 0 && lane.starts[0] + windowMs + EDGE_MARGIN_MS <= now) lane.starts.shift();
-        if (lane.starts.length >= limit) wait = Math.max(wait, lane.starts[0] + windowMs + EDGE_MARGIN_MS - now);
+        lane.slots = lane.slots.filter((s) => s.doneAt === undefined || s.doneAt + windowMs + EDGE_MARGIN_MS > now);
+        if (lane.slots.length >= limit) {
+          const finished = lane.slots.filter((s) => s.doneAt !== undefined).map((s) => s.doneAt as number);
+          // Every slot in flight: wait a little for one to finish, then look again.
+          const freeAt = finished.length ? Math.min(...finished) + windowMs + EDGE_MARGIN_MS : now + 10;
+          wait = Math.max(wait, freeAt - now);
+        }
       }
       if (wait <= 0) {
         lane.lastStart = now;
-        if (this.settings) lane.starts.push(now);
-        return;
+        const slot: Slot = { grantedAt: now };
+        if (this.settings) lane.slots.push(slot);
+        return () => {
+          slot.doneAt ??= this.now();
+        };
       }
       await this.sleep(wait);
     }
   }
 
-  private inWindow(lane: Lane, now: number): number {
-    if (!this.settings) return 0;
-    const from = now - this.settings.windowMs;
-    return lane.starts.filter((t) => t > from).length;
-  }
-
   /**
-   * Learns from a response: a 429 (or `ratelimit-remaining: 0`) blocks the account until the reset;
-   * a low remaining count spreads the rest of the window's requests out.
+   * Learns from a response to a request granted at `grantedAt`: a 429 blocks the account until the reset;
+   * a `ratelimit-remaining` lower than our own traffic explains means someone else shares the account,
+   * so the rest of the window is spread out (or waited out when nothing remains).
    */
-  observe(key: string, info: { status: number; retryAfterMs?: number; remaining?: number; resetMs?: number }): void {
+  observe(key: string, info: { status: number; retryAfterMs?: number; remaining?: number; resetMs?: number }, grantedAt?: number): void {
     // Pacing off means off: each call still honours its own 429's Retry-After in the retry loop.
     if (!this.settings) return;
     const lane = this.lane(key);
@@ -92,10 +111,12 @@ export class RateGovernor {
       return;
     }
     if (info.remaining === undefined || info.resetMs === undefined) return;
-    // Only the server's view of *other* traffic on the account matters: our own requests are already
-    // counted by the window, and a reset rounded up to whole seconds would only slow us down.
-    const ours = this.settings.limit - this.inWindow(lane, now);
-    if (info.remaining >= ours) {
+    // Everything of ours the server could have counted for this request: granted up to a window before
+    // it (give or take the network), up to now.
+    const { limit, windowMs } = this.settings;
+    const from = (grantedAt ?? now) - windowMs - Math.max(250, windowMs / 4);
+    const ours = lane.slots.filter((s) => s.grantedAt > from).length;
+    if (limit - info.remaining <= ours) {
       lane.spacingMs = 0;
       return;
     }

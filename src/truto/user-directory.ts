@@ -231,8 +231,9 @@ export async function unassignRoles(client: TrutoClient, rule: IntegrationRule, 
         );
         return { roles: batch };
       } catch (error) {
-        // Not found on a revoke means there is nothing to revoke: the user or the assignment is gone.
-        if (isTrutoError(error, TrutoErrorCodes.notFound)) return { roles: batch };
+        // The vendor's not-found means there is nothing to revoke. Truto's own 404 (the integrated account
+        // is not visible to this token) says nothing about the roles, so it stays an error.
+        if (isGone(error)) return { roles: batch };
         return { roles: batch, error };
       }
     }),
@@ -245,7 +246,12 @@ function summarize(user: WireUserT): UserSummary {
   return strip({ id: user.id, name: name || undefined, email: email ?? undefined, status: user.status });
 }
 
-/** `GET users/{id}`; null when the user does not exist. */
+/** Whether an error is the vendor saying the user or assignment does not exist (not Truto's own 404). */
+export function isGone(e: unknown): boolean {
+  return isTrutoError(e, TrutoErrorCodes.notFound) && e.remote;
+}
+
+/** `GET users/{id}`; null when the vendor says the user does not exist. */
 export async function getUser(client: TrutoClient, scope: AssignmentScope, fresh = false): Promise<WireUserT | null> {
   const load = async () => {
     try {
@@ -254,7 +260,7 @@ export async function getUser(client: TrutoClient, scope: AssignmentScope, fresh
         WireUser,
       );
     } catch (e) {
-      if (isTrutoError(e, TrutoErrorCodes.notFound)) return null;
+      if (isGone(e)) return null;
       throw e;
     }
   };

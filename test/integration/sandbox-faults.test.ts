@@ -108,6 +108,36 @@ describe("sandbox faults and request log", () => {
       assert.ok(state.accounts.length > 0, "admin calls are unaffected");
     });
 
+    it("with a probability, disturbs about that share of matching requests, the same ones for the same seed", async () => {
+      // 400 requests would trip the default rate limit; its 429s are not what this test is about.
+      await sb.admin.config({ rateLimit: false });
+      const statuses = async (): Promise<number[]> => {
+        await sb.admin.faults({ method: "GET", path: USER_PATH, count: 1_000, status: 503, probability: 0.25, seed: 7 });
+        const out: number[] = [];
+        for (let i = 0; i < 200; i += 1) out.push((await sb.call("GET", USER)).status);
+        await sb.admin.clearFaults();
+        return out;
+      };
+      const first = await statuses();
+      const failed = first.filter((status) => status === 503).length;
+      assert.ok(failed >= 30 && failed <= 70, `about a quarter of 200 should fail; ${failed} did`);
+      assert.ok(first.every((status) => status === 200 || status === 503));
+      assert.deepEqual(await statuses(), first, "the same seed disturbs the same requests");
+    });
+
+    it("lets a request the probability spared go on to later faults, and counts only disturbed requests", async () => {
+      await sb.admin.faults({ method: "GET", path: USER_PATH, count: 2, status: 503, probability: 0 });
+      await sb.admin.faults({ method: "GET", path: USER_PATH, count: 1, status: 502 });
+      assert.equal((await sb.call("GET", USER)).status, 502, "probability 0 never fires, so the next fault applies");
+      assert.equal((await sb.call("GET", USER)).status, 200);
+      const [left] = (await sb.call("GET", "/_sandbox/faults")).body;
+      assert.equal(left.remaining, 2, "a fault that never fired keeps its count");
+      await sb.admin.clearFaults();
+      await sb.admin.faults({ method: "GET", path: USER_PATH, count: 1, status: 500, probability: 1 });
+      assert.equal((await sb.call("GET", USER)).status, 500);
+      assert.equal((await sb.call("GET", USER)).status, 200, "used up after count disturbed requests");
+    });
+
     it("clears every fault with DELETE /_sandbox/faults", async () => {
       await sb.admin.faults({ method: "GET", path: USER_PATH, count: 3, status: 500 });
       await sb.admin.clearFaults();
@@ -121,6 +151,10 @@ describe("sandbox faults and request log", () => {
         { method: "GET", path: USER_PATH, count: 1 },
         { method: "GET", path: USER_PATH, count: 1, drop: true, malformed: true },
         { method: "GET", path: USER_PATH, count: 1, status: 500, bogus: true },
+        { method: "GET", path: USER_PATH, count: 1, status: 500, probability: 1.5 },
+        { method: "GET", path: USER_PATH, count: 1, status: 500, probability: -0.1 },
+        { method: "GET", path: USER_PATH, count: 1, status: 500, seed: 3 },
+        { method: "GET", path: USER_PATH, count: 1, status: 500, probability: 0.5, seed: 1.5 },
       ];
       for (const fault of cases) {
         const response = await sb.call("POST", "/_sandbox/faults", { body: fault });

@@ -152,7 +152,7 @@ describe("errors", () => {
     });
 
     it("reads as 'Truto: …' when no request is known", () => {
-      assert.match(new TrutoError(TrutoErrorCodes.config, "no token.").message, /^Truto: no token\./);
+      assert.match(new TrutoError(TrutoErrorCodes.config, "no token.").message, /^\[TRUTO_CONFIG\] Truto: no token\./);
     });
   });
 });

@@ -27,12 +27,13 @@ function governor(settings: RateLimitSettings) {
   return { clock, g: new RateGovernor(settings, clock.now, clock.sleep) };
 }
 
-/** Acquires `n` slots for `key` one after another and returns the clock time of each start. */
+/** Acquires `n` slots for `key` one after another, each answered at once, and returns each start time. */
 async function startsOf(g: RateGovernor, clock: ReturnType<typeof fakeClock>, key: string, n: number): Promise<number[]> {
   const starts: number[] = [];
   for (let i = 0; i < n; i++) {
-    await g.acquire(key);
+    const release = await g.acquire(key);
     starts.push(clock.now());
+    release();
   }
   return starts;
 }
@@ -85,14 +86,47 @@ describe("governor", () => {
     const starts: number[] = [];
     await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
-        g.acquire("acct").then(() => {
+        g.acquire("acct").then((release) => {
           order.push(i);
           starts.push(clock.now());
+          release();
         }),
       ),
     );
     assert.deepEqual(order, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     assert.ok(busiestWindow(starts, 1_000) <= 4);
+  });
+
+  it("frees a slot a window after the response arrived, not after the grant", async () => {
+    const { g, clock } = governor({ limit: 1, windowMs: 1_000 });
+    const t0 = clock.now();
+    const release = await g.acquire("acct");
+    clock.advance(300); // the server may have counted the request any time up to its response
+    release();
+    (await g.acquire("acct"))();
+    assert.ok(clock.now() >= t0 + 300 + 1_000, `second start at +${clock.now() - t0} ms`);
+  });
+
+  it("holds new requests while the window is full of requests still in flight", async () => {
+    let t = 1_700_000_000_000;
+    // This clock yields to the event loop on every sleep, so the test can act while the governor waits.
+    const g = new RateGovernor({ limit: 2, windowMs: 1_000 }, () => t, async (ms) => {
+      t += ms;
+      await new Promise((r) => setImmediate(r));
+    });
+    const first = await g.acquire("acct");
+    await g.acquire("acct"); // never answered in this test
+    let startedAt: number | undefined;
+    const third = g.acquire("acct").then((release) => {
+      startedAt = t;
+      release();
+    });
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    assert.equal(startedAt, undefined, "no slot is free while both requests are in flight");
+    const answeredAt = t;
+    first();
+    await third;
+    assert.ok(startedAt !== undefined && startedAt >= answeredAt + 1_000, "the slot frees a window after the answer");
   });
 
   it("counts requests a window ago as expired", async () => {
@@ -114,14 +148,14 @@ describe("governor", () => {
     const { g, clock } = governor({ limit: 50, windowMs: 10_000 });
     const t0 = clock.now();
     g.observe("acct", { status: 429, retryAfterMs: 3_000 });
-    await g.acquire("acct");
+    (await g.acquire("acct"))();
     assert.ok(clock.now() >= t0 + 3_000);
   });
 
   it("does not block other accounts after a 429", async () => {
     const { g, clock } = governor({ limit: 50, windowMs: 10_000 });
     g.observe("a", { status: 429, retryAfterMs: 3_000 });
-    await g.acquire("b");
+    (await g.acquire("b"))();
     assert.deepEqual(clock.sleeps, []);
   });
 
@@ -153,7 +187,7 @@ describe("governor", () => {
     const { g, clock } = governor({ limit: 50, windowMs: 10_000 });
     const t0 = clock.now();
     g.observe("acct", { status: 200, remaining: 0, resetMs: 4_000 });
-    await g.acquire("acct");
+    (await g.acquire("acct"))();
     assert.ok(clock.now() >= t0 + 4_000);
   });
 
