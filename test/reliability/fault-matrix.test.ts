@@ -1,0 +1,407 @@
+/**
+ * Faults × operations: for create, update, read and delete on Slack Enterprise, JumpCloud and Elastic
+ * Cloud, one fault is injected through the sandbox's fault API and the operation runs through the real
+ * provider host. Each expected outcome is written below; in every case the sandbox must agree with what
+ * Pulumi would record, and a failed step must converge on the next run once the fault is gone.
+ */
+import { strict as assert } from "node:assert";
+import type { FaultSpec, LoggedRequest } from "../../src/sandbox";
+import { INTEGRATION_CASES, type IntegrationCase } from "../support/reliability-cases";
+import type { Recorded, Step } from "../support/reliability-engine";
+import { assertAgrees, holderOf } from "../support/reliability-holdings";
+import { useReliabilityRig } from "../support/reliability-rig";
+import { recordOutcome, SECTIONS } from "../support/reliability-table";
+
+const SECTION = SECTIONS.faults;
+/** The provider's per-request timeout in this suite, and a delay that outlasts it. */
+const TIMEOUT_MS = 300;
+const SLOW_MS = 800;
+
+type Op = "create" | "update" | "read" | "delete";
+const OPS: readonly Op[] = ["create", "update", "read", "delete"];
+
+/**
+ * Which requests a fault disturbs: `first` the operation's first /unified request, once (the write, or
+ * the read's GET); `writes` every write of the operation (every GET for a read); `all` every request.
+ */
+type Scope = "first" | "writes" | "all";
+
+interface FaultCase {
+  key: string;
+  title: string;
+  scope: Scope;
+  spec: () => Partial<FaultSpec>;
+  /** The wait the answer asked for, which the retry must have honoured (ms). */
+  honoursWaitMs?: number;
+}
+
+const insight400 = {
+  statusCode: 400,
+  error: "Bad Request",
+  message: "unassign-role is missing required query parameters.",
+  truto_error_insight: {
+    missing_required_query_parameters: { description: "These query parameters are required for this integration.", value: ["workspace_id"] },
+  },
+};
+
+const FAULTS: readonly FaultCase[] = [
+  { key: "429-seconds", title: "429, Retry-After: 1 (seconds)", scope: "first", spec: () => ({ status: 429, retryAfter: 1 }), honoursWaitMs: 900 },
+  { key: "429-date", title: "429, Retry-After as an HTTP-date", scope: "first", spec: () => ({ status: 429, retryAfter: new Date(Date.now() + 1000).toUTCString() }) },
+  {
+    key: "429-reset",
+    title: "429 with only ratelimit-reset: 1",
+    scope: "first",
+    spec: () => ({ status: 429, headers: { "ratelimit-limit": "50;w=10", "ratelimit-remaining": "0", "ratelimit-reset": "1" } }),
+    honoursWaitMs: 900,
+  },
+  { key: "429-long", title: "429, Retry-After: 3600 (past the budget)", scope: "first", spec: () => ({ status: 429, retryAfter: 3600 }) },
+  { key: "500", title: "500 (Truto's own)", scope: "first", spec: () => ({ status: 500 }) },
+  { key: "502", title: "502", scope: "first", spec: () => ({ status: 502 }) },
+  { key: "503", title: "503", scope: "first", spec: () => ({ status: 503 }) },
+  { key: "504", title: "504", scope: "first", spec: () => ({ status: 504 }) },
+  { key: "drop", title: "dropped connection", scope: "first", spec: () => ({ drop: true }) },
+  { key: "slow", title: `answer slower than the timeout (${SLOW_MS} ms > ${TIMEOUT_MS} ms)`, scope: "first", spec: () => ({ delayMs: SLOW_MS }) },
+  { key: "malformed", title: "200 with a malformed JSON body", scope: "first", spec: () => ({ malformed: true }) },
+  { key: "noop", title: "200 that did not apply the change", scope: "writes", spec: () => ({ noop: true }) },
+  {
+    key: "401",
+    title: "401 on every request (token revoked)",
+    scope: "all",
+    spec: () => ({ status: 401, body: { statusCode: 401, error: "Unauthorized", message: "Invalid API token." } }),
+  },
+  {
+    key: "403",
+    title: "403 on every write (no write scope)",
+    scope: "writes",
+    spec: () => ({ status: 403, body: { statusCode: 403, error: "Forbidden", message: "Missing scope: users:write." } }),
+  },
+  {
+    key: "404",
+    title: "404 on every request (account not visible)",
+    scope: "all",
+    spec: () => ({ status: 404, body: { statusCode: 404, error: "Not Found", message: "Integrated account not found." } }),
+  },
+  { key: "400", title: "400 with truto_error_insight", scope: "writes", spec: () => ({ status: 400, body: insight400 }) },
+];
+
+const TRANSIENT = new Set(["429-seconds", "429-date", "429-reset", "500", "502", "503", "504", "drop", "slow"]);
+
+/** What a scenario must end with. `says`: patterns the error message must match (it always names the account). */
+type Expectation = { kind: "ok"; retried: boolean } | { kind: "error"; code: string; says: RegExp[] } | { kind: "partial"; says: RegExp[] };
+
+/** A known defect: the test is written with the behaviour wanted, and skipped until src/ is fixed. */
+interface Bug {
+  /** What is wrong, for the test's title and the report. */
+  why: string;
+  /** The same in a few words, for the table. */
+  short: string;
+  wanted: Expectation;
+}
+
+// The expected outcome of each operation under each fault, as the provider promises it.
+function expectation(op: Op, fault: FaultCase): Expectation | Bug {
+  if (TRANSIENT.has(fault.key)) return { kind: "ok", retried: true };
+  switch (`${op} ${fault.key}`) {
+    // A wait longer than any one retry may take ends the call at once, and says so.
+    case "create 429-long":
+      return { kind: "partial", says: [/granted [01] of 2 roles/, /answered 429/, /did not clear within the retry budget/] };
+    case "update 429-long":
+      return { kind: "partial", says: [/only in part/, /answered 429/] };
+    case "read 429-long":
+      return { kind: "error", code: "TRUTO_RATE_LIMITED", says: [/answered 429/, /did not clear within the retry budget/] };
+    case "delete 429-long":
+      return { kind: "error", code: "TRUTO_RATE_LIMITED", says: [/still holds/, /answered 429/, /stays in state/] };
+    // A garbled answer to a write is not retried (the write may have happened); the read-back decides.
+    case "create malformed":
+      return { kind: "partial", says: [/granted [01] of 2 roles/, /not valid JSON/, /run `pulumi up` again/] };
+    case "update malformed":
+      return { kind: "partial", says: [/only in part/, /not valid JSON/] };
+    case "read malformed":
+      return { kind: "ok", retried: true };
+    case "delete malformed":
+      return { kind: "error", code: "TRUTO_BAD_RESPONSE", says: [/still holds/, /not valid JSON/, /stays in state/] };
+    // A success that did nothing is caught by reading back.
+    case "create noop":
+      return { kind: "partial", says: [/granted 0 of 2 roles/, /reported success, but the role did not show up as held/] };
+    case "update noop":
+      return { kind: "partial", says: [/only in part/, /reported success, but the role did not show up as (held|gone)/] };
+    case "read noop":
+      return { kind: "ok", retried: false };
+    case "delete noop":
+      return { kind: "error", code: "TRUTO_REVOKE_NOT_CONFIRMED", says: [/still holds/, /did not show up as gone/, /stays in state/] };
+    case "create 401":
+    case "update 401":
+    case "read 401":
+    case "delete 401":
+      return { kind: "error", code: "TRUTO_UNAUTHORIZED", says: [/answered 401/, /token was not accepted/, /TRUTO_API_TOKEN/] };
+    case "create 403":
+      return { kind: "error", code: "TRUTO_FORBIDDEN", says: [/nothing was granted/, /answered 403/, /Missing scope: users:write/] };
+    case "update 403":
+      return { kind: "partial", says: [/only in part/, /answered 403/] };
+    case "read 403":
+      return { kind: "error", code: "TRUTO_FORBIDDEN", says: [/answered 403/, /Missing scope/] };
+    case "delete 403":
+      return { kind: "error", code: "TRUTO_FORBIDDEN", says: [/still holds/, /answered 403/, /stays in state/] };
+    case "create 400":
+      return { kind: "error", code: "TRUTO_VALIDATION", says: [/nothing was granted/, /answered 400/, /Missing query parameters: workspace_id/] };
+    case "update 400":
+      return { kind: "partial", says: [/only in part/, /Missing query parameters: workspace_id/] };
+    case "read 400":
+      return { kind: "error", code: "TRUTO_VALIDATION", says: [/answered 400/, /Missing query parameters: workspace_id/] };
+    case "delete 400":
+      return { kind: "error", code: "TRUTO_VALIDATION", says: [/still holds/, /Missing query parameters: workspace_id/] };
+    // BUG: src/truto/user-directory.ts reads every 404 as "gone": getUser() returns null (user deleted) for any
+    // TRUTO_NOT_FOUND, and unassignRoles() counts any 404 as revoked. Only the vendor's 404 (truto_is_remote_error)
+    // says the user or assignment is gone; Truto's own 404 means the integrated account is not found or not visible
+    // to the token (a rotated or wrong-environment token), and says nothing about the user or the roles. So refresh
+    // drops live access from state, and destroy reports a revoke that did not happen. Fix: only a remote 404 is "gone".
+    case "create 404":
+      return {
+        why: "a Truto 404 (account not visible) is reported as \"user does not exist; check userId\"",
+        short: "says the user does not exist",
+        wanted: { kind: "error", code: "TRUTO_NOT_FOUND", says: [/answered 404/, /Integrated account not found/] },
+      };
+    case "update 404":
+      return {
+        why: "a Truto 404 is reported as \"user no longer exists; run pulumi refresh\", and refresh then drops state while access remains",
+        short: "says the user is gone; advises refresh",
+        wanted: { kind: "error", code: "TRUTO_NOT_FOUND", says: [/answered 404/, /Integrated account not found/] },
+      };
+    case "read 404":
+      return {
+        why: "refresh drops the assignment from state on a Truto 404 while the user still holds every role",
+        short: "drops state; roles still held",
+        wanted: { kind: "error", code: "TRUTO_NOT_FOUND", says: [/answered 404/, /Integrated account not found/] },
+      };
+    case "delete 404":
+      return {
+        why: "destroy reports success on a Truto 404 (unassign 404 = done, user 404 = gone) while every role is still held",
+        short: "reports success; roles still held",
+        wanted: { kind: "error", code: "TRUTO_NOT_FOUND", says: [/answered 404/, /Integrated account not found/] },
+      };
+  }
+  throw new Error(`no expectation written for ${op} under ${fault.key}`);
+}
+
+function isBug(e: Expectation | Bug): e is Bug {
+  return "why" in e;
+}
+
+function faultFor(op: Op, fault: FaultCase): FaultSpec {
+  const path = "/unified/*";
+  const spec = fault.spec();
+  if (fault.scope === "first") return { method: "*", path, count: 1, ...spec } as FaultSpec;
+  if (fault.scope === "writes") return { method: op === "read" ? "GET" : "POST", path, count: 1_000, ...spec } as FaultSpec;
+  return { method: "*", path, count: 1_000, ...spec } as FaultSpec;
+}
+
+// A few words on what an error message says happened, for the table.
+function gist(message: string): string {
+  const status = /answered (\d{3})/.exec(message)?.[1];
+  const parts = [
+    /still holds/.test(message) && "roles still held",
+    /nothing was granted/.test(message) && "nothing granted",
+    /does not exist|no longer exists/.test(message) && "user called missing",
+    /not valid JSON/.test(message) ? "garbled answer" : status && `HTTP ${status}`,
+    /did not show up/.test(message) && "read-back disagrees",
+  ].filter(Boolean);
+  return parts.join(", ") || "error";
+}
+
+function describeStep(op: Op, step: Step, retried: boolean): string {
+  if (step.kind === "ok") return retried ? "ok after retry" : "ok";
+  if (step.kind === "partial") {
+    const held = ((step.state?.outputs.heldRoles as unknown[]) ?? []).length;
+    return `partial: recorded with ${held} role${held === 1 ? "" : "s"} held`;
+  }
+  return `error (${gist(step.error!.message)}); ${op === "create" ? "nothing recorded" : "state kept"}`;
+}
+
+describe("reliability: faults × operations through the provider host", function () {
+  this.timeout(60_000);
+  const rig = useReliabilityRig({ sandbox: { rateLimit: false }, env: { TRUTO_TIMEOUT_MS: String(TIMEOUT_MS), TRUTO_SETTLE_MS: "300" } });
+  let serial = 0;
+
+  // The first /unified request of the operation (the one a `first` fault hit) and the attempts that share its identity.
+  function attemptsOfFirst(log: LoggedRequest[]): LoggedRequest[] {
+    const api = log.filter((e) => e.path.startsWith("/unified/"));
+    const first = api[0];
+    if (!first) return [];
+    // A GET has no key; within one operation, the same path read again is the same call retried.
+    return api.filter((e) => e.path === first.path && e.method === first.method && (first.method === "GET" || e.idempotencyKey === first.idempotencyKey));
+  }
+
+  async function untilAnswered(): Promise<LoggedRequest[]> {
+    for (let i = 0; i < 100; i++) {
+      const log = await rig.admin.requests();
+      if (log.every((e) => e.status !== null)) return log;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error("a delayed request was still unanswered after 5 s");
+  }
+
+  async function setUp(op: Op, c: IntegrationCase, name: string): Promise<Recorded | undefined> {
+    if (op === "create") return undefined;
+    const made = await rig.engine.create(name, c.inputs(c.roles));
+    assert.equal(made.kind, "ok", `setting up: ${made.error?.message}`);
+    return made.state;
+  }
+
+  function runOp(op: Op, c: IntegrationCase, name: string, state: Recorded | undefined): Promise<Step> {
+    if (op === "create") return rig.engine.create(name, c.inputs(c.roles));
+    if (op === "update") return rig.engine.update(name, state!, c.inputs([c.roles[1], c.extra]));
+    if (op === "read") return rig.engine.refresh(name, state!);
+    return rig.engine.destroy(name, state!);
+  }
+
+  // The engine's next step once the cause is fixed: Create again, Update (init errors or kept state), Read or Delete again.
+  function nextRun(op: Op, c: IntegrationCase, name: string, step: Step): Promise<Step> {
+    if (op === "create") return step.state ? rig.engine.update(name, step.state, c.inputs(c.roles)) : rig.engine.create(name, c.inputs(c.roles));
+    return runOp(op, c, name, step.state);
+  }
+
+  async function scenario(op: Op, fault: FaultCase, c: IntegrationCase, expected: Expectation): Promise<string> {
+    const name = `m${++serial}`;
+    const who = { accountId: c.accountId, userId: c.userId };
+    const before = await setUp(op, c, name);
+    await rig.admin.clearRequests();
+    await rig.admin.fault(faultFor(op, fault));
+    const step = await runOp(op, c, name, before);
+    // The delayed first attempt is still being served after the client gave up on it; let it land, so the
+    // check below also covers a late original (it must be replayed, not applied again) and the next test starts clean.
+    const log = fault.key === "slow" ? await untilAnswered() : await rig.admin.requests();
+    const left = await rig.admin.faults();
+    await rig.admin.clearFaults();
+    const context = `${op} under "${fault.title}" on ${c.label}`;
+
+    assert.equal(step.kind, expected.kind, `${context}: expected ${expected.kind}, got ${step.kind}${step.error ? `: ${step.error.message}` : ""}`);
+    let retried = false;
+    if (expected.kind === "ok" && expected.retried) {
+      assert.deepEqual(left.map((f) => f.remaining), [], `${context}: the fault was never hit`);
+      const attempts = attemptsOfFirst(log);
+      assert.ok(attempts.length >= 2, `${context}: the disturbed request was not retried (${attempts.length} attempt)`);
+      if (attempts[0].method === "POST") assert.ok(attempts.every((a) => a.idempotencyKey === attempts[0].idempotencyKey), "a retried write keeps its Idempotency-Key");
+      if (fault.honoursWaitMs) {
+        const waited = Date.parse(attempts[1].at) - Date.parse(attempts[0].at);
+        assert.ok(waited >= fault.honoursWaitMs, `${context}: retried after ${waited} ms, before the ${fault.honoursWaitMs} ms asked for`);
+      }
+      retried = true;
+    }
+    if (expected.kind !== "ok") {
+      const message = step.error!.message;
+      for (const pattern of [new RegExp(c.accountId), ...expected.says]) assert.match(message, pattern, `${context}: the message does not say ${pattern}`);
+    }
+    // The sandbox must agree with what Pulumi records: exactly, unless a plain error kept older state.
+    assertAgrees(await rig.admin.state(), who, step.state, step.kind !== "error", context);
+    if (step.state) assert.deepEqual(holderOf(step.state), who);
+    let outcome = describeStep(op, step, retried);
+
+    if (step.kind !== "ok") {
+      const next = await nextRun(op, c, name, step);
+      assert.equal(next.kind, "ok", `${context}: the next run did not converge: ${next.error?.message}`);
+      assertAgrees(await rig.admin.state(), who, next.state, true, `${context}, next run`);
+      if (op === "delete") assert.equal(next.state, undefined);
+      if (op === "create" || op === "update") {
+        const declared = op === "create" ? c.roles : [c.roles[1], c.extra];
+        assert.deepEqual(((next.state!.outputs.heldRoles as { id: string }[]) ?? []).map((r) => r.id).sort(), [...declared].sort());
+      }
+      outcome += "; next run converges";
+    }
+    return outcome;
+  }
+
+  for (const c of INTEGRATION_CASES) {
+    describe(c.label, () => {
+      for (const op of OPS) {
+        describe(op, () => {
+          for (const fault of FAULTS) {
+            const e = expectation(op, fault);
+            const title = `${op} × ${fault.title}`;
+            if (isBug(e)) {
+              recordOutcome({ section: SECTION, scenario: fault.title, column: op, subject: c.label, outcome: e.short, verdict: "bug" });
+              // BUG: see the 404 cases in expectation(): Truto's own 404 is read as "the user is gone".
+              it.skip(`${title} — BUG: ${e.why}`, () => scenario(op, fault, c, e.wanted));
+              continue;
+            }
+            it(title, async () => {
+              let outcome = "did not finish";
+              let verdict: "pass" | "fail" = "fail";
+              try {
+                outcome = await scenario(op, fault, c, e);
+                verdict = "pass";
+              } catch (err) {
+                outcome = (err as Error).message.split("\n")[0].slice(0, 160);
+                throw err;
+              } finally {
+                recordOutcome({ section: SECTION, scenario: fault.title, column: op, subject: c.label, outcome, verdict });
+              }
+            });
+          }
+        });
+      }
+    });
+  }
+
+  describe("retry budget", () => {
+    it("delete × 503 on every attempt: gives up after the policy's attempts, says so, and keeps state while the roles are held", async () => {
+      const c = INTEGRATION_CASES[1];
+      const name = `budget${++serial}`;
+      let outcome = "did not finish";
+      let verdict: "pass" | "fail" = "fail";
+      try {
+        const state = await setUp("delete", c, name);
+        await rig.admin.fault({ method: "POST", path: "/unified/*", count: 1_000, status: 503 });
+        const step = await runOp("delete", c, name, state);
+        await rig.admin.clearFaults();
+        assert.equal(step.kind, "error");
+        for (const pattern of [/still holds/, /answered 503/, /Gave up after 6 attempts/, /safe to run again/]) assert.match(step.error!.message, pattern);
+        const who = { accountId: c.accountId, userId: c.userId };
+        assertAgrees(await rig.admin.state(), who, step.state, true, "after the failed delete");
+        const next = await runOp("delete", c, name, step.state);
+        assert.equal(next.kind, "ok", next.error?.message);
+        assertAgrees(await rig.admin.state(), who, undefined, true, "after the next run");
+        outcome = "error (gave up after 6 attempts, roles still held); state kept; next run converges";
+        verdict = "pass";
+      } finally {
+        recordOutcome({ section: SECTION, scenario: "503 on every attempt (JumpCloud)", column: "delete", outcome, verdict });
+      }
+    });
+  });
+
+  describe("error codes", () => {
+    const CODE_CASES: [Op, string][] = [
+      ["create", "403"],
+      ["update", "401"],
+      ["read", "400"],
+      ["delete", "noop"],
+    ];
+    for (const op of OPS) {
+      recordOutcome({ section: SECTION, scenario: "the stable error code reaches the user", column: op, outcome: "no: only the message crosses gRPC, and it has no code", verdict: "bug" });
+    }
+    // BUG: the stable TrutoError code (TRUTO_FORBIDDEN, TRUTO_REVOKE_NOT_CONFIRMED, …) never reaches the person
+    // running Pulumi: the host sends only `e.message` over gRPC (and prints `TrutoError: <message>`), and the
+    // message does not contain the code, so the README's "test the code, not the message" cannot be followed
+    // from a stack or a CI log. Fix: put the code in the message, e.g. "[TRUTO_FORBIDDEN] Truto POST … answered 403".
+    it.skip("BUG: an error from the host names its stable code", async () => {
+      const c = INTEGRATION_CASES[1];
+      for (const [op, key] of CODE_CASES) {
+        const fault = FAULTS.find((f) => f.key === key)!;
+        const e = expectation(op, fault);
+        if (isBug(e) || e.kind === "ok") throw new Error(`${op} ${key} is not an error case`);
+        await rig.admin.reset();
+        const name = `code${++serial}`;
+        const state = await setUp(op, c, name);
+        await rig.admin.fault(faultFor(op, fault));
+        const step = await runOp(op, c, name, state);
+        const code = e.kind === "error" ? e.code : "TRUTO_PARTIAL_FAILURE";
+        assert.ok(step.error, `${op} under ${fault.title} did not fail`);
+        assert.match(step.error.message, new RegExp(code), `${op} under ${fault.title}: the message does not name ${code}`);
+      }
+    });
+  });
+
+  // Last: mocha runs a suite's own tests before its nested suites, so this check gets a suite of its own.
+  describe("after every scenario above", () => {
+    it("shows the token nowhere: __provider, inputs, outputs, error messages, partial failures, host output", () => rig.assertNoLeaks());
+  });
+});

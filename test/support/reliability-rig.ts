@@ -1,0 +1,201 @@
+/**
+ * The reliability suites' test bench: a sandbox that can be restarted on the same port from its state
+ * file, a consumer project, the real provider host pointed at the sandbox, the engine model over it, and
+ * a leak watch that sees every value crossing the host's boundary. Mocha hooks start and stop it all.
+ */
+import { strict as assert } from "node:assert";
+import { randomBytes } from "node:crypto";
+import { promises as fs } from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { roleAssignmentProvider } from "../../src/provider/shim";
+import { startSandbox, type Fault, type FaultSpec, type LoggedRequest, type SandboxHandle, type SandboxOptions, type SandboxSettings, type SandboxState } from "../../src/sandbox";
+import { makeConsumerProject, type ConsumerProject } from "./consumer";
+import { startHost, type Host } from "./host";
+import { serializeProvider } from "./pulumi-values";
+import { EngineModel } from "./reliability-engine";
+import { LeakWatch } from "./reliability-leaks";
+import { sandboxCall } from "./sandbox-fixture";
+
+/** How a suite wants its bench. */
+export interface RigOptions {
+  /** Sandbox options besides port and token (the rig picks those). */
+  sandbox?: Omit<SandboxOptions, "port" | "token">;
+  /** Host environment on top of the rig's defaults; `undefined` removes a variable. */
+  env?: Record<string, string | undefined>;
+  /** Per-call deadline of the host driver; default 30 s. */
+  deadlineMs?: number;
+  /** Reset the sandbox (seed state, no faults, empty log) before every test; default true. */
+  resetEachTest?: boolean;
+  /** Keep the sandbox's state in a file (in a fresh temp directory), so a restart resumes from it. */
+  persist?: boolean;
+}
+
+/** The sandbox's admin API, as promises that reject with the sandbox's message. */
+export interface RigAdmin {
+  state(): Promise<SandboxState>;
+  putState(state: SandboxState): Promise<SandboxState>;
+  fault(spec: FaultSpec): Promise<Fault>;
+  faults(): Promise<Fault[]>;
+  clearFaults(): Promise<void>;
+  requests(): Promise<LoggedRequest[]>;
+  clearRequests(): Promise<void>;
+  reset(): Promise<void>;
+  config(change: Partial<SandboxSettings>): Promise<SandboxSettings>;
+}
+
+/** A running bench; read its fields inside tests or hooks. */
+export interface Rig {
+  /** The sandbox's base URL (loopback). */
+  readonly url: string;
+  /** The API token of the sandbox and the hosts; a leak if it shows up anywhere. */
+  readonly token: string;
+  readonly admin: RigAdmin;
+  /** The current provider host (replaced by restartHost). */
+  readonly host: Host;
+  /** The engine model over the current host. */
+  readonly engine: EngineModel;
+  readonly watch: LeakWatch;
+  /** The serialized `__provider` shim, as a program would send it. */
+  readonly providerText: string;
+  /** The sandbox's state file, when the rig was asked to persist. */
+  readonly stateFile: string | undefined;
+  /** Closes the sandbox, as a crash would end it mid-request, without restarting it. */
+  stopSandbox(): Promise<void>;
+  /** Starts the sandbox again on the same port, with the same token, from its state file. */
+  startSandboxAgain(): Promise<void>;
+  /** Kills the host (SIGKILL by default, as a crash) and starts a fresh one; the engine uses the new one. */
+  restartHost(signal?: NodeJS.Signals): Promise<void>;
+  /** Starts an extra host with `env` over the rig's; it is watched and killed in `after`. */
+  extraHost(env: Record<string, string | undefined>): Promise<Host>;
+  /** Asserts the token appeared nowhere the watch looked, including everything every host printed. */
+  assertNoLeaks(): void;
+}
+
+// A token that cannot match anything by accident, so finding it anywhere is a leak.
+function reliabilityToken(): string {
+  return `sbx_rel_${randomBytes(18).toString("hex")}`;
+}
+
+function adminFor(get: () => SandboxHandle): RigAdmin {
+  const send = async (method: string, path: string, body?: unknown): Promise<any> => {
+    const handle = get();
+    const response = await sandboxCall(handle.url, handle.token, method, path, { body });
+    if (response.status >= 300) throw new Error(`Sandbox admin ${method} ${path} failed with ${response.status}: ${response.body?.message ?? response.text}`);
+    return response.body;
+  };
+  return {
+    state: () => send("GET", "/_sandbox/state"),
+    putState: (state) => send("PUT", "/_sandbox/state", state),
+    fault: (spec) => send("POST", "/_sandbox/faults", spec),
+    faults: () => send("GET", "/_sandbox/faults"),
+    clearFaults: async () => void (await send("DELETE", "/_sandbox/faults")),
+    requests: () => send("GET", "/_sandbox/requests"),
+    clearRequests: async () => void (await send("DELETE", "/_sandbox/requests")),
+    reset: async () => void (await send("POST", "/_sandbox/reset")),
+    config: (change) => send("PATCH", "/_sandbox/config", change),
+  };
+}
+
+/** Mocha helper: builds the bench in `before`, resets the sandbox in `beforeEach`, tears all down in `after`. */
+export function useReliabilityRig(options: RigOptions = {}): Rig {
+  const token = reliabilityToken();
+  const watch = new LeakWatch([token, token.slice("sbx_rel_".length)]);
+  let handle: SandboxHandle | undefined;
+  let port = 0;
+  let consumer: ConsumerProject | undefined;
+  let providerText = "";
+  let host: Host | undefined;
+  let stateDir: string | undefined;
+  const hosts = new Set<Host>();
+  const get = (): SandboxHandle => {
+    if (!handle) throw new Error("The reliability sandbox is not running: use the rig inside tests or hooks, or start it again.");
+    return handle;
+  };
+  const admin = adminFor(get);
+  const engine = new EngineModel(() => rig.host, () => providerText, watch);
+
+  const hostEnv = (extra: Record<string, string | undefined> = {}) => ({
+    TRUTO_API_TOKEN: token,
+    TRUTO_BASE_URL: `http://127.0.0.1:${port}`,
+    TRUTO_SETTLE_MS: "300",
+    TRUTO_TIMEOUT_MS: "2000",
+    TRUTO_RATE_LIMIT: "off",
+    // Tests change the sandbox behind the provider's back, so reads are never served from a cache.
+    TRUTO_READ_CACHE_MS: "0",
+    ...options.env,
+    ...extra,
+  });
+  const launch = async (extra?: Record<string, string | undefined>): Promise<Host> => {
+    const h = await startHost({ cwd: consumer!.dir, env: hostEnv(extra), deadlineMs: options.deadlineMs ?? 30_000 });
+    hosts.add(h);
+    await h.configure({});
+    return h;
+  };
+  const retire = async (h: Host, signal: NodeJS.Signals = "SIGTERM") => {
+    watch.scan(`output of host pid ${h.pid}`, h.output());
+    hosts.delete(h);
+    await h.kill(signal);
+  };
+  const stateFile = () => (stateDir ? path.join(stateDir, "sandbox-state.json") : undefined);
+  const sandboxOptions = (): SandboxOptions => ({ ...options.sandbox, token, port, stateFile: stateFile() });
+
+  before(async function () {
+    this.timeout(60_000);
+    if (options.persist) stateDir = await fs.mkdtemp(path.join(os.tmpdir(), "truto-reliability-"));
+    handle = await startSandbox(sandboxOptions());
+    port = Number(new URL(handle.url).port);
+    consumer = await makeConsumerProject();
+    providerText = await serializeProvider(roleAssignmentProvider);
+    watch.scan("__provider", providerText);
+    host = await launch();
+  });
+  if (options.resetEachTest ?? true) beforeEach(() => admin.reset());
+  after(async function () {
+    this.timeout(60_000);
+    for (const h of [...hosts]) await retire(h);
+    await handle?.close();
+    handle = undefined;
+    await consumer?.cleanup();
+    if (stateDir) await fs.rm(stateDir, { recursive: true, force: true });
+  });
+
+  const rig: Rig = {
+    get url() {
+      return get().url;
+    },
+    token,
+    admin,
+    get host() {
+      if (!host) throw new Error("The reliability host is not running yet.");
+      return host;
+    },
+    engine,
+    watch,
+    get providerText() {
+      return providerText;
+    },
+    get stateFile() {
+      return stateFile();
+    },
+    async stopSandbox() {
+      await get().close();
+      handle = undefined;
+    },
+    async startSandboxAgain() {
+      if (handle) throw new Error("The sandbox is still running; stop it first.");
+      handle = await startSandbox(sandboxOptions());
+    },
+    async restartHost(signal = "SIGKILL") {
+      if (host) await retire(host, signal);
+      host = await launch();
+    },
+    extraHost: (env) => launch(env),
+    assertNoLeaks() {
+      for (const h of hosts) watch.scan(`output of host pid ${h.pid}`, h.output());
+      assert.ok(watch.count > 0, "the leak watch saw nothing; it must be wired to the engine");
+      assert.deepEqual(watch.leaks, [], "the token showed up in these places");
+    },
+  };
+  return rig;
+}
