@@ -34,6 +34,8 @@ function undefinedAt(value: unknown, path = "", depth = 0): string | undefined {
 /** Whether `property` is a path into `input`: it starts at a documented input or at a key the input has. */
 function namesPropertyPath(property: string, input: Props): boolean {
   if (property.length === 0) return false;
+  // An empty key is written `[""]`, so it starts a path the way an index does.
+  if (Object.hasOwn(input, "") && (property === '[""]' || property.startsWith('[""].') || property.startsWith('[""]['))) return true;
   const roots = [...INPUT_KEYS, ...Object.keys(input)].filter((k) => k.length > 0);
   return roots.some((k) => property === k || property.startsWith(`${k}.`) || property.startsWith(`${k}[`));
 }
@@ -108,14 +110,22 @@ describe("reliability: check under fuzzed input", function () {
     row(`${HOST_RUNS.toLocaleString("en-US")} generated inputs, through the host`, "every call answered; host still healthy; nothing polluted later inputs", "pass");
   });
 
-  // BUG: an unknown input key "" is reported at property "" (src/provider/inputs.ts propertyPath([""])), so
-  // the failure names no path and Pulumi prints it against nothing. Any visible form would do, e.g. `[""]`.
-  it.skip("BUG: names a visible path for an unknown empty key", async () => {
-    const res = await check({}, { integratedAccountId: "62f44730-dd91-461e-bd6a-aedd9e0ad79d", integration: "jumpcloud", userId: "u1", roles: [{ id: "r1" }], "": 1 });
-    assert.equal(res.failures?.length, 1);
-    assert.notEqual(res.failures![0].property, "", "the failure names the empty key visibly");
+  it("names a visible path for an unknown empty key", async () => {
+    let outcome = "did not finish";
+    let verdict: "pass" | "fail" = "fail";
+    try {
+      const res = await check({}, { integratedAccountId: "62f44730-dd91-461e-bd6a-aedd9e0ad79d", integration: "jumpcloud", userId: "u1", roles: [{ id: "r1" }], "": 1 });
+      assert.equal(res.failures?.length, 1);
+      assert.equal(res.failures![0].property, '[""]', "the failure names the empty key visibly");
+      outcome = `reported at property ${res.failures![0].property}`;
+      verdict = "pass";
+    } catch (err) {
+      outcome = (err as Error).message.split("\n")[0].slice(0, 160);
+      throw err;
+    } finally {
+      row('an unknown empty key ""', outcome, verdict);
+    }
   });
-  recordOutcome({ section: SECTION, scenario: "an unknown empty key \"\"", outcome: "reported at property \"\" (names no path)", verdict: "bug" });
 
   it("shows the token nowhere the host could see it", () => rig.assertNoLeaks());
 });

@@ -89,17 +89,8 @@ const TRANSIENT = new Set(["429-seconds", "429-date", "429-reset", "500", "502",
 /** What a scenario must end with. `says`: patterns the error message must match (it always names the account). */
 type Expectation = { kind: "ok"; retried: boolean } | { kind: "error"; code: string; says: RegExp[] } | { kind: "partial"; says: RegExp[] };
 
-/** A known defect: the test is written with the behaviour wanted, and skipped until src/ is fixed. */
-interface Bug {
-  /** What is wrong, for the test's title and the report. */
-  why: string;
-  /** The same in a few words, for the table. */
-  short: string;
-  wanted: Expectation;
-}
-
 // The expected outcome of each operation under each fault, as the provider promises it.
-function expectation(op: Op, fault: FaultCase): Expectation | Bug {
+function expectation(op: Op, fault: FaultCase): Expectation {
   if (TRANSIENT.has(fault.key)) return { kind: "ok", retried: true };
   switch (`${op} ${fault.key}`) {
     // A wait longer than any one retry may take ends the call at once, and says so.
@@ -150,41 +141,15 @@ function expectation(op: Op, fault: FaultCase): Expectation | Bug {
       return { kind: "error", code: "TRUTO_VALIDATION", says: [/answered 400/, /Missing query parameters: workspace_id/] };
     case "delete 400":
       return { kind: "error", code: "TRUTO_VALIDATION", says: [/still holds/, /Missing query parameters: workspace_id/] };
-    // BUG: src/truto/user-directory.ts reads every 404 as "gone": getUser() returns null (user deleted) for any
-    // TRUTO_NOT_FOUND, and unassignRoles() counts any 404 as revoked. Only the vendor's 404 (truto_is_remote_error)
-    // says the user or assignment is gone; Truto's own 404 means the integrated account is not found or not visible
-    // to the token (a rotated or wrong-environment token), and says nothing about the user or the roles. So refresh
-    // drops live access from state, and destroy reports a revoke that did not happen. Fix: only a remote 404 is "gone".
+    // Truto's own 404 (no truto_is_remote_error) means the integrated account is not visible to the token: it
+    // says nothing about the user or the roles, so it is an error that keeps state. Only the vendor's 404 means gone.
     case "create 404":
-      return {
-        why: "a Truto 404 (account not visible) is reported as \"user does not exist; check userId\"",
-        short: "says the user does not exist",
-        wanted: { kind: "error", code: "TRUTO_NOT_FOUND", says: [/answered 404/, /Integrated account not found/] },
-      };
     case "update 404":
-      return {
-        why: "a Truto 404 is reported as \"user no longer exists; run pulumi refresh\", and refresh then drops state while access remains",
-        short: "says the user is gone; advises refresh",
-        wanted: { kind: "error", code: "TRUTO_NOT_FOUND", says: [/answered 404/, /Integrated account not found/] },
-      };
     case "read 404":
-      return {
-        why: "refresh drops the assignment from state on a Truto 404 while the user still holds every role",
-        short: "drops state; roles still held",
-        wanted: { kind: "error", code: "TRUTO_NOT_FOUND", says: [/answered 404/, /Integrated account not found/] },
-      };
     case "delete 404":
-      return {
-        why: "destroy reports success on a Truto 404 (unassign 404 = done, user 404 = gone) while every role is still held",
-        short: "reports success; roles still held",
-        wanted: { kind: "error", code: "TRUTO_NOT_FOUND", says: [/answered 404/, /Integrated account not found/] },
-      };
+      return { kind: "error", code: "TRUTO_NOT_FOUND", says: [/answered 404/, /Integrated account not found/] };
   }
   throw new Error(`no expectation written for ${op} under ${fault.key}`);
-}
-
-function isBug(e: Expectation | Bug): e is Bug {
-  return "why" in e;
 }
 
 function faultFor(op: Op, fault: FaultCase): FaultSpec {
@@ -317,12 +282,6 @@ describe("reliability: faults × operations through the provider host", function
           for (const fault of FAULTS) {
             const e = expectation(op, fault);
             const title = `${op} × ${fault.title}`;
-            if (isBug(e)) {
-              recordOutcome({ section: SECTION, scenario: fault.title, column: op, subject: c.label, outcome: e.short, verdict: "bug" });
-              // BUG: see the 404 cases in expectation(): Truto's own 404 is read as "the user is gone".
-              it.skip(`${title} — BUG: ${e.why}`, () => scenario(op, fault, c, e.wanted));
-              continue;
-            }
             it(title, async () => {
               let outcome = "did not finish";
               let verdict: "pass" | "fail" = "fail";
@@ -375,29 +334,34 @@ describe("reliability: faults × operations through the provider host", function
       ["read", "400"],
       ["delete", "noop"],
     ];
-    for (const op of OPS) {
-      recordOutcome({ section: SECTION, scenario: "the stable error code reaches the user", column: op, outcome: "no: only the message crosses gRPC, and it has no code", verdict: "bug" });
+    // Only the message crosses gRPC (the host sends `e.message`), so the stable code must lead it: that is what
+    // a person running Pulumi, or a CI log search, can see.
+    for (const [op, key] of CODE_CASES) {
+      const fault = FAULTS.find((f) => f.key === key)!;
+      it(`an error from the host names its stable code (${op} × ${fault.title})`, async () => {
+        let outcome = "did not finish";
+        let verdict: "pass" | "fail" = "fail";
+        try {
+          const c = INTEGRATION_CASES[1];
+          const e = expectation(op, fault);
+          if (e.kind === "ok") throw new Error(`${op} under ${fault.title} is not an error case`);
+          const name = `code${++serial}`;
+          const state = await setUp(op, c, name);
+          await rig.admin.fault(faultFor(op, fault));
+          const step = await runOp(op, c, name, state);
+          const code = e.kind === "error" ? e.code : "TRUTO_PARTIAL_FAILURE";
+          assert.ok(step.error, `${op} under ${fault.title} did not fail`);
+          assert.ok(step.error.details.startsWith(`[${code}] `), `${op} under ${fault.title}: the message does not start with [${code}]: ${step.error.details.slice(0, 160)}`);
+          outcome = `yes: "[${code}] …" (under ${fault.title})`;
+          verdict = "pass";
+        } catch (err) {
+          outcome = (err as Error).message.split("\n")[0].slice(0, 160);
+          throw err;
+        } finally {
+          recordOutcome({ section: SECTION, scenario: "the stable error code reaches the user", column: op, outcome, verdict });
+        }
+      });
     }
-    // BUG: the stable TrutoError code (TRUTO_FORBIDDEN, TRUTO_REVOKE_NOT_CONFIRMED, …) never reaches the person
-    // running Pulumi: the host sends only `e.message` over gRPC (and prints `TrutoError: <message>`), and the
-    // message does not contain the code, so the README's "test the code, not the message" cannot be followed
-    // from a stack or a CI log. Fix: put the code in the message, e.g. "[TRUTO_FORBIDDEN] Truto POST … answered 403".
-    it.skip("BUG: an error from the host names its stable code", async () => {
-      const c = INTEGRATION_CASES[1];
-      for (const [op, key] of CODE_CASES) {
-        const fault = FAULTS.find((f) => f.key === key)!;
-        const e = expectation(op, fault);
-        if (isBug(e) || e.kind === "ok") throw new Error(`${op} ${key} is not an error case`);
-        await rig.admin.reset();
-        const name = `code${++serial}`;
-        const state = await setUp(op, c, name);
-        await rig.admin.fault(faultFor(op, fault));
-        const step = await runOp(op, c, name, state);
-        const code = e.kind === "error" ? e.code : "TRUTO_PARTIAL_FAILURE";
-        assert.ok(step.error, `${op} under ${fault.title} did not fail`);
-        assert.match(step.error.message, new RegExp(code), `${op} under ${fault.title}: the message does not name ${code}`);
-      }
-    });
   });
 
   // Last: mocha runs a suite's own tests before its nested suites, so this check gets a suite of its own.

@@ -14,7 +14,7 @@ export const SECTIONS = {
 } as const;
 
 /** How a scenario ended against its written expectation. */
-export type Verdict = "pass" | "fail" | "bug";
+export type Verdict = "pass" | "fail";
 
 /** One observed outcome of one scenario. */
 export interface OutcomeRow {
@@ -39,8 +39,7 @@ export function recordOutcome(row: OutcomeRow): void {
 }
 
 function cell(row: OutcomeRow): string {
-  if (row.verdict === "pass") return row.outcome;
-  return `${row.verdict === "bug" ? "BUG" : "FAILED"}: ${row.outcome}`;
+  return row.verdict === "pass" ? row.outcome : `FAILED: ${row.outcome}`;
 }
 
 function table(header: string[], body: string[][]): string {
@@ -53,16 +52,11 @@ function unique<T>(values: T[]): T[] {
   return [...new Set(values)];
 }
 
-// Rows that ran first, in the order they ran; rows of known bugs (recorded when tests are defined) last.
-function inOrder(section: readonly OutcomeRow[]): OutcomeRow[] {
-  return [...section.filter((r) => r.verdict !== "bug"), ...section.filter((r) => r.verdict === "bug")];
-}
-
 // A matrix: one line per scenario, or per scenario and subject where the subjects' outcomes differ.
 function matrix(section: OutcomeRow[]): string {
   const columns = unique(section.map((r) => r.column ?? ""));
   const lines: string[][] = [];
-  for (const scenario of unique(inOrder(section).map((r) => r.scenario))) {
+  for (const scenario of unique(section.map((r) => r.scenario))) {
     const mine = section.filter((r) => r.scenario === scenario);
     const subjects = unique(mine.map((r) => r.subject ?? ""));
     const sameEverywhere = columns.every((c) => unique(mine.filter((r) => (r.column ?? "") === c).map(cell)).length <= 1);
@@ -88,10 +82,10 @@ export function renderOutcomes(all: readonly OutcomeRow[] = rows): string {
     const mine = all.filter((r) => r.section === section);
     out.push(`\n${section}\n`);
     if (mine.some((r) => r.column !== undefined)) out.push(matrix(mine));
-    else out.push(table(["scenario", "outcome"], inOrder(mine).map((r) => [r.subject ? `${r.scenario} (${r.subject})` : r.scenario, cell(r)])));
+    else out.push(table(["scenario", "outcome"], mine.map((r) => [r.subject ? `${r.scenario} (${r.subject})` : r.scenario, cell(r)])));
   }
-  const counts = { pass: 0, fail: 0, bug: 0 };
+  const counts = { pass: 0, fail: 0 };
   for (const r of all) counts[r.verdict] += 1;
-  out.push(`\n${all.length} outcomes: ${counts.pass} as expected, ${counts.bug} known-bug outcomes (their tests are skipped), ${counts.fail} failed.\n`);
+  out.push(`\n${all.length} outcomes: ${counts.pass} as expected, ${counts.fail} failed.\n`);
   return out.join("\n");
 }
