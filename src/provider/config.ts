@@ -2,7 +2,8 @@
  * Where the provider finds its token and settings: environment variables first, then stack config
  * (`truto:*`). The token is read at run time only, so it never reaches `__provider`, inputs or outputs.
  */
-import { TrutoClient, checkBaseUrl, DEFAULT_BASE_URL } from "../truto/client";
+import type { TrutoClient } from "../truto/client";
+import { checkBaseUrl, DEFAULT_BASE_URL } from "../truto/base-url";
 import { TrutoError, TrutoErrorCodes } from "../truto/errors";
 import type { RateLimitSettings } from "../truto/governor";
 
@@ -69,7 +70,9 @@ export function resolveSettings(env: NodeJS.ProcessEnv, config?: ConfigSource): 
 /** A client for the settings; fails with how to set the token when there is none. */
 export function clientFor(settings: ProviderSettings): TrutoClient {
   if (!settings.token) throw new TrutoError(TrutoErrorCodes.config, `no Truto API token is configured. ${HOW_TO_SET_TOKEN}`);
-  return new TrutoClient({
+  // Loaded here, not at the top: configure and check must not pay for the HTTP stack.
+  const { TrutoClient: Client } = require("../truto/client") as typeof import("../truto/client");
+  return new Client({
     token: settings.token,
     baseUrl: settings.baseUrl,
     timeoutMs: settings.timeoutMs,

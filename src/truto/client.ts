@@ -10,9 +10,10 @@ import { TrutoError, TrutoErrorCodes, codeForStatus, redact } from "./errors";
 import { RateGovernor, DEFAULT_RATE_LIMIT, type RateLimitSettings } from "./governor";
 import { DEFAULT_RETRY_POLICY, retryAfterFromHeaders, retryDecision, type AttemptOutcome, type RetryPolicy } from "./retry";
 import { WireErrorBody } from "./wire";
+import { DEFAULT_BASE_URL, checkBaseUrl } from "./base-url";
 
-/** Truto's API origin. */
-export const DEFAULT_BASE_URL = "https://api.truto.one";
+export { DEFAULT_BASE_URL, checkBaseUrl } from "./base-url";
+
 /** Per-request timeout, as Truto's TypeScript SDK uses. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
@@ -71,23 +72,6 @@ export function encodePathSegment(value: string): string {
 /** Encodes a query the way Truto's TypeScript SDK does: `qs` with indexed arrays (`roles[0][id]=…`). */
 export function encodeQuery(query: Record<string, unknown>): string {
   return qs.stringify(query, { arrayFormat: "indices", skipNulls: true });
-}
-
-/** Whether `url` may be used: https anywhere, http only on loopback. */
-export function checkBaseUrl(url: string): string | undefined {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return `"${url}" is not a URL`;
-  }
-  if (parsed.protocol === "https:") return undefined;
-  if (parsed.protocol === "http:") {
-    const host = parsed.hostname.replace(/^\[|\]$/g, "");
-    if (host === "localhost" || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host)) return undefined;
-    return `plain http:// is allowed only for loopback (localhost, 127.0.0.0/8, ::1), not "${parsed.host}"; use https://`;
-  }
-  return `unsupported protocol "${parsed.protocol}"; use https://`;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -158,17 +142,21 @@ export class TrutoClient {
       const timeout = Math.max(1, Math.min(this.timeoutMs, remainingBudget));
       let outcome: AttemptOutcome;
       let failure: TrutoError;
+      // A signal, not headersTimeout/bodyTimeout: undici 7 ignores those per request (measured: an 800 ms
+      // answer passed a 300 ms headersTimeout). Our own timer, cleared on completion, rather than
+      // AbortSignal.timeout, whose timer lives on for the full timeout after every request.
+      const abort = new AbortController();
+      const timer = setTimeout(() => abort.abort(new TimeoutError(timeout)), timeout);
       try {
         const res = await undiciRequest(url, {
           method: req.method,
           headers,
           body: payload,
           dispatcher: dispatcher(),
-          // A signal, not headersTimeout/bodyTimeout: undici 7 ignores those per request (measured: an
-          // 800 ms answer passed a 300 ms headersTimeout), so only the signal bounds the attempt.
-          signal: AbortSignal.timeout(timeout),
+          signal: abort.signal,
         });
         const text = await res.body.text();
+        clearTimeout(timer);
         release?.();
         const rl = rateLimitHeaders(res.headers);
         if (req.integratedAccountId) this.governor.observe(laneKey, { status: res.statusCode, ...rl }, grantedAt);
@@ -188,6 +176,7 @@ export class TrutoClient {
           outcome = { kind: "status", status: res.statusCode, remote: failure.remote, retryAfterMs: rl.retryAfterMs };
         }
       } catch (e) {
+        clearTimeout(timer);
         release?.();
         if (e instanceof TrutoError) throw e;
         const timedOut = isTimeout(e);
@@ -273,9 +262,17 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
   }
 }
 
+class TimeoutError extends Error {
+  override readonly name = "TimeoutError";
+  constructor(ms: number) {
+    super(`no answer within ${ms} ms`);
+  }
+}
+
 function isTimeout(e: unknown): boolean {
   const err = e as { name?: string; code?: string };
   return (
+    err instanceof TimeoutError ||
     err?.name === "TimeoutError" ||
     err?.name === "AbortError" ||
     err?.code === "UND_ERR_HEADERS_TIMEOUT" ||
