@@ -11,7 +11,7 @@ import { EngineModel, type Recorded, type Step } from "../support/reliability-en
 import { assertAgrees, holderOf, sandboxGrants } from "../support/reliability-holdings";
 import { inPool, until } from "../support/reliability-pool";
 import { useReliabilityRig } from "../support/reliability-rig";
-import { recordOutcome, SECTIONS } from "../support/reliability-table";
+import { recordRun, SECTIONS } from "../support/reliability-table";
 
 const SECTION = SECTIONS.crash;
 const ASSIGN = "/unified/user-directory/users/assign-role";
@@ -37,19 +37,7 @@ describe("reliability: crash and restart", function () {
   this.timeout(90_000);
   const rig = useReliabilityRig({ persist: true, sandbox: { rateLimit: false } });
 
-  async function recorded(scenario: string, run: () => Promise<string>): Promise<void> {
-    let outcome = "did not finish";
-    let verdict: "pass" | "fail" = "fail";
-    try {
-      outcome = await run();
-      verdict = "pass";
-    } catch (err) {
-      outcome = (err as Error).message.split("\n")[0].slice(0, 160);
-      throw err;
-    } finally {
-      recordOutcome({ section: SECTION, scenario, outcome, verdict });
-    }
-  }
+  const recorded = (scenario: string, run: () => Promise<string>) => recordRun(SECTION, scenario, run);
 
   async function assertAllAgree(states: (Recorded | undefined)[], context: string): Promise<void> {
     const sandbox = await rig.admin.state();

@@ -9,7 +9,7 @@ import { INTEGRATION_CASES } from "../support/reliability-cases";
 import type { Step } from "../support/reliability-engine";
 import { assertAgrees } from "../support/reliability-holdings";
 import { useReliabilityRig } from "../support/reliability-rig";
-import { recordOutcome, SECTIONS } from "../support/reliability-table";
+import { recordRun, SECTIONS } from "../support/reliability-table";
 
 const SECTION = SECTIONS.partial;
 const ASSIGN = "/unified/user-directory/users/assign-role";
@@ -30,19 +30,7 @@ describe("reliability: partial failures are recorded and converge", function () 
   this.timeout(60_000);
   const rig = useReliabilityRig({ sandbox: { rateLimit: false } });
 
-  async function recorded(scenario: string, subject: string, run: () => Promise<string>): Promise<void> {
-    let outcome = "did not finish";
-    let verdict: "pass" | "fail" = "fail";
-    try {
-      outcome = await run();
-      verdict = "pass";
-    } catch (err) {
-      outcome = (err as Error).message.split("\n")[0].slice(0, 160);
-      throw err;
-    } finally {
-      recordOutcome({ section: SECTION, scenario, subject, outcome, verdict });
-    }
-  }
+  const recorded = (scenario: string, subject: string, run: () => Promise<string>) => recordRun(SECTION, scenario, run, subject);
 
   it("Slack Enterprise create: one of three per-role grants refused → 2 of 3 recorded; the next run grants only the third", () =>
     recorded("create, one of three grants refused (403)", slack.label, async () => {

@@ -11,7 +11,7 @@ import { INTEGRATION_CASES, type IntegrationCase } from "../support/reliability-
 import { EngineModel } from "../support/reliability-engine";
 import { sandboxGrants } from "../support/reliability-holdings";
 import { useReliabilityRig } from "../support/reliability-rig";
-import { recordOutcome, SECTIONS } from "../support/reliability-table";
+import { recordRun, SECTIONS } from "../support/reliability-table";
 
 const SECTION = SECTIONS.secrets;
 const ASSIGN = "/unified/user-directory/users/assign-role";
@@ -50,19 +50,7 @@ describe("reliability: secrets and injection", function () {
   this.timeout(90_000);
   const rig = useReliabilityRig({ sandbox: { rateLimit: false } });
 
-  async function recorded(scenario: string, run: () => Promise<string>, subject?: string): Promise<void> {
-    let outcome = "did not finish";
-    let verdict: "pass" | "fail" = "fail";
-    try {
-      outcome = await run();
-      verdict = "pass";
-    } catch (err) {
-      outcome = (err as Error).message.split("\n")[0].slice(0, 160);
-      throw err;
-    } finally {
-      recordOutcome({ section: SECTION, scenario, subject, outcome, verdict });
-    }
-  }
+  const recorded = (scenario: string, run: () => Promise<string>, subject?: string) => recordRun(SECTION, scenario, run, subject);
 
   describe("the token", () => {
     it("is redacted from error messages when Truto echoes it back (JSON message, text body)", () =>

@@ -38,6 +38,24 @@ export function recordOutcome(row: OutcomeRow): void {
   rows.push(row);
 }
 
+/**
+ * Runs one scenario and records its row: the outcome `run` describes when it passes, or the first line
+ * of its error (re-thrown) when it fails.
+ */
+export async function recordRun(section: OutcomeRow["section"], scenario: string, run: () => Promise<string>, subject?: string): Promise<void> {
+  let outcome = "did not finish";
+  let verdict: "pass" | "fail" = "fail";
+  try {
+    outcome = await run();
+    verdict = "pass";
+  } catch (err) {
+    outcome = (err as Error).message.split("\n")[0].slice(0, 160);
+    throw err;
+  } finally {
+    recordOutcome({ section, scenario, subject, outcome, verdict });
+  }
+}
+
 function cell(row: OutcomeRow): string {
   return row.verdict === "pass" ? row.outcome : `FAILED: ${row.outcome}`;
 }
