@@ -253,7 +253,18 @@ export async function remove(ctx: LifecycleContext, id: string, props: Props): P
   const req = requestOf(i);
   const roles = dedupe([...((props.roles as Role[]) ?? []), ...((props.heldRoles as Role[]) ?? [])]);
   const outcomes = await unassignRoles(ctx.client, rule, req, roles);
-  const holding = await settle(ctx, rule, req, (h) => h.user === null || !roles.some((r) => roleAnyHeld(rule, req, r, h.held)));
+  let holding: Holding;
+  try {
+    holding = await settle(ctx, rule, req, (h) => h.user === null || !roles.some((r) => roleAnyHeld(rule, req, r, h.held)));
+  } catch (e) {
+    // Without a read-back nothing is confirmed, whatever the revoke answered.
+    if (!isTrutoError(e)) throw e;
+    throw new TrutoError(
+      e.code as TrutoErrorCode,
+      `could not confirm that ${where(rule, i)} no longer holds ${roles.map(label).join(", ")}; the assignment stays in state. ${e.message.replace(/^\[[A-Z_]+\] /, "")}`,
+      { integratedAccountId: i.integratedAccountId },
+    );
+  }
   if (holding.user === null) return;
   const still = roles.filter((r) => roleAnyHeld(rule, req, r, holding.held));
   if (still.length === 0) return;

@@ -63,6 +63,10 @@ const HINTS: Partial<Record<TrutoErrorCode, string>> = {
   TRUTO_BAD_RESPONSE: "Truto answered with something this package does not understand; report it with the request named here.",
 };
 
+// Truto's own 404 (not the vendor's) is about the integrated account, not the user.
+const ACCOUNT_NOT_VISIBLE =
+  "Truto itself (not the vendor) found nothing: check integratedAccountId, and that the token belongs to the Truto environment that holds this integrated account.";
+
 /** The one error class of this package. */
 export class TrutoError extends Error {
   override readonly name = "TrutoError";
@@ -105,8 +109,8 @@ function composeMessage(code: TrutoErrorCode, summary: string, d: TrutoErrorDeta
   if (d.missingBodyFields?.length) parts.push(`Missing body fields: ${d.missingBodyFields.join(", ")}.`);
   if (d.remote) parts.push("(The vendor behind Truto returned this error.)");
   if (d.attempts && d.attempts > 1) parts.push(`Gave up after ${d.attempts} attempts.`);
-  const hint = HINTS[code];
-  if (hint) parts.push(hint);
+  const hint = code === TrutoErrorCodes.notFound && d.status === 404 && !d.remote ? ACCOUNT_NOT_VISIBLE : HINTS[code];
+  if (hint && !summary.includes(hint)) parts.push(hint);
   return parts.join(" ");
 }
 
