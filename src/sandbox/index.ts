@@ -6,7 +6,8 @@
  * Admin API (same bearer token), under /_sandbox:
  * - GET /state → the SandboxState JSON; PUT /state replaces it (validated, 400 if malformed).
  * - POST /faults {method, path, count, status?, retryAfter?, headers?, body?, delayMs?, drop?,
- *   malformed?, noop?} → 201 {id, ...}; GET /faults lists them; DELETE /faults → {cleared}.
+ *   malformed?, noop?, probability?, seed?} → 201 {id, ...}; GET /faults lists them; DELETE /faults → {cleared}.
+ *   With `probability`, each matching request is disturbed with that chance (seeded, so runs repeat).
  * - GET /requests → [{seq, at, method, path, query, body, status, idempotencyKey?,
  *   integratedAccountId?}] oldest first; DELETE /requests → {cleared}.
  * - POST /reset → the seed state again, with faults, log, rate windows, idempotency cache and
