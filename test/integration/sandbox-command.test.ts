@@ -91,4 +91,13 @@ describe("sandbox command", () => {
       await fs.rm(dir, { recursive: true, force: true });
     }
   });
+
+  it("exits 1 naming the state file and what to do when its folder does not exist", async () => {
+    const file = path.join(os.tmpdir(), `sandbox-cli-missing-${process.pid}`, "dir", "x.json");
+    const out = capture();
+    assert.equal(await sandboxCommand(["--state", file], out.io), 1);
+    assert.ok(out.stderr.includes(file), out.stderr);
+    assert.ok(!out.stderr.includes(".tmp"), out.stderr);
+    assert.match(out.stderr, /create the folder/i);
+  });
 });

@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import { spawn } from "node:child_process";
 import { promises as fs } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -67,6 +68,39 @@ describe("sandbox persistence", () => {
     }
     await handle.close();
     assert.deepEqual(await fs.readdir(dir), ["state.json"]);
+  });
+
+  it("names the state file, not its temp copy, and says to create the folder when the folder is missing", async () => {
+    const missing = path.join(dir, "no-such-folder", "state.json");
+    await assert.rejects(startSandbox({ stateFile: missing }), (error: Error) => {
+      assert.ok(error.message.includes(missing), error.message);
+      assert.ok(!error.message.includes(".tmp"), error.message);
+      assert.match(error.message, /create the folder/i);
+      return true;
+    });
+  });
+
+  it("removes the temp copies a SIGKILLed sandbox left behind, and nothing else", async () => {
+    // A real process killed with SIGKILL stands in for the sandbox (loading the whole sandbox in a
+    // child costs seconds of CPU): once it is gone, temp copies named with its pid are stale.
+    const child = spawn(process.execPath, ["-e", "setInterval(() => undefined, 1000)"], { stdio: "ignore" });
+    await new Promise((resolve, reject) => child.once("spawn", resolve).once("error", reject));
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGKILL");
+    await exited;
+    const stale = [`.state.json.${child.pid}.1.tmp`, `.state.json.${child.pid}.7.tmp`];
+    // Not the sandbox's temp pattern for this file, or owned by a process that is still running.
+    const kept = [
+      `.state.json.${process.ppid}.1.tmp`,
+      `.state.json.${child.pid}.1.tmp.bak`,
+      `.other.json.${child.pid}.1.tmp`,
+      `state.json.${child.pid}.1.tmp`,
+      `.state.json.abc.1.tmp`,
+      "notes.txt",
+    ];
+    for (const name of [...stale, ...kept]) await fs.writeFile(path.join(dir, name), "{}");
+    await start();
+    assert.deepEqual((await fs.readdir(dir)).sort(), ["state.json", ...kept].sort());
   });
 
   it("refuses to start from a file that is not JSON, naming it and saying what to do", async () => {
