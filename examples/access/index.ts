@@ -45,7 +45,7 @@ const people = {
 /** A Slack role id from stack config, refused by name if the catalogue above does not have it. */
 function slackRoleFromConfig(key: string, fallback: SlackRole): SlackRole {
   const id = config.get(key) ?? fallback;
-  if (Object.hasOwn(slackRoles, id)) return id as SlackRole;
+  if (Object.prototype.hasOwnProperty.call(slackRoles, id)) return id as SlackRole;
   throw new Error(`Stack config ${pulumi.getProject()}:${key} must be a Slack role id (${Object.keys(slackRoles).join(", ")}), not "${id}".`);
 }
 
