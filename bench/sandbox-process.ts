@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import * as path from "node:path";
 import { request } from "undici";
 import type { LoggedRequest, SandboxSettings, SandboxState } from "../src/sandbox";
+import { readWholeRequestLog, type RequestLogPage } from "../src/sandbox/request-log";
 import { repoRoot } from "../test/support/consumer";
 
 /** A running sandbox process and its admin API. */
@@ -59,7 +60,7 @@ export async function startSandboxProcess(): Promise<SandboxProcess> {
     token,
     pid: child.pid!,
     putState: async (state) => void (await admin("PUT", "/_sandbox/state", state)),
-    requests: () => admin<LoggedRequest[]>("GET", "/_sandbox/requests"),
+    requests: () => readWholeRequestLog((since) => admin<RequestLogPage>("GET", `/_sandbox/requests?since=${since}`)),
     clearRequests: async () => void (await admin("DELETE", "/_sandbox/requests")),
     configure: (change) => admin<SandboxSettings>("PATCH", "/_sandbox/config", change),
     stop: () => stop(child),

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { trutoError } from "./errors";
+import { trutoError, type SandboxHttpError } from "./errors";
 
 /** What a route answers: status, JSON body (or text when a fault says so), extra headers. */
 export interface RouteResult {
@@ -12,19 +12,42 @@ export interface RouteResult {
   drop?: boolean;
 }
 
-const MAX_BODY_BYTES = 16 * 1024 * 1024;
+/** The default request body limit: far more than any role request, and a whole sandbox state. */
+export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
-/** Reads the whole request body as UTF-8, refusing more than 16 MiB so one client cannot exhaust memory. */
-export async function readBodyText(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > MAX_BODY_BYTES) throw trutoError(413, `Request body is larger than ${MAX_BODY_BYTES} bytes.`);
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks).toString("utf8");
+function tooLarge(maxBytes: number): SandboxHttpError {
+  // Close the connection: the rest of the body is never read, so the connection cannot be reused.
+  return trutoError(413, `Request body is larger than ${maxBytes} bytes.`, { connection: "close" });
+}
+
+/**
+ * Reads the whole request body as UTF-8, refusing more than `maxBytes` the way an API gateway does:
+ * at once when Content-Length says so, else as soon as the bytes read pass it, without reading on.
+ */
+export function readBodyText(req: IncomingMessage, maxBytes: number): Promise<{ text: string; bytes: number }> {
+  const declared = Number(req.headers["content-length"]);
+  if (Number.isFinite(declared) && declared > maxBytes) return Promise.reject(tooLarge(maxBytes));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (error?: Error) => {
+      req.off("data", onData).off("end", onEnd).off("error", onError);
+      if (error) {
+        req.pause();
+        reject(error);
+      } else {
+        resolve({ text: Buffer.concat(chunks).toString("utf8"), bytes: size });
+      }
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) finish(tooLarge(maxBytes));
+      else chunks.push(chunk);
+    };
+    const onEnd = () => finish();
+    const onError = (error: Error) => finish(error);
+    req.on("data", onData).on("end", onEnd).on("error", onError);
+  });
 }
 
 /** A parsed body: empty, JSON, or text that is not JSON (kept so the request log can show it). */

@@ -8,8 +8,10 @@
  * - POST /faults {method, path, count, status?, retryAfter?, headers?, body?, delayMs?, drop?,
  *   malformed?, noop?, probability?, seed?} → 201 {id, ...}; GET /faults lists them; DELETE /faults → {cleared}.
  *   With `probability`, each matching request is disturbed with that chance (seeded, so runs repeat).
- * - GET /requests → [{seq, at, method, path, query, body, status, idempotencyKey?,
- *   integratedAccountId?}] oldest first; DELETE /requests → {cleared}.
+ * - GET /requests?since=SEQ&limit=N → {requests: [{seq, at, method, path, query, body, status,
+ *   idempotencyKey?, integratedAccountId?}] oldest first, after `since`; dropped; next (the `since`
+ *   of the next page, or null)}; DELETE /requests → {cleared}. Unauthenticated requests are logged
+ *   as method, path and status only.
  * - POST /reset → the seed state again, with faults, log, rate windows, idempotency cache and
  *   settings back to how the sandbox started.
  * - GET /config; PATCH /config {rateLimit?, latencyMs?, strictIdempotency?} → the settings now.
@@ -20,6 +22,7 @@
 import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import * as path from "node:path";
+import { DEFAULT_MAX_BODY_BYTES } from "./http-io";
 import type { RateLimit } from "./rate-limiter";
 import { SandboxRuntime } from "./runtime";
 import { defaultSeed } from "./seed";
@@ -35,7 +38,7 @@ export type { HeldRole, SandboxAccount, SandboxOrganization, SandboxRole, Sandbo
 export type { RateLimit } from "./rate-limiter";
 export type { SandboxSettings } from "./settings";
 export type { FaultSpec, Fault } from "./faults";
-export type { LoggedRequest } from "./request-log";
+export { readWholeRequestLog, type LoggedRequest, type RequestLogPage } from "./request-log";
 
 /** How to start a sandbox; every field is optional. */
 export interface SandboxOptions {
@@ -55,6 +58,12 @@ export interface SandboxOptions {
   strictIdempotency?: boolean;
   /** How many requests the log keeps before dropping the oldest; default 200,000. */
   requestLogLimit?: number;
+  /** About how many bytes of requests the log keeps before dropping the oldest; default 32 MiB. */
+  requestLogMaxBytes?: number;
+  /** About how many bytes one page of GET /_sandbox/requests carries (at least one entry); default 4 MiB. */
+  requestLogPageBytes?: number;
+  /** Larger request bodies get a 413 without being read further; default 4 MiB. */
+  maxBodyBytes?: number;
 }
 
 /** A running sandbox: where it listens, the token it wants, and how to stop it. */
@@ -80,6 +89,10 @@ function checkOptions(opts: SandboxOptions): void {
   if (!Number.isInteger(latency) || latency < 0) problems.push(`latencyMs must be a whole number of at least 0; got ${opts.latencyMs}`);
   const logLimit = opts.requestLogLimit ?? 0;
   if (!Number.isInteger(logLimit) || logLimit < 0) problems.push(`requestLogLimit must be a whole number of at least 0`);
+  for (const key of ["requestLogMaxBytes", "requestLogPageBytes", "maxBodyBytes"] as const) {
+    const value = opts[key] ?? 1;
+    if (!Number.isSafeInteger(value) || value < 1) problems.push(`${key} must be a whole number of at least 1`);
+  }
   if (problems.length > 0) throw new Error(`Invalid sandbox options: ${problems.join("; ")}.`);
 }
 
@@ -103,7 +116,12 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<SandboxHa
     latencyMs: opts.latencyMs ?? 0,
     strictIdempotency: opts.strictIdempotency ?? false,
   };
-  const rt = new SandboxRuntime(token, store, seed, settings, opts.requestLogLimit ?? 200_000);
+  const logBounds = {
+    maxEntries: opts.requestLogLimit ?? 200_000,
+    maxBytes: opts.requestLogMaxBytes ?? 32 * 1024 * 1024,
+    pageBytes: opts.requestLogPageBytes ?? 4 * 1024 * 1024,
+  };
+  const rt = new SandboxRuntime(token, store, seed, settings, logBounds, opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
   const server = createSandboxServer(rt);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

@@ -2,7 +2,7 @@ import { FaultRegistry } from "./faults";
 import type { RouteResult } from "./http-io";
 import { IdempotencyCache } from "./idempotency-cache";
 import { SlidingWindowLimiter } from "./rate-limiter";
-import { RequestLog } from "./request-log";
+import { RequestLog, type RequestLogBounds } from "./request-log";
 import type { SandboxSettings, SettingsPatch } from "./settings";
 import { Sleeper } from "./sleeper";
 import type { SandboxStore } from "./store";
@@ -22,9 +22,11 @@ export class SandboxRuntime {
     readonly store: SandboxStore,
     private readonly seed: SandboxState,
     private readonly initialSettings: SandboxSettings,
-    requestLogLimit: number,
+    logBounds: RequestLogBounds,
+    /** Requests with a larger body get a 413 and are not read further. */
+    readonly maxBodyBytes: number,
   ) {
-    this.log = new RequestLog(requestLogLimit);
+    this.log = new RequestLog(logBounds);
     this.settings = { ...initialSettings };
     this.limiter = this.makeLimiter();
   }

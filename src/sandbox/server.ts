@@ -47,43 +47,63 @@ export function createSandboxServer(rt: SandboxRuntime): Server {
   });
 }
 
-// Reads and parses the request once; a body too large or a badly encoded path becomes the error
-// to answer with, after authentication (so anonymous callers learn nothing about the routes).
-async function readCall(req: IncomingMessage, method: string, pathname: string, rawQuery: string): Promise<SandboxCall | SandboxHttpError> {
+// Reads and parses the body of an authenticated request; a body too large or a badly encoded path
+// becomes the error to answer with.
+async function readCall(req: IncomingMessage, rt: SandboxRuntime, method: string, pathname: string, rawQuery: string): Promise<{ call: SandboxCall | SandboxHttpError; bytes: number }> {
   try {
-    const body = parseBody(await readBodyText(req));
+    const { text, bytes } = await readBodyText(req, rt.maxBodyBytes);
     const query = qs.parse(rawQuery) as Record<string, unknown>;
-    return { method, pathname, segments: decodeSegments(pathname), query, body, headers: req.headers };
+    return { call: { method, pathname, segments: decodeSegments(pathname), query, body: parseBody(text), headers: req.headers }, bytes };
   } catch (error) {
-    if (error instanceof SandboxHttpError) return error;
+    if (error instanceof SandboxHttpError) return { call: error, bytes: 0 };
     throw error;
   }
+}
+
+const AUTHENTICATED: RouteResult = { status: 200, body: null };
+
+// Truto's 401 for a missing or wrong bearer token; undefined when the token is right.
+async function authFailure(req: IncomingMessage, rt: SandboxRuntime): Promise<RouteResult | undefined> {
+  const result = await asResult(() => {
+    requireBearer(req.headers, rt.token);
+    return AUTHENTICATED;
+  });
+  return result === AUTHENTICATED ? undefined : result;
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse, rt: SandboxRuntime): Promise<void> {
   const { pathname, rawQuery } = splitUrl(req.url ?? "/");
   const method = (req.method ?? "GET").toUpperCase();
-  const call = await readCall(req, method, pathname, rawQuery);
-  const authorized = (): SandboxCall => {
-    requireBearer(req.headers, rt.token);
-    if (call instanceof SandboxHttpError) throw call;
-    return call;
-  };
-  if (pathname === "/_sandbox" || pathname.startsWith("/_sandbox/")) {
-    sendResult(res, await asResult(() => handleAdmin(authorized(), rt)));
+  const admin = pathname === "/_sandbox" || pathname.startsWith("/_sandbox/");
+  // The token is checked before the body is read: an anonymous caller's body is never buffered or
+  // kept (Node discards it after the answer), and its log entry is method, path and status only.
+  const denied = await authFailure(req, rt);
+  if (denied) {
+    const entry = admin ? undefined : rt.log.record({ method, path: pathname, query: {}, body: null }, Buffer.byteLength(pathname));
+    if (entry && !(await rt.sleeper.sleep(rt.settings.latencyMs))) return;
+    if (entry) entry.status = denied.status;
+    sendResult(res, denied);
+    return;
+  }
+  const { call, bytes } = await readCall(req, rt, method, pathname, rawQuery);
+  if (admin) {
+    sendResult(res, await asResult(() => handleAdmin(checked(call), rt)));
     return;
   }
   const parsed = call instanceof SandboxHttpError ? undefined : call;
-  const entry = rt.log.record({
-    method,
-    path: pathname,
-    query: parsed?.query ?? {},
-    body: parsed ? loggedBody(parsed.body) : null,
-    idempotencyKey: headerValue(req.headers, "idempotency-key"),
-    integratedAccountId: typeof parsed?.query.integrated_account_id === "string" ? parsed.query.integrated_account_id : undefined,
-  });
+  const entry = rt.log.record(
+    {
+      method,
+      path: pathname,
+      query: parsed?.query ?? {},
+      body: parsed ? loggedBody(parsed.body) : null,
+      idempotencyKey: headerValue(req.headers, "idempotency-key"),
+      integratedAccountId: typeof parsed?.query.integrated_account_id === "string" ? parsed.query.integrated_account_id : undefined,
+    },
+    bytes + Buffer.byteLength(pathname) + Buffer.byteLength(rawQuery),
+  );
   if (!(await rt.sleeper.sleep(rt.settings.latencyMs))) return;
-  const result = await asResult(() => handleApi(authorized(), rt)).catch((error: unknown) => internalError(req, error));
+  const result = await asResult(() => handleApi(checked(call), rt)).catch((error: unknown) => internalError(req, error));
   if (result.drop) {
     // No answer at all, the way a dead connection behaves; the log keeps status null.
     req.socket.destroy();
@@ -91,6 +111,11 @@ async function handle(req: IncomingMessage, res: ServerResponse, rt: SandboxRunt
   }
   entry.status = result.status;
   sendResult(res, result);
+}
+
+function checked(call: SandboxCall | SandboxHttpError): SandboxCall {
+  if (call instanceof SandboxHttpError) throw call;
+  return call;
 }
 
 // The API side: faults first (in registration order), then the unified or integrated-account routes.

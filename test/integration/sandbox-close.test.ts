@@ -21,7 +21,7 @@ describe("sandbox close", () => {
     // Wait until the held request has reached the sandbox (it is logged on arrival).
     for (let attempt = 0; attempt < 200; attempt += 1) {
       const log = await sandboxCall(handle.url, handle.token, "GET", "/_sandbox/requests");
-      if (log.body.length === 2) break;
+      if (log.body.requests.length === 2) break;
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     await handle.close();
@@ -37,7 +37,7 @@ describe("sandbox close", () => {
       let entry;
       for (let attempt = 0; attempt < 100 && !entry; attempt += 1) {
         const log = await sandboxCall(handle.url, handle.token, "GET", "/_sandbox/requests");
-        entry = log.body[0];
+        entry = log.body.requests[0];
         if (!entry) await new Promise((resolve) => setTimeout(resolve, 10));
       }
       assert.ok(entry, "the request reached the sandbox while admin calls were answered");

@@ -9,7 +9,7 @@ import { promises as fs } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { roleAssignmentProvider } from "../../src/provider/shim";
-import { startSandbox, type Fault, type FaultSpec, type LoggedRequest, type SandboxHandle, type SandboxOptions, type SandboxSettings, type SandboxState } from "../../src/sandbox";
+import { readWholeRequestLog, startSandbox, type Fault, type FaultSpec, type LoggedRequest, type SandboxHandle, type SandboxOptions, type SandboxSettings, type SandboxState } from "../../src/sandbox";
 import { makeConsumerProject, type ConsumerProject } from "./consumer";
 import { startHost, type Host } from "./host";
 import { serializeProvider } from "./pulumi-values";
@@ -90,7 +90,7 @@ function adminFor(get: () => SandboxHandle): RigAdmin {
     fault: (spec) => send("POST", "/_sandbox/faults", spec),
     faults: () => send("GET", "/_sandbox/faults"),
     clearFaults: async () => void (await send("DELETE", "/_sandbox/faults")),
-    requests: () => send("GET", "/_sandbox/requests"),
+    requests: () => readWholeRequestLog((since) => send("GET", `/_sandbox/requests?since=${since}`)),
     clearRequests: async () => void (await send("DELETE", "/_sandbox/requests")),
     reset: async () => void (await send("POST", "/_sandbox/reset")),
     config: (change) => send("PATCH", "/_sandbox/config", change),

@@ -1,5 +1,6 @@
 import { request } from "undici";
 import {
+  readWholeRequestLog,
   startSandbox,
   type Fault,
   type FaultSpec,
@@ -86,7 +87,7 @@ function adminFor(get: () => SandboxHandle): SandboxAdmin {
     putState: (state) => send("PUT", "/_sandbox/state", state),
     faults: (fault) => send("POST", "/_sandbox/faults", fault),
     clearFaults: async () => void (await send("DELETE", "/_sandbox/faults")),
-    requests: () => send("GET", "/_sandbox/requests"),
+    requests: () => readWholeRequestLog((since) => send("GET", `/_sandbox/requests?since=${since}`)),
     clearRequests: async () => void (await send("DELETE", "/_sandbox/requests")),
     reset: async () => void (await send("POST", "/_sandbox/reset")),
     config: (change) => send("PATCH", "/_sandbox/config", change),

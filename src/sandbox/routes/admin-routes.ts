@@ -2,6 +2,7 @@ import { z } from "zod";
 import { trutoError } from "../errors";
 import { faultSpecSchema } from "../faults";
 import type { RouteResult } from "../http-io";
+import { DEFAULT_PAGE_ENTRIES, MAX_PAGE_ENTRIES } from "../request-log";
 import type { SandboxRuntime } from "../runtime";
 import type { SandboxCall } from "../sandbox-call";
 import { settingsPatchSchema } from "../settings";
@@ -21,6 +22,17 @@ function validated<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
 
 const ok = (body: unknown, status = 200): RouteResult => ({ status, body });
 
+// `?since=` and `?limit=` of GET /_sandbox/requests, as whole numbers in range, or a 400 saying so.
+function wholeQuery(call: SandboxCall, name: string, fallback: number, min: number, max: number): number {
+  const text = call.query[name];
+  if (text === undefined) return fallback;
+  const value = typeof text === "string" && /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw trutoError(400, `The ${name} query parameter must be a whole number from ${min} to ${max}; got ${JSON.stringify(text)}.`);
+  }
+  return value;
+}
+
 type AdminHandler = (call: SandboxCall, rt: SandboxRuntime) => RouteResult | Promise<RouteResult>;
 
 // "METHOD /path" → handler. These shapes are a public contract (see index.ts); change them with care.
@@ -35,7 +47,8 @@ const ADMIN: Record<string, AdminHandler> = {
   "GET /_sandbox/faults": (_call, rt) => ok(rt.faults.list()),
   "POST /_sandbox/faults": (call, rt) => ok(rt.faults.add(validated(faultSpecSchema, jsonBody(call), "The fault")), 201),
   "DELETE /_sandbox/faults": (_call, rt) => ok({ cleared: rt.faults.clear() }),
-  "GET /_sandbox/requests": (_call, rt) => ok(rt.log.list()),
+  "GET /_sandbox/requests": (call, rt) =>
+    ok(rt.log.page(wholeQuery(call, "since", 0, 0, Number.MAX_SAFE_INTEGER), wholeQuery(call, "limit", DEFAULT_PAGE_ENTRIES, 1, MAX_PAGE_ENTRIES))),
   "DELETE /_sandbox/requests": (_call, rt) => ok({ cleared: rt.log.clear() }),
   "POST /_sandbox/reset": async (_call, rt) => {
     await rt.reset();
