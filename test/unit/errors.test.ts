@@ -2,10 +2,20 @@
  * TrutoError: stable codes, messages that name the request and say what to do, and no secrets.
  */
 import { strict as assert } from "node:assert";
-import { TrutoError, TrutoErrorCodes, codeForStatus, isTrutoError, redact } from "../../src/truto/errors";
+import { MAX_QUOTED_CHARS, TrutoError, TrutoErrorCodes, codeForStatus, isTrutoError, redact, registerSecret } from "../../src/truto/errors";
 
 const ACCOUNT = "62f44730-dd91-461e-bd6a-aedd9e0ad79d";
 const TOKEN = "tr_live_4f9c2a7e1b";
+// Made up, with the characters a URL encoder changes (+ / =), as real base64-ish tokens have.
+const ODD_TOKEN = "tr+live/9Qx7=Zk2mW8vP";
+// Registered like a client registers its token: every TrutoError then redacts it.
+const REGISTERED = "tr_reg_5e7d1c9b3a2f4e6d8c0b";
+
+/** Whether any 8-character piece of `secret` survives in `text`. */
+function leaksPart(text: string, secret: string): boolean {
+  for (let i = 0; i + 8 <= secret.length; i++) if (text.includes(secret.slice(i, i + 8))) return true;
+  return false;
+}
 
 describe("errors", () => {
   describe("codeForStatus", () => {
@@ -71,6 +81,76 @@ describe("errors", () => {
 
     it("leaves text without secrets alone", () => {
       assert.equal(redact("user U1 not found", [TOKEN]), "user U1 not found");
+    });
+
+    it("removes the token in URL-encoded form, with either case of hex and double-encoded", () => {
+      const encoded = encodeURIComponent(ODD_TOKEN);
+      assert.notEqual(encoded, ODD_TOKEN, "the test token must change when encoded");
+      for (const echo of [encoded, encoded.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase()), encoded.replace(/%/g, "%25")]) {
+        const out = redact(`GET /x?token=${echo}&y=1`, [ODD_TOKEN]);
+        assert.ok(!leaksPart(out, ODD_TOKEN) && !out.includes(echo), out);
+        assert.match(out, /token=\[redacted\]&y=1/);
+      }
+    });
+
+    it("removes the token in base64 form, as an echoed Basic header would carry it", () => {
+      const basic = Buffer.from(`user:${REGISTERED}`).toString("base64");
+      for (const echo of [`Authorization: Basic ${basic}`, `the header was ${basic}`, `base64url ${basic.replace(/\+/g, "-").replace(/\//g, "_")}`]) {
+        const out = redact(echo, [REGISTERED]);
+        assert.ok(!out.includes(basic.slice(8, 24)), out);
+      }
+    });
+
+    it("keeps Truto's 401 text readable: the word after Bearer is not a credential", () => {
+      const text = "Invalid bearer token. Use the token the sandbox printed at start-up. Send Authorization: Bearer <token>.";
+      assert.equal(redact(text, []), text);
+      assert.equal(redact("Bearer authentication failed", []), "Bearer authentication failed");
+    });
+
+    it("removes credential-looking values after Bearer even URL-encoded", () => {
+      assert.equal(redact("Authorization%3A%20Bearer%20abcDEF123456ghiJKL", []), "Authorization%3A%20Bearer%20[redacted]");
+    });
+  });
+
+  describe("TrutoError redacts and bounds whatever it quotes", () => {
+    before(() => registerSecret(REGISTERED));
+
+    it("redacts a registered token from the summary, Truto's message and the missing field names", () => {
+      const e = new TrutoError(TrutoErrorCodes.validation, `rejected ${REGISTERED}.`, {
+        trutoMessage: `bad ${encodeURIComponent(REGISTERED)}`,
+        missingQueryParameters: [`roles ${REGISTERED}`],
+        missingBodyFields: [REGISTERED],
+      });
+      assert.ok(!leaksPart(e.message, REGISTERED), e.message);
+      assert.ok(!leaksPart(JSON.stringify([e.trutoMessage, e.missingQueryParameters, e.missingBodyFields]), REGISTERED));
+      assert.match(e.message, /Missing query parameters: roles \[redacted\]\./);
+    });
+
+    it("quotes at most MAX_QUOTED_CHARS of Truto's message and says how much more there was", () => {
+      const e = new TrutoError(TrutoErrorCodes.remote, "the vendor rejected the request.", { trutoMessage: "x".repeat(30_000) });
+      assert.ok(e.message.length < MAX_QUOTED_CHARS + 1_000, `message of ${e.message.length} characters`);
+      assert.match(e.message, new RegExp(`… \\(${30_000 - MAX_QUOTED_CHARS} more characters\\)`));
+      assert.ok(e.trutoMessage!.length < MAX_QUOTED_CHARS + 50);
+    });
+
+    it("redacts before it cuts, so a token straddling the cut leaves no piece", () => {
+      const text = `${"a".repeat(MAX_QUOTED_CHARS - 6)}${REGISTERED} and more`;
+      const e = new TrutoError(TrutoErrorCodes.validation, "rejected.", { trutoMessage: text });
+      assert.ok(!leaksPart(e.message, REGISTERED), e.message.slice(-80));
+    });
+
+    it("bounds the list of missing field names and each name", () => {
+      const names = Array.from({ length: 500 }, (_, i) => `field_${i}_${"y".repeat(2_000)}`);
+      const e = new TrutoError(TrutoErrorCodes.validation, "rejected.", { missingBodyFields: names });
+      assert.ok(e.message.length < 10_000, `message of ${e.message.length} characters`);
+      assert.match(e.message, /and \d+ more/);
+    });
+
+    it("bounds a huge summary but keeps the code first and the hint", () => {
+      const e = new TrutoError(TrutoErrorCodes.unauthorized, "z".repeat(100_000), { status: 401 });
+      assert.ok(e.message.length < 10_000, `message of ${e.message.length} characters`);
+      assert.match(e.message, /^\[TRUTO_UNAUTHORIZED\]/);
+      assert.match(e.message, /TRUTO_API_TOKEN/);
     });
   });
 
