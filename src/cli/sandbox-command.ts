@@ -143,8 +143,9 @@ export async function sandboxCommand(args: string[], io: Partial<SandboxCommandI
       `  export TRUTO_BASE_URL=${handle.url} TRUTO_API_TOKEN=${handle.token}`,
       "Integrated accounts:",
       await describeAccounts(handle),
-      "Admin API (same token): GET|PUT /_sandbox/state, POST|DELETE /_sandbox/faults, GET|DELETE /_sandbox/requests,",
-      "  POST /_sandbox/reset, PATCH /_sandbox/config. Press Ctrl+C to stop.",
+      "Admin API (same token): GET|PUT /_sandbox/state, POST|DELETE /_sandbox/faults,",
+      "  GET /_sandbox/requests?since=SEQ&limit=N (paged: follow `next`), DELETE /_sandbox/requests,",
+      "  POST /_sandbox/reset, PATCH /_sandbox/config. Request bodies over 4 MiB get a 413. Press Ctrl+C to stop.",
       "",
     ].join("\n"),
   );
