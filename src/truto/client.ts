@@ -6,8 +6,8 @@ import { randomUUID } from "node:crypto";
 import * as qs from "qs";
 import { Agent, request as undiciRequest, type Dispatcher } from "undici";
 import type { z } from "zod";
-import { TrutoError, TrutoErrorCodes, codeForStatus, redact } from "./errors";
-import { RateGovernor, DEFAULT_RATE_LIMIT, type RateLimitSettings } from "./governor";
+import { TrutoError, TrutoErrorCodes, codeForStatus, isTrutoError, redact, registerSecret } from "./errors";
+import { RateGovernor, DEFAULT_RATE_LIMIT, serverWaitRefusal, type RateLimitSettings } from "./governor";
 import { DEFAULT_RETRY_POLICY, retryAfterFromHeaders, retryDecision, type AttemptOutcome, type RetryPolicy } from "./retry";
 import { WireErrorBody } from "./wire";
 import { DEFAULT_BASE_URL, checkBaseUrl } from "./base-url";
@@ -16,6 +16,10 @@ export { DEFAULT_BASE_URL, checkBaseUrl } from "./base-url";
 
 /** Per-request timeout, as Truto's TypeScript SDK uses. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
+
+// An attempt with less time than this left is not worth starting: it could only fail as a timeout
+// ("no answer within 1 ms", issue 9, item 5). Shorter when the timeout or the budget is.
+const MIN_ATTEMPT_MS = 1_000;
 
 /** Settings for a {@link TrutoClient}. */
 export interface TrutoClientOptions {
@@ -93,6 +97,8 @@ export class TrutoClient {
     if (problem) throw new TrutoError(TrutoErrorCodes.config, `the base URL is not usable: ${problem}.`);
     this.baseUrl = base;
     this.#token = options.token;
+    // From now on every TrutoError in this process, whoever builds it, redacts this token.
+    registerSecret(options.token);
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.governor = governorFor(options.rateLimit ?? DEFAULT_RATE_LIMIT);
@@ -134,10 +140,15 @@ export class TrutoClient {
     const laneKey = `${this.baseUrl}|${req.integratedAccountId ?? "-"}`;
     const started = Date.now();
     const named = { method: req.method, path: req.path, integratedAccountId: req.integratedAccountId };
+    const reserveMs = Math.min(MIN_ATTEMPT_MS, this.timeoutMs, this.policy.budgetMs / 2);
+    // No wait, the governor's included, may leave this call less than reserveMs for its attempt.
+    const lastStart = started + this.policy.budgetMs - reserveMs;
+    let previous: TrutoError | undefined;
 
     for (let attempt = 1; ; attempt++) {
+      if (previous && Date.now() > lastStart) throw previous;
       const grantedAt = Date.now();
-      const release = req.integratedAccountId ? await this.governor.acquire(laneKey) : undefined;
+      const release = req.integratedAccountId ? await this.turn(laneKey, lastStart, { ...named, attempts: attempt - 1 }) : undefined;
       const remainingBudget = this.policy.budgetMs - (Date.now() - started);
       const timeout = Math.max(1, Math.min(this.timeoutMs, remainingBudget));
       let outcome: AttemptOutcome;
@@ -188,9 +199,37 @@ export class TrutoClient {
         );
       }
       const decision = retryDecision(outcome, attempt, Date.now() - started, this.policy);
-      if (!decision.retry) throw failure;
+      if (!decision.retry) throw (decision.reason === "budget" && this.tooLongToWait(failure, started)) || failure;
+      previous = failure;
       await sleep(decision.delayMs);
     }
+  }
+
+  // The governor's turn for this call, never past `lastStart`; a refusal names the request.
+  private async turn(laneKey: string, lastStart: number, named: { method: string; path: string; integratedAccountId?: string; attempts: number }) {
+    try {
+      return await this.governor.acquire(laneKey, { deadline: lastStart, maxServerWaitMs: this.policy.maxDelayMs });
+    } catch (e) {
+      if (!isTrutoError(e)) throw e;
+      throw new TrutoError(e.code, e.summary, { ...named, retryAfterMs: e.retryAfterMs });
+    }
+  }
+
+  // A failure whose Retry-After is more than this call may wait says so, and how long Truto asked for.
+  private tooLongToWait(failure: TrutoError, started: number): TrutoError | undefined {
+    const asked = failure.retryAfterMs;
+    const leftMs = this.policy.budgetMs - (Date.now() - started);
+    if (asked === undefined || (asked <= this.policy.maxDelayMs && asked < leftMs)) return undefined;
+    return new TrutoError(failure.code, serverWaitRefusal(asked, { maxWaitMs: this.policy.maxDelayMs, leftMs }), {
+      method: failure.method,
+      path: failure.path,
+      status: failure.status,
+      integratedAccountId: failure.integratedAccountId,
+      trutoMessage: failure.trutoMessage,
+      remote: failure.remote,
+      retryAfterMs: asked,
+      attempts: failure.attempts,
+    });
   }
 
   private errorFromResponse(
@@ -206,8 +245,8 @@ export class TrutoClient {
     } catch {
       // Not JSON (a proxy's HTML page, say): the status alone tells the kind.
     }
-    const rawMessage = typeof body.message === "string" ? body.message : body.error ?? (text.slice(0, 200) || undefined);
-    const trutoMessage = rawMessage === undefined ? undefined : redact(rawMessage, [this.#token]);
+    // Whole, not cut: TrutoError redacts the token first and only then bounds what it quotes.
+    const trutoMessage = typeof body.message === "string" ? body.message : body.error ?? (text || undefined);
     const missingQuery = body.truto_error_insight?.missing_required_query_parameters?.value ?? [];
     const missingBody = body.truto_error_insight?.missing_required_body_fields?.value ?? [];
     const remote = body.truto_is_remote_error === true;
@@ -289,7 +328,7 @@ function networkReason(e: unknown): string {
 // undici errors can hold the request options (and so the Authorization header); keep only what is safe.
 function stripError(e: unknown): Error {
   const err = e as { name?: string; code?: string; message?: string };
-  const copy = new Error(err?.message ?? String(e));
+  const copy = new Error(redact(err?.message ?? String(e)));
   copy.name = err?.name ?? "Error";
   if (err?.code) (copy as Error & { code?: string }).code = err.code;
   return copy;

@@ -7,7 +7,12 @@
  * edge, which a sliding-window server answers with 429s. The server counts a request when it arrives,
  * somewhere between our grant and its response, so a slot is freed a window after the *response*: that
  * can never be early, and costs at most one round trip per window.
+ *
+ * Every wait is bounded by the caller's deadline (issue 9, item 5): a 429 with `Retry-After: 150` blocks
+ * the account for 150 s, and a call that cannot wait that long is refused at once, saying so, rather
+ * than waiting it out and then running with no time left.
  */
+import { TrutoError, TrutoErrorCodes } from "./errors";
 
 /** Limit settings; `false` turns pacing off. */
 export type RateLimitSettings = { limit: number; windowMs: number } | false;
@@ -26,7 +31,7 @@ interface Slot {
 
 interface Lane {
   slots: Slot[];
-  /** No request may start before this (set by 429s and by other traffic using up the window). */
+  /** No request may start before this: Truto said so (a 429's Retry-After, or ratelimit-remaining 0). */
   blockedUntil: number;
   /** Minimum spacing asked for by a low `ratelimit-remaining` caused by other traffic. */
   spacingMs: number;
@@ -36,6 +41,31 @@ interface Lane {
 
 /** Call when the response (or failure) of a granted request arrived. */
 export type ReleaseSlot = () => void;
+
+/** How long one caller may wait for its turn. */
+export interface WaitLimits {
+  /** When (on the governor's clock) the request must have started; a longer wait is refused at once. */
+  deadline?: number;
+  /** The longest wait Truto may ask for (Retry-After, ratelimit-reset) that this caller accepts. */
+  maxServerWaitMs?: number;
+}
+
+/** A duration as people read it in a message: whole seconds, rounded up, or milliseconds below one. */
+export function humanWait(ms: number): string {
+  return ms < 1_000 ? `${Math.max(0, Math.ceil(ms))} ms` : `${Math.ceil(ms / 1_000)} s`;
+}
+
+/**
+ * The summary of a refused wait Truto asked for (429 or ratelimit-remaining 0), shared by the governor
+ * and the client's retry loop so both say the same: how long, and which of the call's limits it passes.
+ */
+export function serverWaitRefusal(askedMs: number, limits: { maxWaitMs?: number; leftMs?: number }): string {
+  const tooLongAtOnce = limits.maxWaitMs !== undefined && askedMs > limits.maxWaitMs;
+  const limit = tooLongAtOnce
+    ? `more than the ${humanWait(limits.maxWaitMs as number)} this call waits at once (TrutoClient option retry.maxDelayMs)`
+    : `more than the ${humanWait(limits.leftMs ?? 0)} left of this call's budget (TrutoClient option retry.budgetMs)`;
+  return `Truto asked to wait ${humanWait(askedMs)} before the next request to this integrated account, ${limit}; try again in ${humanWait(askedMs)}.`;
+}
 
 /** A sliding-window governor keyed by an account key. */
 export class RateGovernor {
@@ -58,11 +88,13 @@ export class RateGovernor {
 
   /**
    * Resolves when a request for `key` may start, and counts it as started. Callers are served in order.
-   * Call the returned function when its response arrives.
+   * Call the returned function when its response arrives. Rejects at once (TRUTO_RATE_LIMITED, taking no
+   * slot) when the wait would pass `limits`. A caller queued behind others is judged when its turn comes;
+   * those ahead never wait past their own deadlines, so with equal budgets that is never late.
    */
-  acquire(key: string): Promise<ReleaseSlot> {
+  acquire(key: string, limits: WaitLimits = {}): Promise<ReleaseSlot> {
     const lane = this.lane(key);
-    const turn = lane.queue.then(() => this.waitForSlot(lane));
+    const turn = lane.queue.then(() => this.waitForSlot(lane, limits));
     lane.queue = turn.then(
       () => undefined,
       () => undefined,
@@ -70,10 +102,11 @@ export class RateGovernor {
     return turn;
   }
 
-  private async waitForSlot(lane: Lane): Promise<ReleaseSlot> {
+  private async waitForSlot(lane: Lane, limits: WaitLimits): Promise<ReleaseSlot> {
     for (;;) {
       const now = this.now();
-      let wait = Math.max(0, lane.blockedUntil - now, lane.lastStart + lane.spacingMs - now);
+      const serverWait = Math.max(0, lane.blockedUntil - now);
+      let wait = Math.max(serverWait, lane.lastStart + lane.spacingMs - now);
       if (this.settings) {
         const { limit, windowMs } = this.settings;
         lane.slots = lane.slots.filter((s) => s.doneAt === undefined || s.doneAt + windowMs + EDGE_MARGIN_MS > now);
@@ -84,6 +117,7 @@ export class RateGovernor {
           wait = Math.max(wait, freeAt - now);
         }
       }
+      this.refuseIfTooLong(limits, now, wait, serverWait);
       if (wait <= 0) {
         lane.lastStart = now;
         const slot: Slot = { grantedAt: now };
@@ -93,6 +127,25 @@ export class RateGovernor {
         };
       }
       await this.sleep(wait);
+    }
+  }
+
+  private refuseIfTooLong(limits: WaitLimits, now: number, wait: number, serverWait: number): void {
+    const { deadline, maxServerWaitMs } = limits;
+    const pastDeadline = deadline !== undefined && now + wait > deadline;
+    const leftMs = deadline === undefined ? undefined : Math.max(0, deadline - now);
+    if (serverWait > 0 && ((maxServerWaitMs !== undefined && serverWait > maxServerWaitMs) || (pastDeadline && serverWait >= wait))) {
+      throw new TrutoError(TrutoErrorCodes.rateLimited, serverWaitRefusal(serverWait, { maxWaitMs: maxServerWaitMs, leftMs }), {
+        retryAfterMs: serverWait,
+      });
+    }
+    if (pastDeadline) {
+      const pace = this.settings ? `the account's rate limit of ${this.settings.limit} requests per ${humanWait(this.settings.windowMs)}` : "the account's pace";
+      throw new TrutoError(
+        TrutoErrorCodes.rateLimited,
+        `${pace}, and the requests ahead of this one, would hold it ${humanWait(wait)}, more than the ${humanWait(leftMs ?? 0)} left of this call's budget.`,
+        { retryAfterMs: wait },
+      );
     }
   }
 

@@ -10,20 +10,11 @@ import { WireCustomResult, WireUser } from "../../src/truto/wire";
 import * as ud from "../../src/truto/user-directory";
 import { SEED_IDS, type SandboxState } from "../../src/sandbox";
 import { useSandbox } from "../support/sandbox-fixture";
+import { rejection } from "../support/truto-assertions";
 
 const acct = SEED_IDS.accounts;
 const UNASSIGN = "/unified/user-directory/users/unassign-role";
 const ASSIGN = "/unified/user-directory/users/assign-role";
-
-async function rejection(p: Promise<unknown>): Promise<TrutoError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(isTrutoError(e), `expected a TrutoError, got ${String(e)}`);
-    return e;
-  }
-  assert.fail("expected the call to fail");
-}
 
 describe("Truto client against the sandbox", function () {
   this.timeout(30_000);

@@ -3,6 +3,7 @@
  */
 import { strict as assert } from "node:assert";
 import { MAX_QUOTED_CHARS, TrutoError, TrutoErrorCodes, codeForStatus, isTrutoError, redact, registerSecret } from "../../src/truto/errors";
+import { leaksPart } from "../support/truto-assertions";
 
 const ACCOUNT = "62f44730-dd91-461e-bd6a-aedd9e0ad79d";
 const TOKEN = "tr_live_4f9c2a7e1b";
@@ -10,12 +11,6 @@ const TOKEN = "tr_live_4f9c2a7e1b";
 const ODD_TOKEN = "tr+live/9Qx7=Zk2mW8vP";
 // Registered like a client registers its token: every TrutoError then redacts it.
 const REGISTERED = "tr_reg_5e7d1c9b3a2f4e6d8c0b";
-
-/** Whether any 8-character piece of `secret` survives in `text`. */
-function leaksPart(text: string, secret: string): boolean {
-  for (let i = 0; i + 8 <= secret.length; i++) if (text.includes(secret.slice(i, i + 8))) return true;
-  return false;
-}
 
 describe("errors", () => {
   describe("codeForStatus", () => {

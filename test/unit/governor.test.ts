@@ -3,6 +3,7 @@
  * so every test is instant and deterministic.
  */
 import { strict as assert } from "node:assert";
+import { isTrutoError } from "../../src/truto/errors";
 import { DEFAULT_RATE_LIMIT, RateGovernor, type RateLimitSettings } from "../../src/truto/governor";
 
 /** A clock that only moves when the governor sleeps (or a test advances it). */
@@ -36,6 +37,20 @@ async function startsOf(g: RateGovernor, clock: ReturnType<typeof fakeClock>, ke
     release();
   }
   return starts;
+}
+
+/** Asserts that `p` rejects as TRUTO_RATE_LIMITED with a message matching every pattern, and returns the error. */
+async function refused(p: Promise<unknown>, ...patterns: RegExp[]) {
+  let failure: unknown;
+  await p.then(
+    () => assert.fail("expected the wait to be refused"),
+    (e: unknown) => {
+      failure = e;
+    },
+  );
+  assert.ok(isTrutoError(failure, "TRUTO_RATE_LIMITED"), String(failure));
+  for (const pattern of patterns) assert.match(failure.message, pattern);
+  return failure;
 }
 
 /** The most starts that fall in any half-open window [t, t + windowMs). */
@@ -202,5 +217,70 @@ describe("governor", () => {
     g.observe("acct", { status: 200, remaining: 49, resetMs: 10_000 });
     await startsOf(g, clock, "acct", 5);
     assert.deepEqual(clock.sleeps, []);
+  });
+
+  describe("waits bounded by the caller's deadline", () => {
+    it("refuses at once a 429's Retry-After that would pass the deadline, saying how long Truto asked", async () => {
+      const { g, clock } = governor({ limit: 50, windowMs: 10_000 });
+      g.observe("acct", { status: 429, retryAfterMs: 150_000 });
+      const e = await refused(g.acquire("acct", { deadline: clock.now() + 120_000 }), /asked to wait 150 s/, /120 s left/);
+      assert.equal(e.retryAfterMs, 150_000);
+      assert.deepEqual(clock.sleeps, [], "nothing was waited out");
+    });
+
+    it("refuses a wait Truto asked for that is longer than the caller's longest wait, even within the deadline", async () => {
+      const { g, clock } = governor({ limit: 50, windowMs: 10_000 });
+      g.observe("acct", { status: 429, retryAfterMs: 20_000 });
+      await refused(g.acquire("acct", { deadline: clock.now() + 120_000, maxServerWaitMs: 15_000 }), /asked to wait 20 s/, /15 s/);
+      assert.deepEqual(clock.sleeps, []);
+    });
+
+    it("refuses at once when ratelimit-remaining 0 says the reset is past the deadline", async () => {
+      const { g, clock } = governor({ limit: 50, windowMs: 10_000 });
+      g.observe("acct", { status: 200, remaining: 0, resetMs: 60_000 });
+      await refused(g.acquire("acct", { deadline: clock.now() + 5_000 }), /asked to wait 60 s/);
+      assert.deepEqual(clock.sleeps, []);
+    });
+
+    it("still waits out what fits the deadline and the longest wait", async () => {
+      const { g, clock } = governor({ limit: 50, windowMs: 10_000 });
+      const t0 = clock.now();
+      g.observe("acct", { status: 429, retryAfterMs: 3_000 });
+      (await g.acquire("acct", { deadline: t0 + 120_000, maxServerWaitMs: 15_000 }))();
+      assert.ok(clock.now() >= t0 + 3_000);
+    });
+
+    it("refuses a pacing wait past the deadline, naming the account's rate", async () => {
+      const { g, clock } = governor({ limit: 2, windowMs: 1_000 });
+      await startsOf(g, clock, "acct", 2);
+      await refused(g.acquire("acct", { deadline: clock.now() + 500 }), /2 requests per 1 s/);
+      assert.deepEqual(clock.sleeps, []);
+    });
+
+    it("serves queued callers in order and refuses only those whose turn would come too late", async () => {
+      const { g, clock } = governor({ limit: 1, windowMs: 1_000 });
+      const t0 = clock.now();
+      const outcomes = await Promise.all(
+        [0, 1, 2].map((i) =>
+          g.acquire("acct", { deadline: t0 + 1_500 }).then(
+            (release) => {
+              release();
+              return `started ${i} at +${clock.now() - t0}`;
+            },
+            (e: Error) => `refused ${i}: ${isTrutoError(e, "TRUTO_RATE_LIMITED")}`,
+          ),
+        ),
+      );
+      assert.deepEqual(outcomes.map((o) => o.replace(/ at \+\d+/, "")), ["started 0", "started 1", "refused 2: true"]);
+      assert.ok(clock.now() - t0 <= 1_500, "nobody waited past the deadline");
+    });
+
+    it("a refused caller takes no slot", async () => {
+      const { g, clock } = governor({ limit: 2, windowMs: 1_000 });
+      (await g.acquire("acct"))();
+      await refused(g.acquire("acct", { deadline: clock.now() - 1 }));
+      (await g.acquire("acct"))();
+      assert.deepEqual(clock.sleeps, [], "the second slot was still free");
+    });
   });
 });

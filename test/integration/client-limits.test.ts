@@ -1,0 +1,166 @@
+/**
+ * The client against a scripted server on loopback, for answers the sandbox does not give: tokens echoed
+ * in field lists, text bodies and URL-encoded forms; vendor messages of any size; a long Retry-After.
+ */
+import { strict as assert } from "node:assert";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { TrutoClient, type TrutoClientOptions } from "../../src/truto/client";
+import { MAX_QUOTED_CHARS, type TrutoError } from "../../src/truto/errors";
+import { WireCustomResult, WireUser } from "../../src/truto/wire";
+import { leaksPart, rejection } from "../support/truto-assertions";
+
+/** One request as the scripted server saw it. */
+interface Seen {
+  method: string;
+  url: string;
+  headers: IncomingMessage["headers"];
+  body: string;
+}
+
+type Answer = (req: Seen, res: ServerResponse) => void;
+
+/** Mocha helper: a server on 127.0.0.1 port 0 that answers with `answer` (set per test) and records requests. */
+function useScriptedServer() {
+  const state = { url: "", seen: [] as Seen[], answer: ((_req, res) => res.end("{}")) as Answer, server: undefined as Server | undefined };
+  before(async () => {
+    state.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        const seen = { method: req.method ?? "", url: req.url ?? "", headers: req.headers, body: Buffer.concat(chunks).toString("utf8") };
+        state.seen.push(seen);
+        state.answer(seen, res);
+      });
+    });
+    await new Promise<void>((resolve) => state.server!.listen(0, "127.0.0.1", resolve));
+    state.url = `http://127.0.0.1:${(state.server!.address() as AddressInfo).port}`;
+  });
+  beforeEach(() => {
+    state.seen = [];
+  });
+  after(async () => {
+    state.server?.closeAllConnections();
+    await new Promise((resolve) => state.server?.close(resolve));
+  });
+  return state;
+}
+
+function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { "content-type": "application/json", ...headers });
+  res.end(JSON.stringify(body));
+}
+
+// Made up, shaped like a real one: + and / change when URL-encoded.
+const TOKEN = "tr+tst/0a1b2c3d4e5f6a7b8c9d=";
+const ACCOUNT = "5b7f8c1e-2d3a-4f6b-9c0d-1e2f3a4b5c6d";
+const USER_PATH = "/unified/user-directory/users/U1";
+
+describe("Truto client: what it quotes and how long it waits", function () {
+  this.timeout(10_000);
+  const server = useScriptedServer();
+  const client = (extra: Partial<TrutoClientOptions> = {}) =>
+    new TrutoClient({ token: TOKEN, baseUrl: server.url, rateLimit: false, retry: { baseDelayMs: 10, maxAttempts: 2 }, ...extra });
+  const getUser = (c: TrutoClient, path = USER_PATH, integratedAccountId = ACCOUNT) => c.call({ method: "GET", path, integratedAccountId }, WireUser);
+  const post = (c: TrutoClient) =>
+    c.call({ method: "POST", path: "/unified/user-directory/users/assign-role", integratedAccountId: ACCOUNT, body: { id: "U1" } }, WireCustomResult);
+
+  describe("the token never leaks", () => {
+    const everything = (e: TrutoError) => [e.message, String(e.stack), JSON.stringify(e), JSON.stringify(e.missingBodyFields), JSON.stringify(e.missingQueryParameters)].join("\n");
+
+    it("not through the field names of truto_error_insight", async () => {
+      server.answer = (_req, res) =>
+        json(res, 400, {
+          statusCode: 400,
+          error: "Bad Request",
+          message: "Missing required fields",
+          truto_error_insight: {
+            missing_required_query_parameters: { value: [`roles (you sent Bearer ${TOKEN})`] },
+            missing_required_body_fields: { value: [TOKEN, encodeURIComponent(TOKEN)] },
+          },
+        });
+      const e = await rejection(post(client()));
+      assert.equal(e.code, "TRUTO_VALIDATION");
+      assert.ok(!leaksPart(everything(e), TOKEN), "no piece of the token in the error");
+      assert.match(e.message, /Missing body fields: \[redacted\], \[redacted\]\./);
+    });
+
+    it("not through a text body that straddles any cut", async () => {
+      for (const at of [190, 195, 200, MAX_QUOTED_CHARS - 10, MAX_QUOTED_CHARS - 1]) {
+        server.answer = (_req, res) => {
+          res.writeHead(502, { "content-type": "text/html" });
+          res.end(`<html>${"x".repeat(at - 6)}${TOKEN}${"y".repeat(300)}</html>`);
+        };
+        const e = await rejection(getUser(client()));
+        assert.ok(!leaksPart(everything(e), TOKEN), `token at ${at}: no piece of it in the error`);
+      }
+    });
+
+    it("not URL-encoded, as a vendor echoing the request URL would send it", async () => {
+      server.answer = (_req, res) => json(res, 403, { message: `forbidden: GET /v1/users?access=${encodeURIComponent(TOKEN)}&x=1 (token ${TOKEN})` });
+      const e = await rejection(getUser(client()));
+      assert.ok(!leaksPart(everything(e), TOKEN), "no piece of the token in the error");
+      assert.match(e.message, /access=\[redacted\]&x=1/);
+    });
+
+    it("while Truto's 401 text stays readable", async () => {
+      server.answer = (_req, res) => json(res, 401, { statusCode: 401, error: "Unauthorized", message: "Invalid bearer token. Use the token for this environment." });
+      const e = await rejection(getUser(client()));
+      assert.match(e.message, /Truto says: "Invalid bearer token\. Use the token for this environment\."/);
+    });
+  });
+
+  describe("messages stay small", () => {
+    it("quotes at most MAX_QUOTED_CHARS of a 30,000-character vendor message", async () => {
+      server.answer = (_req, res) => json(res, 422, { message: "v".repeat(30_000), truto_is_remote_error: true });
+      const e = await rejection(post(client()));
+      assert.equal(e.code, "TRUTO_REMOTE_ERROR");
+      assert.ok(e.message.length < 2_000, `message of ${e.message.length} characters`);
+      assert.match(e.message, /… \(29500 more characters\)/);
+    });
+  });
+
+  describe("a Retry-After longer than the call may wait", () => {
+    // Pacing on (a setting of its own, so this test has its own governor lane), Retry-After: 150.
+    const paced = () => client({ rateLimit: { limit: 47, windowMs: 10_000 }, retry: { maxDelayMs: 1_000, budgetMs: 5_000 } });
+
+    const tooLong = (_req: Seen, res: ServerResponse) =>
+      json(res, 429, { statusCode: 429, error: "Too Many Requests", message: "slow down" }, { "retry-after": "150" });
+
+    it("fails at once, saying how long Truto asked and what this call would wait", async () => {
+      server.answer = tooLong;
+      const t0 = Date.now();
+      const e = await rejection(getUser(paced()));
+      assert.equal(e.code, "TRUTO_RATE_LIMITED");
+      assert.match(e.message, /Truto asked to wait 150 s before the next request to this integrated account, more than the 1 s this call waits at once/);
+      assert.match(e.message, new RegExp(ACCOUNT));
+      assert.equal(e.retryAfterMs, 150_000);
+      assert.ok(Date.now() - t0 < 1_000, `failed after ${Date.now() - t0} ms`);
+    });
+
+    it("makes the next call on the blocked account fail at once too, sending nothing", async function () {
+      // Before the fix this call waited the whole 150 s in the governor, then ran with a 1 ms timeout.
+      this.timeout(4_000);
+      server.answer = tooLong;
+      // An account of its own: the test before left ACCOUNT blocked in this process's governor.
+      const other = "0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f";
+      await rejection(getUser(paced(), "/unified/user-directory/users/U3", other));
+      const t0 = Date.now();
+      const e = await rejection(getUser(paced(), "/unified/user-directory/users/U2", other));
+      assert.equal(e.code, "TRUTO_RATE_LIMITED", e.message);
+      assert.match(e.message, /Truto asked to wait 1[45]\d s/);
+      assert.match(e.message, /GET \/unified\/user-directory\/users\/U2/);
+      assert.ok(Date.now() - t0 < 1_000, `failed after ${Date.now() - t0} ms`);
+      assert.deepEqual(server.seen.map((r) => r.url.split("?")[0]), ["/unified/user-directory/users/U3"], "nothing sent while the account is blocked");
+    });
+
+    it("fails at once when the wait is within the cap but past the call's budget", async () => {
+      server.answer = (_req, res) => json(res, 429, { message: "slow down" }, { "retry-after": "3" });
+      const c = client({ retry: { maxDelayMs: 10_000, budgetMs: 2_000 } });
+      const t0 = Date.now();
+      const e = await rejection(getUser(c));
+      assert.match(e.message, /asked to wait 3 s .* more than the \d s left of this call's budget/);
+      assert.ok(Date.now() - t0 < 1_000);
+    });
+  });
+});

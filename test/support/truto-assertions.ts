@@ -1,0 +1,23 @@
+/**
+ * Assertions shared by the client's tests: a call that must fail with a TrutoError, and a token that
+ * must not show up, even in part, in what an error prints.
+ */
+import { strict as assert } from "node:assert";
+import { isTrutoError, type TrutoError } from "../../src/truto/errors";
+
+/** Awaits `p`, asserts that it rejects with a TrutoError, and returns it. */
+export async function rejection(p: Promise<unknown>): Promise<TrutoError> {
+  try {
+    await p;
+  } catch (e) {
+    assert.ok(isTrutoError(e), `expected a TrutoError, got ${String(e)}`);
+    return e;
+  }
+  assert.fail("expected the call to fail");
+}
+
+/** Whether any 8-character piece of `secret` is in `text`; callers assert on it without printing either. */
+export function leaksPart(text: string, secret: string): boolean {
+  for (let i = 0; i + 8 <= secret.length; i++) if (text.includes(secret.slice(i, i + 8))) return true;
+  return false;
+}
