@@ -18,8 +18,10 @@ export const REVIEW_USAGE = `Usage: pulumi-truto-access review [FILE|-] [--privi
 Summarizes the role changes in \`pulumi preview --json\` output as Markdown for a pull-request comment.
 
   FILE              the JSON printed by \`pulumi preview --json\`; \`-\` or nothing reads stdin
-  --privileged LIST comma-separated words; a role whose id or name contains one (ignoring case)
-                    is flagged as privileged (default: ${DEFAULT_PRIVILEGED.join(",")})
+  --privileged LIST comma-separated words added to the defaults (${DEFAULT_PRIVILEGED.join(",")}).
+                    A role is flagged as privileged when the app's role table lists its id as
+                    privileged, or its id or name contains one of the words (ignoring case); for an
+                    id the table knows, the vendor's name counts, not the name the program declares
   -h, --help        show this help
 
 Example:

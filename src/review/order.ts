@@ -12,10 +12,10 @@ export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Orders roles by their label (name, else id), then by the rest of their identity. */
-export function compareRoleOrder(a: Role, b: Role): number {
+/** Orders roles by their label (the vendor's name, else the declared name, else the id), then by the rest of their identity. */
+export function compareRoleOrder(a: Role & { knownName?: string }, b: Role & { knownName?: string }): number {
   return (
-    compareText(a.name ?? a.id, b.name ?? b.id) ||
+    compareText(a.knownName ?? a.name ?? a.id, b.knownName ?? b.name ?? b.id) ||
     compareText(a.id, b.id) ||
     compareText(a.workspace ?? "", b.workspace ?? "") ||
     compareText(a.organization ?? "", b.organization ?? "") ||

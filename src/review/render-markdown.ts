@@ -3,6 +3,7 @@
  * app, then what the preview cannot show yet. A preview without access change renders as one line.
  */
 import { boundedList, code, count, listText, text } from "./markdown-text";
+import { compareText } from "./order";
 import type { HiddenReason } from "./sentinels";
 import type {
   AccessReview,
@@ -36,7 +37,9 @@ export function renderMarkdown(review: AccessReview): string {
   lines.push(...unresolvedLines(review.unresolved, "secret", "#### Hidden by secrets"));
   lines.push(...unresolvedLines(review.unresolved, "unreadable", "#### Unreadable values"));
   const flagged = review.totals.privilegedGranted + review.totals.privilegedRevoked > 0;
-  if (flagged) lines.push(`⚠ privileged: the role's id or name contains one of ${review.privilegedPatterns.map(code).join(", ")}.`, "");
+  if (flagged) lines.push(privilegedLegend(review), "");
+  const unlisted = unlistedRoles(review.sections);
+  if (unlisted) lines.push(unlisted, "");
   if (review.otherResources.total > 0) lines.push(`Also in this preview: ${otherResourcesText(review)}, not summarized here.`, "");
   return lines.join("\n").trimEnd();
 }
@@ -58,6 +61,7 @@ function summaryLine(review: AccessReview): string {
   if (verbs.length > 0) parts.push(`${count(t.people, "person", "people")} ${verbs.join(", ")}`);
   if (t.replacements > 0) parts.push(count(t.replacements, "replacement"));
   if (t.privilegedGranted > 0) parts.push(`⚠ ${count(t.privilegedGranted, "privileged role")} granted`);
+  if (t.mislabelled > 0) parts.push(`⚠ ${count(t.mislabelled, "mislabelled role")}`);
   if (t.unknown > 0) parts.push(`${count(t.unknown, "assignment")} with values known only at ${UP}`);
   if (t.secret > 0) parts.push(`${count(t.secret, "assignment")} with secret values`);
   if (t.unreadable > 0) parts.push(`${count(t.unreadable, "assignment")} with unreadable values`);
@@ -90,12 +94,18 @@ function sectionLines(section: AccessSection, showAccount: boolean): string[] {
 }
 
 function roleLine(change: RoleChange): string {
-  return `${roleText(change.role)}${change.role.privileged ? " — ⚠ privileged" : ""}`;
+  const { role } = change;
+  const privileged = role.privileged ? " — ⚠ privileged" : "";
+  const mislabel = role.mislabelled && role.name && role.knownName
+    ? ` — ⚠ declared as "${text(role.name)}" but ${code(role.id)} is ${text(role.knownName)}`
+    : "";
+  return `${roleText(role)}${privileged}${mislabel}`;
 }
 
-/** A role as "**Name** (`id`) in workspace `T1`, organization …". */
+/** A role as "**Name** (`id`) in workspace `T1`, organization …", named as the vendor names it when known. */
 function roleText(role: RoleRef): string {
-  const base = role.name ? `**${text(role.name)}** (${code(role.id)})` : code(role.id);
+  const name = role.knownName ?? role.name;
+  const base = name ? `**${text(name)}** (${code(role.id)})` : code(role.id);
   const scope: string[] = [];
   if (role.workspace) scope.push(`workspace ${code(role.workspace)}`);
   if (role.organization) {
@@ -177,6 +187,33 @@ function unresolvedLines(all: readonly UnresolvedResource[], reason: HiddenReaso
     lines.push(`- ${code(u.resource)} (${where}): ${boundedList(paths, MAX_PATHS)} ${tail}.`);
   }
   return lines.length > 0 ? [title, ...lines, ""] : [];
+}
+
+function privilegedLegend(review: AccessReview): string {
+  return (
+    "⚠ privileged: the app's role table lists the role's id as privileged, or its id or name contains one of " +
+    `${review.privilegedPatterns.map(code).join(", ")} (a declared name counts only for an id the table does not know).`
+  );
+}
+
+const MAX_UNLISTED = 10;
+
+// An id the table does not know is judged by its words alone; an opaque id with a harmless label would pass.
+function unlistedRoles(sections: readonly AccessSection[]): string | undefined {
+  const seen = new Map<string, { app: string; id: string }>();
+  for (const section of sections) {
+    for (const change of [...section.granted, ...section.revoked]) {
+      const key = `${section.app.label}\u0000${change.role.id}`;
+      if (change.role.catalog === "unknown" && !seen.has(key)) seen.set(key, { app: section.app.label, id: change.role.id });
+    }
+  }
+  if (seen.size === 0) return undefined;
+  const all = [...seen.values()].sort((a, b) => compareText(a.app, b.app) || compareText(a.id, b.id));
+  const idsByApp = new Map<string, string[]>();
+  for (const { app, id } of all.slice(0, MAX_UNLISTED)) idsByApp.set(app, [...(idsByApp.get(app) ?? []), code(id)]);
+  const parts = [...idsByApp].map(([app, ids]) => `${listText(ids)} (${text(app)})`);
+  const more = all.length > MAX_UNLISTED ? `; and ${all.length - MAX_UNLISTED} more` : "";
+  return `Not in this tool's role table, so judged only by the id and the declared name: ${parts.join("; ")}${more}.`;
 }
 
 function otherResourcesText(review: AccessReview): string {

@@ -6,7 +6,7 @@
 import { readAssignment, type AssignmentView, type HiddenValue } from "./assignment";
 import { readDigest } from "./digest";
 import { appOf, buildDirectory, personOf, type Directory } from "./people";
-import { DEFAULT_PRIVILEGED, normalizePrivileged, privilegedMatcher } from "./privileged";
+import { DEFAULT_PRIVILEGED, normalizePrivileged, roleJudge } from "./privileged";
 import { groupSteps, type ResourceChange } from "./resource-changes";
 import { diffRoles, isComparable, roleKey, type Role, type RoleSetDiff } from "./roles";
 import { compareText } from "./order";
@@ -23,7 +23,11 @@ import type {
 
 /** Options of {@link summarizePreview}. */
 export interface SummarizeOptions {
-  /** Words that mark a role privileged when its id or name contains one (case-insensitive); replaces the default list. */
+  /**
+   * More words that mark a role privileged when its id or name contains one (case-insensitive), added to
+   * {@link DEFAULT_PRIVILEGED}. A role the integration's role table knows is judged by the table and its
+   * real name, never by the name the program declares.
+   */
   readonly privileged?: readonly string[];
 }
 
@@ -31,9 +35,9 @@ export interface SummarizeOptions {
 export function summarizePreview(json: unknown, opts: SummarizeOptions = {}): AccessReview {
   const digest = readDigest(json);
   const { assignments, others } = groupSteps(digest.steps);
-  const patterns = normalizePrivileged(opts.privileged ?? DEFAULT_PRIVILEGED);
-  const isPrivileged = privilegedMatcher(patterns);
-  const toRef = (role: Role): RoleRef => ({ ...role, privileged: isPrivileged(role) });
+  const patterns = normalizePrivileged([...DEFAULT_PRIVILEGED, ...(opts.privileged ?? [])]);
+  const judge = roleJudge(patterns);
+  const toRef = (role: Role, view: AssignmentView): RoleRef => ({ ...role, ...judge(role, view.integration.known ? view.integration.value : undefined) });
 
   const read = assignments.map((change) => ({
     change,
@@ -50,17 +54,17 @@ export function summarizePreview(json: unknown, opts: SummarizeOptions = {}): Ac
     const name = change.name;
     if (change.op === "create" && next) {
       const target = at(next);
-      for (const role of knownRoles(next)) book.grant(target, toRef(role), name, "create");
+      for (const role of knownRoles(next)) book.grant(target, toRef(role, next), name, "create");
       note(unresolved, change, "create", target, next.hidden);
     } else if (change.op === "delete" && old) {
       const target = at(old);
-      for (const role of knownRoles(old)) book.revoke(target, toRef(role), name, "delete");
+      for (const role of knownRoles(old)) book.revoke(target, toRef(role, old), name, "delete");
       note(unresolved, change, "delete", target, old.hidden);
     } else if (change.op === "update" && old && next) {
       const target = at(next);
       const diff = compareRoles(old, next);
-      for (const role of diff.granted) book.grant(target, toRef(role), name, "update");
-      for (const role of diff.revoked) book.revoke(target, toRef(role), name, "update");
+      for (const role of diff.granted) book.grant(target, toRef(role, next), name, "update");
+      for (const role of diff.revoked) book.revoke(target, toRef(role, old), name, "update");
       note(unresolved, change, "update", target, [...old.hidden, ...next.hidden]);
     } else if (change.op === "replace" && old && next) {
       const replacement = replace(change, at(old), at(next), old, next, book, toRef);
@@ -84,6 +88,7 @@ export function summarizePreview(json: unknown, opts: SummarizeOptions = {}): Ac
       replacements: replacements.length,
       privilegedGranted: sum((s) => s.granted.filter((c) => c.role.privileged).length),
       privilegedRevoked: sum((s) => s.revoked.filter((c) => c.role.privileged).length),
+      mislabelled: sum((s) => [...s.granted, ...s.revoked].filter((c) => c.role.mislabelled).length),
       unknown: withReason("unknown"),
       secret: withReason("secret"),
       unreadable: withReason("unreadable"),
@@ -125,7 +130,7 @@ function replace(
   old: AssignmentView,
   next: AssignmentView,
   book: SectionBook,
-  toRef: (role: Role) => RoleRef,
+  toRef: (role: Role, view: AssignmentView) => RoleRef,
 ): Replacement {
   const hidden = Boolean(from.person.hidden || to.person.hidden || from.app.hidden || to.app.hidden);
   const moves = hidden || from.person.key !== to.person.key || from.app.key !== to.app.key;
@@ -140,17 +145,17 @@ function replace(
     from,
     to,
     moves,
-    kept: moves ? [] : diff.kept.map(toRef),
+    kept: moves ? [] : diff.kept.map((role) => toRef(role, next)),
   };
   if (moves) {
     // The old assignment ends for its person and a new one starts for (possibly) someone else.
-    for (const role of knownRoles(old)) book.revoke(from, toRef(role), change.name, "replace");
-    for (const role of knownRoles(next)) book.grant(to, toRef(role), change.name, "replace");
+    for (const role of knownRoles(old)) book.revoke(from, toRef(role, old), change.name, "replace");
+    for (const role of knownRoles(next)) book.grant(to, toRef(role, next), change.name, "replace");
     book.replaced(from, replacement);
     book.replaced(to, replacement);
   } else {
-    for (const role of diff.granted) book.grant(to, toRef(role), change.name, "replace");
-    for (const role of diff.revoked) book.revoke(to, toRef(role), change.name, "replace");
+    for (const role of diff.granted) book.grant(to, toRef(role, next), change.name, "replace");
+    for (const role of diff.revoked) book.revoke(to, toRef(role, old), change.name, "replace");
     book.replaced(to, replacement);
   }
   return replacement;

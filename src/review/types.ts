@@ -4,6 +4,7 @@
  * placeholder such as "[secret]".
  */
 import type { HiddenValue } from "./assignment";
+import type { RoleVerdict } from "./privileged";
 import type { Role } from "./roles";
 import type { HiddenReason } from "./sentinels";
 
@@ -35,10 +36,10 @@ export interface AppRef {
   readonly hidden?: HiddenReason;
 }
 
-/** A role in a review, flagged when it matches the privileged list. */
-export interface RoleRef extends Role {
-  readonly privileged: boolean;
-}
+export type { RoleVerdict } from "./privileged";
+
+/** A role in a review, with what the integration's role table says about its id. */
+export interface RoleRef extends Role, RoleVerdict {}
 
 /** Which kind of resource change causes a role change. */
 export type ChangeCause = "create" | "delete" | "update" | "replace";
@@ -107,6 +108,8 @@ export interface AccessTotals {
   readonly replacements: number;
   readonly privilegedGranted: number;
   readonly privilegedRevoked: number;
+  /** Granted or revoked roles whose declared name is not the vendor's name for their id. */
+  readonly mislabelled: number;
   /** Changing assignments with a value known only at `up`. */
   readonly unknown: number;
   /** Changing assignments with a secret value. */
@@ -130,6 +133,6 @@ export interface AccessReview {
   readonly otherResources: { readonly total: number; readonly byOp: Readonly<Record<string, number>> };
   /** How many error diagnostics the preview reported (the summary may then be incomplete). */
   readonly errorDiagnostics: number;
-  /** The privileged words used, normalized. */
+  /** The privileged words used (the defaults and the caller's), normalized. */
   readonly privilegedPatterns: readonly string[];
 }

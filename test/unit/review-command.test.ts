@@ -40,7 +40,7 @@ describe("review: reviewCommand", () => {
     const { code, stdout, stderr } = await run([fixture("update-roles.json")]);
     assert.equal(code, 0, stderr);
     assert.equal(stderr, "");
-    assert.ok(stdout.startsWith("### Access review\n\n**2 people gain 3 roles, lose 1**\n"), stdout);
+    assert.ok(stdout.startsWith("### Access review\n\n**2 people gain 3 roles, lose 1; ⚠ 1 privileged role granted**\n"), stdout);
     assert.ok(stdout.endsWith("\n") && !stdout.endsWith("\n\n"));
   });
 
@@ -53,12 +53,15 @@ describe("review: reviewCommand", () => {
     }
   });
 
-  it("takes the privileged list from --privileged in both spellings", async () => {
-    for (const args of [["--privileged", "help desk,nothing"], ["--privileged=HELP DESK"]]) {
-      const { code, stdout } = await run([fixture("grants-only.json"), ...args]);
+  it("adds the words of --privileged, in both spellings, to the default list", async () => {
+    for (const args of [["--privileged", "VIEWER,nothing"], ["--privileged=viewer"]]) {
+      const { code, stdout } = await run([fixture("privileged.json"), ...args]);
       assert.equal(code, 0);
-      assert.ok(stdout.includes("- ➕ grants **Help Desk** (`5f0c9a7e2b1d4c3a8e6f0b12`) — ⚠ privileged"), stdout);
-      assert.ok(!stdout.includes("**Workspace Admin** (`Rl0B`) in workspace `T0456ENG` — ⚠"), "the default list is replaced, not extended");
+      assert.ok(stdout.includes("- ➕ grants **Viewer** (`viewer`) — ⚠ privileged\n"), stdout);
+      // Issue 12: `--privileged viewer` used to replace the defaults, so admin and owner roles went unflagged.
+      assert.ok(stdout.includes("- ➕ grants **Administrator** (`administrator`) — ⚠ privileged\n"), stdout);
+      assert.ok(stdout.includes("- ➕ grants **Org Owner** (`org_owner`) — ⚠ privileged\n"), stdout);
+      assert.ok(stdout.includes("`admin`, `owner`, `superuser`, `security`, `billing`, `viewer`"), stdout);
     }
   });
 

@@ -114,7 +114,7 @@ describe("review: malformed input", () => {
       ]);
       const md = renderMarkdown(review);
       assert.ok(md.includes("#### Unreadable values"), md);
-      assert.ok(md.includes("#### _a user whose id is unreadable_ · Slack Enterprise\n- ➕ grants `Rl0A` in workspace `T0456ENG` and an unreadable scope\n"), md);
+      assert.ok(md.includes("#### _a user whose id is unreadable_ · Slack Enterprise\n- ➕ grants **Channel Manager** (`Rl0A`) in workspace `T0456ENG` and an unreadable scope\n"), md);
       assert.ok(
         md.includes("): `roles[0]`, `roles[1].id`, `roles[2].id`, `roles[3].group`, `roles[4]` and `userId` are not in the shape this resource writes."),
         md,

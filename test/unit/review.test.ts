@@ -28,7 +28,7 @@ describe("review: summarizePreview and renderMarkdown", () => {
       const jc = section(result, "65a1c0ffee00000000000c03", "JumpCloud");
       assert.deepEqual(ids(jc.granted), ["5f0c9a7e2b1d4c3a8e6f0b12"]);
       assert.deepEqual(result.totals, {
-        people: 2, granted: 3, revoked: 0, replacements: 0, privilegedGranted: 1, privilegedRevoked: 0, unknown: 0, secret: 0, unreadable: 0,
+        people: 2, granted: 3, revoked: 0, replacements: 0, privilegedGranted: 0, privilegedRevoked: 0, mislabelled: 0, unknown: 0, secret: 0, unreadable: 0,
       });
       assert.equal(result.hasAccessChange, true);
     });
@@ -37,9 +37,9 @@ describe("review: summarizePreview and renderMarkdown", () => {
       const { md } = review("grants-only.json");
       const lines = md.split("\n");
       assert.equal(lines[0], "### Access review");
-      assert.equal(lines[2], "**2 people gain 3 roles; ⚠ 1 privileged role granted**");
+      assert.equal(lines[2], "**2 people gain 3 roles**");
       assert.ok(md.includes("#### user `U0A1ADA7` · Slack Enterprise"), md);
-      assert.ok(md.includes("- ➕ grants **Workspace Admin** (`Rl0B`) in workspace `T0456ENG` — ⚠ privileged"), md);
+      assert.ok(md.includes("- ➕ grants **Slack Platform Developer** (`Rl0B`) in workspace `T0456ENG`\n"), md);
       assert.ok(md.includes("- ➕ grants **Help Desk** (`5f0c9a7e2b1d4c3a8e6f0b12`)\n"), md);
       assert.ok(!md.includes("__provider") && !md.includes("exports.handler"), "the provider code is not access information");
     });
@@ -80,9 +80,10 @@ describe("review: summarizePreview and renderMarkdown", () => {
     it("counts one person across apps by e-mail", () => {
       const { result, md } = review("update-roles.json");
       assert.equal(result.totals.people, 2);
-      assert.ok(md.includes("**2 people gain 3 roles, lose 1**"), md);
+      assert.ok(md.includes("**2 people gain 3 roles, lose 1; ⚠ 1 privileged role granted**"), md);
       assert.ok(md.includes("- ➕ grants **SSO Manager** (`sso-manager`) in group `eng`"), md);
-      assert.ok(md.includes("- ➖ revokes **Workspace Admin** (`Rl0B`) in workspace `T0456ENG` — ⚠ privileged"), md);
+      assert.ok(md.includes("- ➕ grants **Integrations Manager** (`Rl0D`) in workspace `T0456ENG` — ⚠ privileged\n"), "an opaque id is flagged by the role table");
+      assert.ok(md.includes("- ➖ revokes **Slack Platform Developer** (`Rl0B`) in workspace `T0456ENG`\n"), md);
     });
 
     it("renders the same text whatever order the steps arrive in", () => {
@@ -290,22 +291,21 @@ describe("review: summarizePreview and renderMarkdown", () => {
       assert.deepEqual(flagged, ["administrator", "bm", "org_owner", "sec-rev", "su"]);
       assert.equal(result.totals.privilegedGranted, 5);
       assert.ok(md.includes("- ➕ grants **Viewer** (`viewer`)\n"), "an ordinary role is not flagged");
-      assert.ok(md.includes("⚠ privileged: the role's id or name contains one of `admin`, `owner`, `superuser`, `security`, `billing`."), md);
+      assert.ok(md.includes("⚠ privileged: the app's role table lists the role's id as privileged, or its id or name contains one of `admin`, `owner`, `superuser`, `security`, `billing`"), md);
+      assert.ok(md.includes("judged only by the id and the declared name: `bm`, `org_owner`, `sec-rev`, `su` and `viewer` (JumpCloud)."), md);
     });
 
-    it("uses a caller's list instead, ignoring case and blanks", () => {
+    it("adds a caller's words to the defaults, ignoring case and blanks", () => {
       const { result, md } = review("privileged.json", [" VIEWER ", ""]);
-      assert.deepEqual(result.privilegedPatterns, ["viewer"]);
+      assert.deepEqual(result.privilegedPatterns, ["admin", "owner", "superuser", "security", "billing", "viewer"]);
       const flagged = result.sections[0]?.granted.filter((c) => c.role.privileged).map((c) => c.role.id);
-      // A substring match: "Security Reviewer" contains "viewer" too.
-      assert.deepEqual(flagged, ["sec-rev", "viewer"]);
-      assert.ok(md.includes("⚠ 2 privileged roles granted"), md);
+      assert.deepEqual(flagged, ["administrator", "bm", "org_owner", "sec-rev", "su", "viewer"]);
+      assert.ok(md.includes("⚠ 6 privileged roles granted"), md);
     });
 
-    it("flags nothing with an empty list", () => {
-      const { result, md } = review("privileged.json", []);
-      assert.equal(result.totals.privilegedGranted, 0);
-      assert.ok(!md.includes("⚠"), md);
+    it("keeps the defaults with an empty list", () => {
+      const { result } = review("privileged.json", []);
+      assert.equal(result.totals.privilegedGranted, 5);
     });
   });
 
