@@ -3,7 +3,6 @@
  * per logical call, retries with backoff, idempotency keys on writes, and per-account pacing.
  */
 import { randomUUID } from "node:crypto";
-import * as qs from "qs";
 import { Agent, request as undiciRequest, type Dispatcher } from "undici";
 import type { z } from "zod";
 import { TrutoError, TrutoErrorCodes, codeForStatus, isTrutoError, redact, registerSecret } from "./errors";
@@ -11,8 +10,10 @@ import { RateGovernor, DEFAULT_RATE_LIMIT, serverWaitRefusal, type RateLimitSett
 import { DEFAULT_RETRY_POLICY, retryAfterFromHeaders, retryDecision, type AttemptOutcome, type RetryPolicy } from "./retry";
 import { WireErrorBody } from "./wire";
 import { DEFAULT_BASE_URL, checkBaseUrl } from "./base-url";
+import { encodeQuery } from "./request-size";
 
 export { DEFAULT_BASE_URL, checkBaseUrl } from "./base-url";
+export { encodeQuery } from "./request-size";
 
 /** Per-request timeout, as Truto's TypeScript SDK uses. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -73,11 +74,6 @@ export function encodePathSegment(value: string): string {
   return encodeURIComponent(value);
 }
 
-/** Encodes a query the way Truto's TypeScript SDK does: `qs` with indexed arrays (`roles[0][id]=…`). */
-export function encodeQuery(query: Record<string, unknown>): string {
-  return qs.stringify(query, { arrayFormat: "indices", skipNulls: true });
-}
-
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** A Truto API client; cheap to construct, since pools and governors are per process. */
@@ -121,10 +117,15 @@ export class TrutoClient {
     return parsed.data;
   }
 
-  private async send(req: TrutoRequest): Promise<unknown> {
+  /** The URL `req` is sent to, exactly; callers measure it to split writes (see request-size.ts). */
+  urlFor(req: TrutoRequest): string {
     const query = { ...(req.integratedAccountId ? { integrated_account_id: req.integratedAccountId } : {}), ...req.query };
     const qsText = encodeQuery(query);
-    const url = `${this.baseUrl}${req.path}${qsText ? `?${qsText}` : ""}`;
+    return `${this.baseUrl}${req.path}${qsText ? `?${qsText}` : ""}`;
+  }
+
+  private async send(req: TrutoRequest): Promise<unknown> {
+    const url = this.urlFor(req);
     const headers: Record<string, string> = {
       authorization: `Bearer ${this.#token}`,
       accept: "application/json",

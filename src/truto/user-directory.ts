@@ -5,9 +5,10 @@
 import { z } from "zod";
 import type { RequestField, IntegrationRule, Placement } from "../integrations/rules";
 import { placeField, RESERVED_REMOTE_QUERY_KEYS } from "../integrations/rules";
-import { strip, type AssignmentScope, type Grant, type Organization, type Role } from "../integrations/grants";
-import { encodePathSegment, type TrutoClient } from "./client";
+import { strip, type AssignmentScope, type Grant, type Role } from "../integrations/grants";
+import { encodePathSegment, type TrutoClient, type TrutoRequest } from "./client";
 import { TrutoErrorCodes, isTrutoError } from "./errors";
+import { MAX_URL_BYTES, wireOrganizations, wireRole } from "./request-size";
 import {
   WireCustomResult,
   WireIntegratedAccount,
@@ -20,6 +21,8 @@ import {
 } from "./wire";
 
 const BASE = "/unified/user-directory";
+
+export { MAX_URL_BYTES, MAX_ROLES_PER_RESOURCE, MAX_SINGLE_ROLE_QUERY_BYTES, singleRoleQueryBytes } from "./request-size";
 
 /** What the assignment carries besides its scope. */
 export interface AssignmentRequest extends AssignmentScope {
@@ -41,7 +44,7 @@ export interface Holding {
   held: Grant[];
 }
 
-/** The outcome of one write request: the roles it carried and, if it failed, why. */
+/** The outcome of one write request (a logical write, with its own Idempotency-Key): the roles it carried and, if it failed, why. */
 export interface WriteOutcome {
   roles: Role[];
   error?: unknown;
@@ -56,10 +59,6 @@ export function safeRemoteQuery(remoteQuery: Record<string, unknown> | undefined
     out[k] = v;
   }
   return Object.keys(out).length ? out : undefined;
-}
-
-function wireRole(role: Role): Record<string, string> {
-  return strip({ id: role.id, group: role.group, organization: role.organization, workspace: role.workspace }) as Record<string, string>;
 }
 
 /** Splits the identifying fields between query and body as `placement` says. */
@@ -78,12 +77,25 @@ export function placeFields(
   return { query, body };
 }
 
-function batches(rule: IntegrationRule, roles: Role[]): Role[][] {
-  return rule.rolesPerRequest === "one" ? roles.map((r) => [r]) : roles.length ? [roles] : [];
-}
-
-function organizationsField(orgs: Organization[] | undefined) {
-  return orgs?.length ? orgs.map((o) => strip({ id: o.id, name: o.name })) : undefined;
+/**
+ * The roles of one write split into requests: one role each where the vendor takes one at a time;
+ * elsewhere as many as keep the URL within MAX_URL_BYTES (assign-role repeats the roles in the query
+ * string: 600 roles hung the host, 20 of 900 characters got 431s, issue 9, item 6). A single role
+ * that alone is longer is still sent, alone; `check` bounds roles so that does not happen.
+ */
+function batches(client: TrutoClient, rule: IntegrationRule, roles: Role[], requestFor: (batch: Role[]) => TrutoRequest): Role[][] {
+  if (rule.rolesPerRequest === "one") return roles.map((r) => [r]);
+  const out: Role[][] = [];
+  let batch: Role[] = [];
+  for (const role of roles) {
+    if (batch.length && Buffer.byteLength(client.urlFor(requestFor([...batch, role]))) > MAX_URL_BYTES) {
+      out.push(batch);
+      batch = [];
+    }
+    batch.push(role);
+  }
+  if (batch.length) out.push(batch);
+  return out;
 }
 
 /**
@@ -157,55 +169,57 @@ export function getIntegration(client: TrutoClient, integratedAccountId: string)
   return hit;
 }
 
-async function write(
-  client: TrutoClient,
-  method: "assign-role" | "unassign-role",
-  req: AssignmentRequest,
-  fields: Partial<Record<RequestField, unknown>>,
-  placement: Placement,
-): Promise<void> {
+type WriteMethod = "assign-role" | "unassign-role";
+
+// One write request as it is measured and sent: the fields where `placement` puts them, plus remote fields.
+function writeRequest(method: WriteMethod, req: AssignmentRequest, fields: Partial<Record<RequestField, unknown>>, placement: Placement): TrutoRequest {
   const { query, body } = placeFields(placement, fields);
   const remoteQuery = safeRemoteQuery(req.remoteQuery);
-  invalidate(client, req);
-  try {
-    await client.call(
-      {
-        method: "POST",
-        path: `${BASE}/users/${method}`,
-        integratedAccountId: req.integratedAccountId,
-        query: remoteQuery ? { ...query, remote_query: remoteQuery } : query,
-        body: req.remoteData ? { ...body, remote_data: req.remoteData } : body,
-      },
-      WireCustomResult,
-    );
-  } finally {
-    invalidate(client, req);
-  }
+  return {
+    method: "POST",
+    path: `${BASE}/users/${method}`,
+    integratedAccountId: req.integratedAccountId,
+    query: remoteQuery ? { ...query, remote_query: remoteQuery } : query,
+    body: req.remoteData ? { ...body, remote_data: req.remoteData } : body,
+  };
+}
+
+/**
+ * Sends each batch as one request, all at once, each a logical write of its own (its own Idempotency-Key,
+ * kept across its retries). Never throws: `settle` turns an error into the outcome to report.
+ */
+function writeBatches(
+  client: TrutoClient,
+  req: AssignmentRequest,
+  groups: Role[][],
+  requestFor: (batch: Role[]) => TrutoRequest,
+  settle: (batch: Role[], error: unknown) => WriteOutcome = (roles, error) => ({ roles, error }),
+): Promise<WriteOutcome[]> {
+  return Promise.all(
+    groups.map(async (batch) => {
+      invalidate(client, req);
+      try {
+        await client.call(requestFor(batch), WireCustomResult);
+        return { roles: batch };
+      } catch (error) {
+        return settle(batch, error);
+      } finally {
+        invalidate(client, req);
+      }
+    }),
+  );
 }
 
 /** Assigns `roles`, one request per role where the integration takes one at a time; never throws. */
 export async function assignRoles(client: TrutoClient, rule: IntegrationRule, req: AssignmentRequest, roles: Role[]): Promise<WriteOutcome[]> {
-  return Promise.all(
-    batches(rule, roles).map(async (batch) => {
-      try {
-        await write(
-          client,
-          "assign-role",
-          req,
-          {
-            id: req.userId,
-            roles: batch.map(wireRole),
-            workspace_id: req.workspaceId,
-            organizations: organizationsField(req.organizations),
-          },
-          rule.assignRole,
-        );
-        return { roles: batch };
-      } catch (error) {
-        return { roles: batch, error };
-      }
-    }),
-  );
+  const requestFor = (batch: Role[]) =>
+    writeRequest(
+      "assign-role",
+      req,
+      { id: req.userId, roles: batch.map(wireRole), workspace_id: req.workspaceId, organizations: wireOrganizations(req.organizations) },
+      rule.assignRole,
+    );
+  return writeBatches(client, req, batches(client, rule, roles, requestFor), requestFor);
 }
 
 /**
@@ -213,31 +227,23 @@ export async function assignRoles(client: TrutoClient, rule: IntegrationRule, re
  * user holds in the scope, whatever `roles` says; the caller re-grants what must stay. Never throws.
  */
 export async function unassignRoles(client: TrutoClient, rule: IntegrationRule, req: AssignmentRequest, roles: Role[]): Promise<WriteOutcome[]> {
-  const groups = rule.revokes === "whole-scope" ? (roles.length ? [roles] : []) : batches(rule, roles);
-  return Promise.all(
-    groups.map(async (batch) => {
-      try {
-        await write(
-          client,
-          "unassign-role",
-          req,
-          {
-            id: req.userId,
-            roles: rule.revokes === "whole-scope" ? undefined : batch.map(wireRole),
-            workspace_id: req.workspaceId,
-            organizations: organizationsField(req.organizations),
-          },
-          rule.unassignRole,
-        );
-        return { roles: batch };
-      } catch (error) {
-        // The vendor's not-found means there is nothing to revoke. Truto's own 404 (the integrated account
-        // is not visible to this token) says nothing about the roles, so it stays an error.
-        if (isGone(error)) return { roles: batch };
-        return { roles: batch, error };
-      }
-    }),
-  );
+  const wholeScope = rule.revokes === "whole-scope";
+  const requestFor = (batch: Role[]) =>
+    writeRequest(
+      "unassign-role",
+      req,
+      {
+        id: req.userId,
+        roles: wholeScope ? undefined : batch.map(wireRole),
+        workspace_id: req.workspaceId,
+        organizations: wireOrganizations(req.organizations),
+      },
+      rule.unassignRole,
+    );
+  const groups = wholeScope ? (roles.length ? [roles] : []) : batches(client, rule, roles, requestFor);
+  // The vendor's not-found means there is nothing to revoke. Truto's own 404 (the integrated account is
+  // not visible to this token) says nothing about the roles, so it stays an error.
+  return writeBatches(client, req, groups, requestFor, (batch, error) => (isGone(error) ? { roles: batch } : { roles: batch, error }));
 }
 
 function summarize(user: WireUserT): UserSummary {

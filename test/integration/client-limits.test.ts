@@ -5,9 +5,11 @@
 import { strict as assert } from "node:assert";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { RULES } from "../../src/integrations/rules";
 import { TrutoClient, type TrutoClientOptions } from "../../src/truto/client";
 import { MAX_QUOTED_CHARS, type TrutoError } from "../../src/truto/errors";
 import { WireCustomResult, WireUser } from "../../src/truto/wire";
+import * as ud from "../../src/truto/user-directory";
 import { leaksPart, rejection } from "../support/truto-assertions";
 
 /** One request as the scripted server saw it. */
@@ -161,6 +163,78 @@ describe("Truto client: what it quotes and how long it waits", function () {
       const e = await rejection(getUser(c));
       assert.match(e.message, /asked to wait 3 s .* more than the \d s left of this call's budget/);
       assert.ok(Date.now() - t0 < 1_000);
+    });
+  });
+
+  describe("role writes split to fit a safe URL", () => {
+    const ASSIGN = "/unified/user-directory/users/assign-role";
+    const scope = { integratedAccountId: ACCOUNT, userId: "64a1f0c2e4b0a1a1a1a1a001" };
+    const longRoles = Array.from({ length: 20 }, (_, i) => ({ id: `${i}-${"r".repeat(900)}` }));
+    const rolesOf = (r: Seen) => (JSON.parse(r.body) as { roles: { id: string }[] }).roles.map((x) => x.id);
+    const urlBytes = (r: Seen) => Buffer.byteLength(`${server.url}${r.url}`);
+
+    it("sends 20 roles of 900 characters as several assign-role requests, each URL at most MAX_URL_BYTES", async () => {
+      server.answer = (_req, res) => json(res, 200, { result: {} });
+      const outcomes = await ud.assignRoles(client(), RULES.jumpcloud, scope, longRoles);
+      const writes = server.seen.filter((r) => r.url.startsWith(ASSIGN));
+      assert.ok(writes.length > 1, `${writes.length} request(s)`);
+      for (const w of writes) assert.ok(urlBytes(w) <= ud.MAX_URL_BYTES, `a URL of ${urlBytes(w)} bytes`);
+      assert.deepEqual(writes.flatMap(rolesOf), longRoles.map((r) => r.id), "every role once, in order, in the bodies");
+      assert.deepEqual(outcomes.flatMap((o) => o.roles.map((r) => r.id)), longRoles.map((r) => r.id), "one outcome per request, covering every role");
+      assert.deepEqual(outcomes.map((o) => o.error), outcomes.map(() => undefined));
+      const keys = writes.map((w) => w.headers["idempotency-key"]);
+      assert.equal(new Set(keys).size, writes.length, "each request is a logical write of its own, with its own Idempotency-Key");
+    });
+
+    it("packs short roles into as few requests as fit (600 roles)", async () => {
+      server.answer = (_req, res) => json(res, 200, { result: {} });
+      const roles = Array.from({ length: 600 }, (_, i) => ({ id: `role-${i}` }));
+      await ud.assignRoles(client(), RULES.jumpcloud, scope, roles);
+      const writes = server.seen.filter((r) => r.url.startsWith(ASSIGN));
+      for (const w of writes) assert.ok(urlBytes(w) <= ud.MAX_URL_BYTES, `a URL of ${urlBytes(w)} bytes`);
+      assert.ok(writes.length >= 2 && writes.length <= 30, `${writes.length} requests`);
+      assert.equal(writes.flatMap(rolesOf).length, 600);
+    });
+
+    it("a retried part keeps its own Idempotency-Key", async () => {
+      let failed = false;
+      server.answer = (_req, res) => {
+        if (!failed) {
+          failed = true;
+          return json(res, 503, { message: "try again" });
+        }
+        json(res, 200, { result: {} });
+      };
+      await ud.assignRoles(client(), RULES.jumpcloud, scope, longRoles);
+      const writes = server.seen.filter((r) => r.url.startsWith(ASSIGN));
+      const byKey = new Map<string, string[][]>();
+      for (const w of writes) byKey.set(String(w.headers["idempotency-key"]), [...(byKey.get(String(w.headers["idempotency-key"])) ?? []), rolesOf(w)]);
+      const retried = [...byKey.values()].filter((sent) => sent.length > 1);
+      assert.equal(retried.length, 1, "one part was sent twice, under one key");
+      assert.deepEqual(retried[0][0], retried[0][1], "with the same roles");
+    });
+
+    it("sends in one request within MAX_URL_BYTES any role whose single-role query fits MAX_SINGLE_ROLE_QUERY_BYTES", async () => {
+      server.answer = (_req, res) => json(res, 200, { result: {} });
+      const wide = { ...scope, workspaceId: "T0PLATFORM", organizations: [{ id: "4201839312", name: "Platform Org" }], remoteQuery: { hint: "ü" } };
+      // The longest role id (of 3-byte characters, 9 bytes each once encoded) that still passes the bound.
+      let id = "";
+      while (ud.singleRoleQueryBytes(wide, { id: `${id}角` }) <= ud.MAX_SINGLE_ROLE_QUERY_BYTES) id += "角";
+      assert.ok(ud.singleRoleQueryBytes(wide, { id }) > ud.MAX_SINGLE_ROLE_QUERY_BYTES - 9);
+      for (const rule of [RULES.jumpcloud, RULES.elasticcloud, RULES.slackenterprise]) {
+        server.seen = [];
+        const outcomes = await ud.assignRoles(client(), rule, wide, [{ id }]);
+        assert.equal(outcomes.length, 1);
+        assert.ok(urlBytes(server.seen[0]) <= ud.MAX_URL_BYTES, `${rule.slug}: a URL of ${urlBytes(server.seen[0])} bytes`);
+      }
+    });
+
+    it("does not split where the roles travel only in the body (JumpCloud's unassign-role)", async () => {
+      server.answer = (_req, res) => json(res, 200, { result: {} });
+      const outcomes = await ud.unassignRoles(client(), RULES.jumpcloud, scope, longRoles);
+      assert.equal(outcomes.length, 1);
+      assert.equal(server.seen.length, 1);
+      assert.deepEqual(rolesOf(server.seen[0]), longRoles.map((r) => r.id));
     });
   });
 });

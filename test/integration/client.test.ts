@@ -84,6 +84,19 @@ describe("Truto client against the sandbox", function () {
       assert.ok(paths.includes("/unified/user-directory/role_assignments"));
     });
 
+    it("grants 20 roles of 900 characters on JumpCloud in requests the server accepts", async () => {
+      // Before the split: one assign-role with a 22 KB URL, which the sandbox (like many servers) answers 431.
+      const scope = { integratedAccountId: acct.jumpcloud, userId: "64a1f0c2e4b0a1a1a1a1a003" };
+      const roles = Array.from({ length: 20 }, (_, i) => ({ id: `long-${i}-${"x".repeat(900)}` }));
+      const state: SandboxState = await sandbox.admin.state();
+      for (const r of roles) state.roles.push({ accountId: acct.jumpcloud, id: r.id, name: r.id.slice(0, 12) });
+      await sandbox.admin.putState(state);
+      const outcomes = await ud.assignRoles(client(), RULES.jumpcloud, scope, roles);
+      assert.deepEqual(outcomes.map((o) => (o.error as Error | undefined)?.message), outcomes.map(() => undefined));
+      const held = (await heldBy(acct.jumpcloud, scope.userId)).map((r) => r.id);
+      for (const r of roles) assert.ok(held.includes(r.id), `${r.id.slice(0, 12)}… is held`);
+    });
+
     it("names the integration of an account", async () => {
       assert.equal(await ud.getIntegration(client(), acct.elasticcloud), "elasticcloud");
     });
