@@ -1,6 +1,6 @@
 /**
- * `pulumi-truto-access review [FILE|-] [--privileged a,b,c]`: prints the Markdown access summary of a
- * `pulumi preview --json` document, for a pull-request comment.
+ * `pulumi-truto-access review [FILE|-] [--privileged a,b,c] [--fail-on-unknown]`: prints the Markdown
+ * access summary of a `pulumi preview --json` document, for a pull-request comment.
  */
 import { readFile, stat } from "node:fs/promises";
 import { DEFAULT_PRIVILEGED, isReviewInputError, parsePreviewText, renderMarkdown, summarizePreview } from "../review";
@@ -13,7 +13,7 @@ export interface CommandIO {
 }
 
 /** The usage text of `review`. */
-export const REVIEW_USAGE = `Usage: pulumi-truto-access review [FILE|-] [--privileged WORD,WORD,...]
+export const REVIEW_USAGE = `Usage: pulumi-truto-access review [FILE|-] [--privileged WORD,WORD,...] [--fail-on-unknown]
 
 Summarizes the role changes in \`pulumi preview --json\` output as Markdown for a pull-request comment.
 
@@ -22,12 +22,19 @@ Summarizes the role changes in \`pulumi preview --json\` output as Markdown for 
                     A role is flagged as privileged when the app's role table lists its id as
                     privileged, or its id or name contains one of the words (ignoring case); for an
                     id the table knows, the vendor's name counts, not the name the program declares
+  --fail-on-unknown exit 3 when a RoleAssignment change is not understood: a step op this
+                    tool does not know, steps that do not make one change, or inputs not in the
+                    shape the resource writes (the review, which lists them first, is still printed)
   -h, --help        show this help
 
 Example:
   pulumi preview --json > preview.json && pulumi-truto-access review preview.json
 
-Exit status: 0 on success, 2 on bad usage or input that is not a preview.`;
+Exit status: 0 on success; 1 on an unexpected failure; 2 on bad usage or input that is not
+a preview; 3 with --fail-on-unknown when some change is not understood.`;
+
+/** The exit code of `--fail-on-unknown` when the review could not read every RoleAssignment change. */
+export const EXIT_NOT_UNDERSTOOD = 3;
 
 // Previews of large stacks run to tens of megabytes; far beyond that something else is being piped in.
 const MAX_INPUT_BYTES = 256 * 1024 * 1024;
@@ -35,6 +42,7 @@ const MAX_INPUT_BYTES = 256 * 1024 * 1024;
 interface ReviewArgs {
   readonly source: string;
   readonly privileged?: string[];
+  readonly failOnUnknown: boolean;
   readonly help: boolean;
 }
 
@@ -61,6 +69,12 @@ export async function reviewCommand(args: string[], io: CommandIO): Promise<numb
     const json = parsePreviewText(content, fromStdin ? "stdin" : parsed.source);
     const review = summarizePreview(json, parsed.privileged ? { privileged: parsed.privileged } : {});
     await write(io.stdout, `${renderMarkdown(review)}\n`);
+    const unread = review.totals.notUnderstood + review.totals.unreadable;
+    if (parsed.failOnUnknown && !review.understood) {
+      const what = unread === 1 ? "1 RoleAssignment change is" : `${unread} RoleAssignment changes are`;
+      await write(io.stderr, `review: ${what} not understood (listed first in the review); failing because of --fail-on-unknown.\n`);
+      return EXIT_NOT_UNDERSTOOD;
+    }
     return 0;
   } catch (err) {
     if (isReviewInputError(err) || err instanceof InputReadError) {
@@ -77,10 +91,12 @@ export async function reviewCommand(args: string[], io: CommandIO): Promise<numb
 function parseArgs(args: readonly string[]): ReviewArgs {
   let source: string | undefined;
   let privileged: string[] | undefined;
+  let failOnUnknown = false;
   let help = false;
   for (let i = 0; i < args.length; i += 1) {
     const arg = args[i] as string;
     if (arg === "-h" || arg === "--help") help = true;
+    else if (arg === "--fail-on-unknown") failOnUnknown = true;
     else if (arg === "--privileged" || arg.startsWith("--privileged=")) {
       const value = arg === "--privileged" ? args[++i] : arg.slice("--privileged=".length);
       if (value === undefined) throw new Error("--privileged needs a comma-separated list, e.g. --privileged admin,owner");
@@ -89,7 +105,7 @@ function parseArgs(args: readonly string[]): ReviewArgs {
     else if (source !== undefined) throw new Error(`expected one input file, got ${JSON.stringify(source)} and ${JSON.stringify(arg)}`);
     else source = arg;
   }
-  return { source: source ?? "-", ...(privileged ? { privileged } : {}), help };
+  return { source: source ?? "-", ...(privileged ? { privileged } : {}), failOnUnknown, help };
 }
 
 /** A file or stream that could not be read. */

@@ -6,7 +6,7 @@ export { summarizePreview, type SummarizeOptions } from "./summarize";
 export { renderMarkdown, REVIEW_TITLE } from "./render-markdown";
 export { parsePreviewText } from "./parse-text";
 export { DEFAULT_PRIVILEGED } from "./privileged";
-export { ROLE_ASSIGNMENT_TYPE } from "./resource-changes";
+export { ROLE_ASSIGNMENT_TYPE, STEP_OPS, type StepMeaning } from "./resource-changes";
 export { EXPECTED_INPUT, isReviewInputError, ReviewErrorCodes, ReviewInputError, type ReviewErrorCode } from "./errors";
 export { SECRET_VALUE, UNKNOWN_VALUE } from "./sentinels";
 export type * from "./types";

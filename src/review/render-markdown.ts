@@ -10,18 +10,22 @@ import type {
   AccessSection,
   AppRef,
   ChangeCause,
+  NotUnderstoodChange,
   PersonRef,
   Replacement,
   RoleChange,
   RoleRef,
+  StateOnlyChange,
   UnresolvedResource,
 } from "./types";
+import { STEP_OPS } from "./resource-changes";
 
 /** The first line of every review with an access change (the one-line "no change" review has none). */
 export const REVIEW_TITLE = "### Access review";
 
 const UP = "`pulumi up`";
 const MAX_PATHS = 6;
+const MAX_NAMES = 3;
 const OP_ORDER = ["create", "update", "replace", "delete", "import"];
 
 /** The Markdown of `review`, without a trailing newline. */
@@ -31,11 +35,14 @@ export function renderMarkdown(review: AccessReview): string {
   if (review.errorDiagnostics > 0) {
     lines.push(`> ⚠ The preview reported ${count(review.errorDiagnostics, "error")}, so this summary may be incomplete.`, "");
   }
+  // What the review could not read comes first: a reviewer who stops reading early must still see it.
+  lines.push(...notUnderstoodLines(review.notUnderstood));
+  lines.push(...unresolvedLines(review.unresolved, "unreadable", "#### Unreadable values"));
   const ambiguous = ambiguousApps(review.sections);
   for (const section of review.sections) lines.push(...sectionLines(section, ambiguous.has(section.app.key)), "");
   lines.push(...unresolvedLines(review.unresolved, "unknown", `#### Known only at ${UP}`));
   lines.push(...unresolvedLines(review.unresolved, "secret", "#### Hidden by secrets"));
-  lines.push(...unresolvedLines(review.unresolved, "unreadable", "#### Unreadable values"));
+  lines.push(...stateOnlyLines(review.stateOnly));
   const flagged = review.totals.privilegedGranted + review.totals.privilegedRevoked > 0;
   if (flagged) lines.push(privilegedLegend(review), "");
   const unlisted = unlistedRoles(review.sections);
@@ -46,6 +53,16 @@ export function renderMarkdown(review: AccessReview): string {
 
 function noChangeLine(review: AccessReview): string {
   const notes: string[] = [];
+  const names = (kind: StateOnlyChange["kind"]): string[] => review.stateOnly.filter((c) => c.kind === kind).map((c) => code(c.resource));
+  const imported = names("import");
+  const forgotten = names("forget");
+  if (imported.length > 0) {
+    notes.push(`${count(imported.length, "assignment")} ${imported.length === 1 ? "is" : "are"} imported as ${imported.length === 1 ? "it is" : "they are"} (${boundedList(imported, MAX_NAMES)})`);
+  }
+  if (forgotten.length > 0) {
+    const verb = forgotten.length === 1 ? "leaves" : "leave";
+    notes.push(`${count(forgotten.length, "assignment")} ${verb} the state after an earlier, interrupted replacement deleted ${forgotten.length === 1 ? "it" : "them"} (${boundedList(forgotten, MAX_NAMES)})`);
+  }
   if (review.otherResources.total > 0) notes.push(otherResourcesText(review));
   if (review.errorDiagnostics > 0) notes.push(`the preview reported ${count(review.errorDiagnostics, "error")}, so this may be incomplete`);
   return ["No access changes in this preview: no role is granted, revoked or replaced", ...notes].join("; ") + ".";
@@ -58,6 +75,7 @@ function summaryLine(review: AccessReview): string {
   if (t.granted > 0) verbs.push(`${one ? "gains" : "gain"} ${count(t.granted, "role")}`);
   if (t.revoked > 0) verbs.push(`${one ? "loses" : "lose"} ${t.granted > 0 ? String(t.revoked) : count(t.revoked, "role")}`);
   const parts: string[] = [];
+  if (t.notUnderstood > 0) parts.push(`⚠ ${count(t.notUnderstood, "assignment")} not understood`);
   if (verbs.length > 0) parts.push(`${count(t.people, "person", "people")} ${verbs.join(", ")}`);
   if (t.replacements > 0) parts.push(count(t.replacements, "replacement"));
   if (t.privilegedGranted > 0) parts.push(`⚠ ${count(t.privilegedGranted, "privileged role")} granted`);
@@ -214,6 +232,44 @@ function unlistedRoles(sections: readonly AccessSection[]): string | undefined {
   const parts = [...idsByApp].map(([app, ids]) => `${listText(ids)} (${text(app)})`);
   const more = all.length > MAX_UNLISTED ? `; and ${all.length - MAX_UNLISTED} more` : "";
   return `Not in this tool's role table, so judged only by the id and the declared name: ${parts.join("; ")}${more}.`;
+}
+
+function notUnderstoodLines(all: readonly NotUnderstoodChange[]): string[] {
+  if (all.length === 0) return [];
+  const lines = [
+    "#### ⚠ Not understood: check these by hand",
+    `This review cannot tell what ${all.length === 1 ? "this change does" : "these changes do"} to access, so ${all.length === 1 ? "it is" : "they are"} not in the summary. ` +
+      "Read the resource's steps in `pulumi preview --diff`.",
+  ];
+  for (const n of all) lines.push(`- ${code(n.resource)}${n.target ? ` (${personText(n.target.person)} · ${appText(n.target.app)})` : ""}: ${notUnderstoodText(n)}.`);
+  return [...lines, ""];
+}
+
+function notUnderstoodText(n: NotUnderstoodChange): string {
+  const ops = n.ops.map(code);
+  if (n.reason === "unknown-op") {
+    const unknown = [...new Set(n.ops.filter((op) => !Object.hasOwn(STEP_OPS, op)))].map(code);
+    return `step ${listText(unknown)} ${unknown.length === 1 ? "is not an operation" : "are not operations"} this review knows (a newer Pulumi?)`;
+  }
+  if (n.reason === "missing-state") return `step ${listText([...new Set(ops)])} carries no ${n.missing ?? "new"} state`;
+  return n.ops.length === 1
+    ? `step ${ops[0]} on its own does not say what happens to a RoleAssignment`
+    : `steps ${listText([...new Set(ops)])} together are not a combination this review knows`;
+}
+
+function stateOnlyLines(all: readonly StateOnlyChange[]): string[] {
+  if (all.length === 0) return [];
+  const lines = ["#### Not changed at the API"];
+  for (const c of all) {
+    const where = `${personText(c.target.person)} · ${appText(c.target.app)}`;
+    const roles = c.roles.length > 0 ? boundedList(c.roles.map((r) => `${roleText(r)}${r.privileged ? " (⚠ privileged)" : ""}`), MAX_PATHS) : "no readable role";
+    lines.push(
+      c.kind === "import"
+        ? `- ${code(c.resource)} (import): adopts ${where} as it is: ${roles}. A later \`pulumi destroy\` revokes ${c.roles.length === 1 ? "it" : "them"}.`
+        : `- ${code(c.resource)} (remove-pending-replace): ${where} leaves the state; an earlier, interrupted replacement already deleted it and revoked ${roles}.`,
+    );
+  }
+  return [...lines, ""];
 }
 
 function otherResourcesText(review: AccessReview): string {

@@ -15,9 +15,11 @@ import type {
   AccessReview,
   AssignmentTarget,
   ChangeCause,
+  NotUnderstoodChange,
   Replacement,
   ReplaceOrder,
   RoleRef,
+  StateOnlyChange,
   UnresolvedResource,
 } from "./types";
 
@@ -34,7 +36,7 @@ export interface SummarizeOptions {
 /** Summarizes the parsed output of `pulumi preview --json`; throws a ReviewInputError for anything else. */
 export function summarizePreview(json: unknown, opts: SummarizeOptions = {}): AccessReview {
   const digest = readDigest(json);
-  const { assignments, others } = groupSteps(digest.steps);
+  const { assignments, notUnderstood: unread, others } = groupSteps(digest.steps);
   const patterns = normalizePrivileged([...DEFAULT_PRIVILEGED, ...(opts.privileged ?? [])]);
   const judge = roleJudge(patterns);
   const toRef = (role: Role, view: AssignmentView): RoleRef => ({ ...role, ...judge(role, view.integration.known ? view.integration.value : undefined) });
@@ -44,10 +46,20 @@ export function summarizePreview(json: unknown, opts: SummarizeOptions = {}): Ac
     old: change.old ? readAssignment(change.old) : undefined,
     new: change.new ? readAssignment(change.new) : undefined,
   }));
-  const directory = buildDirectory(read.flatMap((r) => (r.old ? [r.old] : [])));
+  const unreadViews = unread.map((u) => ({ u, view: u.state ? readAssignment(u.state) : undefined }));
+  const directory = buildDirectory([...read.flatMap((r) => (r.old ? [r.old] : [])), ...unreadViews.flatMap((r) => (r.view ? [r.view] : []))]);
   const book = new SectionBook();
   const replacements: Replacement[] = [];
   const unresolved: UnresolvedResource[] = [];
+  const stateOnly: StateOnlyChange[] = [];
+  const notUnderstood: NotUnderstoodChange[] = unreadViews.map(({ u, view }) => ({
+    resource: u.name,
+    urn: u.urn,
+    ops: u.ops,
+    reason: u.reason,
+    ...(u.missing ? { missing: u.missing } : {}),
+    ...(view ? { target: targetOf(view, directory, u.urn) } : {}),
+  }));
 
   for (const { change, old, new: next } of read) {
     const at = (view: AssignmentView): AssignmentTarget => targetOf(view, directory, change.urn);
@@ -56,10 +68,21 @@ export function summarizePreview(json: unknown, opts: SummarizeOptions = {}): Ac
       const target = at(next);
       for (const role of knownRoles(next)) book.grant(target, toRef(role, next), name, "create");
       note(unresolved, change, "create", target, next.hidden);
-    } else if (change.op === "delete" && old) {
+    } else if ((change.op === "delete" || change.op === "relinquish") && old) {
+      // A relinquished assignment (now read with `.get()`) is deleted by the engine like any other.
       const target = at(old);
       for (const role of knownRoles(old)) book.revoke(target, toRef(role, old), name, "delete");
       note(unresolved, change, "delete", target, old.hidden);
+    } else if (change.op === "import-replace" && old && next) {
+      // The managed assignment is deleted and the imported one adopted as it is.
+      const target = at(old);
+      for (const role of knownRoles(old)) book.revoke(target, toRef(role, old), name, "replace");
+      note(unresolved, change, "replace", target, [...old.hidden, ...next.hidden]);
+      stateOnly.push(stateOnlyOf(change, "import", next, at(next), toRef));
+    } else if (change.op === "import" && next) {
+      stateOnly.push(stateOnlyOf(change, "import", next, at(next), toRef));
+    } else if (change.op === "forget" && old) {
+      stateOnly.push(stateOnlyOf(change, "forget", old, at(old), toRef));
     } else if (change.op === "update" && old && next) {
       const target = at(next);
       const diff = compareRoles(old, next);
@@ -79,8 +102,10 @@ export function summarizePreview(json: unknown, opts: SummarizeOptions = {}): Ac
   const revoked = sum((s) => s.revoked.length);
   const withReason = (reason: string): number => unresolved.filter((u) => u.values.some((v) => v.reason === reason)).length;
   const otherTotal = Object.values(others).reduce((a, b) => a + b, 0);
+  const unreadable = withReason("unreadable");
   return {
-    hasAccessChange: granted + revoked + replacements.length + unresolved.length > 0,
+    hasAccessChange: granted + revoked + replacements.length + unresolved.length + notUnderstood.length > 0,
+    understood: notUnderstood.length === 0 && unreadable === 0,
     totals: {
       people: new Set(sections.map((s) => s.person.key)).size,
       granted,
@@ -91,11 +116,14 @@ export function summarizePreview(json: unknown, opts: SummarizeOptions = {}): Ac
       mislabelled: sum((s) => [...s.granted, ...s.revoked].filter((c) => c.role.mislabelled).length),
       unknown: withReason("unknown"),
       secret: withReason("secret"),
-      unreadable: withReason("unreadable"),
+      unreadable,
+      notUnderstood: notUnderstood.length,
     },
     sections,
     replacements: replacements.sort((a, b) => compareText(a.resource, b.resource)),
     unresolved: unresolved.sort((a, b) => compareText(a.resource, b.resource)),
+    notUnderstood: notUnderstood.sort((a, b) => compareText(a.resource, b.resource)),
+    stateOnly: stateOnly.sort((a, b) => compareText(a.resource, b.resource) || compareText(a.kind, b.kind)),
     otherResources: { total: otherTotal, byOp: others },
     errorDiagnostics: digest.diagnostics.filter((d) => d.severity === "error").length,
     privilegedPatterns: patterns,
@@ -104,6 +132,16 @@ export function summarizePreview(json: unknown, opts: SummarizeOptions = {}): Ac
 
 function targetOf(view: AssignmentView, directory: Directory, urn: string): AssignmentTarget {
   return { person: personOf(view, directory, urn), app: appOf(view, urn) };
+}
+
+function stateOnlyOf(
+  change: ResourceChange,
+  kind: StateOnlyChange["kind"],
+  view: AssignmentView,
+  target: AssignmentTarget,
+  toRef: (role: Role, view: AssignmentView) => RoleRef,
+): StateOnlyChange {
+  return { resource: change.name, urn: change.urn, kind, target, roles: knownRoles(view).map((role) => toRef(role, view)) };
 }
 
 function knownRoles(view: AssignmentView): readonly Role[] {

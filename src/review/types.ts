@@ -99,6 +99,35 @@ export interface UnresolvedResource {
   readonly values: readonly HiddenValue[];
 }
 
+/** A RoleAssignment whose steps this review cannot read as a change it knows; it must be checked by hand. */
+export interface NotUnderstoodChange {
+  readonly resource: string;
+  readonly urn: string;
+  /** The ops of its steps, in preview order. */
+  readonly ops: readonly string[];
+  /**
+   * `unknown-op`: an op that is not one of Pulumi's (STEP_OPS); `unexpected-ops`: known ops that do not
+   * make one change (two changes at once, a provider-only op, a `diff` without its outcome);
+   * `missing-state`: the step lacks the old or new state its op needs.
+   */
+  readonly reason: "unknown-op" | "unexpected-ops" | "missing-state";
+  /** For `missing-state`: which state is missing. */
+  readonly missing?: "old" | "new";
+  /** Where the assignment is, when a step carries a state to tell. */
+  readonly target?: AssignmentTarget;
+}
+
+/** An assignment whose state changes while its access at the API does not. */
+export interface StateOnlyChange {
+  readonly resource: string;
+  readonly urn: string;
+  /** `import`: adopted as it is (a later destroy revokes it); `forget`: removed from the state after an earlier, interrupted replacement deleted it. */
+  readonly kind: "import" | "forget";
+  readonly target: AssignmentTarget;
+  /** The roles adopted or forgotten. */
+  readonly roles: readonly RoleRef[];
+}
+
 /** The numbers behind the summary line. */
 export interface AccessTotals {
   /** Distinct people with a grant, revocation or replacement. */
@@ -116,12 +145,16 @@ export interface AccessTotals {
   readonly secret: number;
   /** Changing assignments with a value not in the shape the resource writes. */
   readonly unreadable: number;
+  /** Assignments whose steps this review cannot read as a change it knows. */
+  readonly notUnderstood: number;
 }
 
 /** The review of one preview. */
 export interface AccessReview {
-  /** False when no role is granted, revoked or replaced and nothing is left unknown. */
+  /** False when no role is granted, revoked or replaced and nothing is left unknown or not understood. */
   readonly hasAccessChange: boolean;
+  /** False when some RoleAssignment change could not be read: an op or steps not understood, or an unreadable value. */
+  readonly understood: boolean;
   readonly totals: AccessTotals;
   /** Sorted by person, then app. */
   readonly sections: readonly AccessSection[];
@@ -129,6 +162,10 @@ export interface AccessReview {
   readonly replacements: readonly Replacement[];
   /** Sorted by resource name. */
   readonly unresolved: readonly UnresolvedResource[];
+  /** Sorted by resource name. */
+  readonly notUnderstood: readonly NotUnderstoodChange[];
+  /** Imports and forgotten assignments, sorted by resource name. */
+  readonly stateOnly: readonly StateOnlyChange[];
   /** Other resources that change, by logical op; the stack and providers are not counted. */
   readonly otherResources: { readonly total: number; readonly byOp: Readonly<Record<string, number>> };
   /** How many error diagnostics the preview reported (the summary may then be incomplete). */

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough, Writable } from "node:stream";
 import { reviewCommand } from "../../src/cli/review-command";
-import { PREVIEW_FIXTURES, readPreviewText } from "../fixtures/preview/load";
+import { loadPreview, PREVIEW_FIXTURES, readPreviewText, stepOf } from "../fixtures/preview/load";
 
 class Sink extends Writable {
   text = "";
@@ -63,6 +63,23 @@ describe("review: reviewCommand", () => {
       assert.ok(stdout.includes("- ➕ grants **Org Owner** (`org_owner`) — ⚠ privileged\n"), stdout);
       assert.ok(stdout.includes("`admin`, `owner`, `superuser`, `security`, `billing`, `viewer`"), stdout);
     }
+  });
+
+  it("exits 3 with --fail-on-unknown when a RoleAssignment change is not understood, still printing the review", async () => {
+    const digest = loadPreview("grants-only.json");
+    digest.steps.push({ ...stepOf(digest, "jumpcloud-linus"), op: "read-discard" });
+    digest.steps = digest.steps.filter((s) => !(s.urn.endsWith("::jumpcloud-linus") && s.op === "create"));
+    const file = join(dir, "unknown-op.json");
+    writeFileSync(file, JSON.stringify(digest));
+    const failing = await run([file, "--fail-on-unknown"]);
+    assert.equal(failing.code, 3, failing.stderr);
+    assert.ok(failing.stdout.includes("#### ⚠ Not understood: check these by hand"), failing.stdout);
+    assert.ok(failing.stderr.includes("1 RoleAssignment change is not understood"), failing.stderr);
+    const lenient = await run([file]);
+    assert.equal(lenient.code, 0, "without the flag the review is printed and the command succeeds");
+    assert.equal(lenient.stdout, failing.stdout);
+    const clean = await run([fixture("grants-only.json"), "--fail-on-unknown"]);
+    assert.equal(clean.code, 0, clean.stderr);
   });
 
   it("prints help on --help and exits 0", async () => {
