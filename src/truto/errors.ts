@@ -205,7 +205,7 @@ export function registerSecret(secret: string | undefined): void {
 
 /**
  * Removes the given and every registered secret from `text`, raw, percent-encoded (either case of hex,
- * double-encoded, `+` for a space), JSON-escaped (`\\/`) and base64-encoded (as an echoed Basic header
+ * double-encoded, form-encoded `+`/space), JSON-escaped (`\\/`) and base64-encoded (as an echoed Basic header
  * carries it), and any credential-looking value after `Bearer`, `Basic`, `token=` and the like. Error
  * messages quote Truto and vendors, which can echo a header or a URL back. Run it before any cut.
  */
@@ -244,7 +244,9 @@ function secretPattern(secret: string): RegExp {
 function charPattern(ch: string): string {
   const hex = (b: number) => b.toString(16).toUpperCase().padStart(2, "0").replace(/[A-F]/g, (c) => `[${c}${c.toLowerCase()}]`);
   const forms = [ch.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&"), Array.from(Buffer.from(ch, "utf8"), (b) => `%(?:25)?${hex(b)}`).join("")];
+  // Form encoding swaps space and +: a + sent can come back as a space, a space as a +.
   if (ch === " ") forms.push("\\+");
+  if (ch === "+") forms.push(" ");
   if (ch === "/") forms.push("\\\\/");
   return `(?:${forms.join("|")})`;
 }

@@ -51,7 +51,7 @@ export interface WaitLimits {
 }
 
 /** A duration as people read it in a message: whole seconds, rounded up, or milliseconds below one. */
-export function humanWait(ms: number): string {
+function humanWait(ms: number): string {
   return ms < 1_000 ? `${Math.max(0, Math.ceil(ms))} ms` : `${Math.ceil(ms / 1_000)} s`;
 }
 

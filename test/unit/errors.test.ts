@@ -88,6 +88,11 @@ describe("errors", () => {
       }
     });
 
+    it("removes the token as form decoding echoes it, + turned into a space", () => {
+      const out = redact(`you sent ${ODD_TOKEN.replace("+", " ")}.`, [ODD_TOKEN]);
+      assert.equal(out, "you sent [redacted].");
+    });
+
     it("removes the token in base64 form, as an echoed Basic header would carry it", () => {
       const basic = Buffer.from(`user:${REGISTERED}`).toString("base64");
       for (const echo of [`Authorization: Basic ${basic}`, `the header was ${basic}`, `base64url ${basic.replace(/\+/g, "-").replace(/\//g, "_")}`]) {
