@@ -1,13 +1,12 @@
 #!/usr/bin/env node
 /**
- * `pulumi-truto-access <command>`: the sandbox, the access-change review, and the demo.
+ * `pulumi-truto-access <command>`: the sandbox and the access-change review.
  */
 const USAGE = `Usage: pulumi-truto-access <command> [options]
 
 Commands:
   sandbox   Run a local Truto-compatible sandbox (prints {"url","token"} as its first line)
   review    Summarise \`pulumi preview --json\` as Markdown for a pull-request comment
-  demo      Walk the example stack through up, a role change, and destroy against the sandbox
 
 Run \`pulumi-truto-access <command> --help\` for a command's options.`;
 
@@ -18,8 +17,6 @@ async function main(argv: string[]): Promise<number> {
       return (await import("./sandbox-command")).sandboxCommand(rest);
     case "review":
       return (await import("./review-command")).reviewCommand(rest, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
-    case "demo":
-      return (await import("./demo-command")).demoCommand(rest);
     case undefined:
     case "-h":
     case "--help":

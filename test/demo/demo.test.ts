@@ -7,14 +7,14 @@ import { spawn } from "node:child_process";
 import { existsSync, promises as fs } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { packageRoot } from "../../src/engine/package-root";
-import { runProgram } from "../../src/engine/program";
-import { declaredGrants, isGrantHeld } from "../../src/demo/declared-grants";
-import { DEMO_CHANGE } from "../../src/demo/run-demo";
+import { packageRoot } from "../../tools/engine/package-root";
+import { runProgram } from "../../tools/engine/program";
+import { declaredGrants, isGrantHeld } from "../../tools/demo/declared-grants";
+import { DEMO_CHANGE } from "../../tools/demo/run-demo";
 import { defaultSeed, SEED_IDS, type SandboxState } from "../../src/sandbox";
 
 const ROOT = packageRoot();
-const MAIN = path.join(ROOT, "dist", "cli", "main.js");
+const DEMO = path.join(ROOT, "tools", "demo", "demo-command.ts");
 // The demo takes a few seconds; the bound only keeps a hung child from outliving the test.
 const CHILD_LIMIT_MS = 90_000;
 const DEMO_ACCOUNTS: string[] = [SEED_IDS.accounts.slackenterprise, SEED_IDS.accounts.jumpcloud, SEED_IDS.accounts.elasticcloud];
@@ -25,11 +25,11 @@ interface Finished {
   stderr: string;
 }
 
-/** Runs `node dist/cli/main.js demo ...args` with a PATH holding only node's own directory. */
+/** Runs the demo (`npm run demo -- ...args` without the build) with a PATH holding only node's own directory. */
 function runDemo(args: string[]): Promise<Finished> {
   return new Promise((resolve, reject) => {
     const env = { ...process.env, PATH: path.dirname(process.execPath) };
-    const child = spawn(process.execPath, [MAIN, "demo", ...args], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", DEMO, ...args], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
@@ -57,7 +57,7 @@ describe("demo command (no Pulumi CLI: the provider-host path)", function () {
   let dir: string;
 
   before(function () {
-    assert.ok(existsSync(MAIN), `${MAIN} is missing: run \`npm run build\` first (npm test does).`);
+    assert.ok(existsSync(path.join(ROOT, "dist", "index.js")), "dist is missing: run `npm run build` first (npm test does); the provider host loads it.");
   });
   beforeEach(async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), "truto-demo-test-"));
@@ -106,6 +106,6 @@ describe("demo command (no Pulumi CLI: the provider-host path)", function () {
   it("refuses an unknown option with usage and exit 2", async () => {
     const { code, stderr } = await runDemo(["--bogus"]);
     assert.equal(code, 2);
-    assert.match(stderr, /Unknown option "--bogus"[^]*Usage: pulumi-truto-access demo/);
+    assert.match(stderr, /Unknown option "--bogus"[^]*Usage: npm run demo/);
   });
 });

@@ -1,13 +1,13 @@
 /**
- * The engine's call order (src/engine/deployment.ts) over the real provider host, started in the
+ * The engine's call order (tools/engine/deployment.ts) over the real provider host, started in the
  * repository as the demo starts it, against the sandbox: create, same, update, both kinds of replace,
  * removal and destroy, judged by the sandbox's state and request log.
  */
 import { strict as assert } from "node:assert";
-import { destroy, preview, up, type StackState, type StepEvent } from "../../src/engine/deployment";
-import { startHost, type Host } from "../../src/engine/host";
-import { packageRoot } from "../../src/engine/package-root";
-import { resourceUrn, type RegisteredResource } from "../../src/engine/program";
+import { destroy, preview, up, type StackState, type StepEvent } from "../../tools/engine/deployment";
+import { startHost, type Host } from "../../tools/engine/host";
+import { packageRoot } from "../../tools/engine/package-root";
+import { resourceUrn, type RegisteredResource } from "../../tools/engine/program";
 import { roleAssignmentProvider } from "../../src/provider/shim";
 import { SEED_IDS } from "../../src/sandbox";
 import { serializeProvider } from "../support/pulumi-values";

@@ -1,8 +1,8 @@
-/** runProgram (src/engine/program.ts): a Pulumi program under mocks, as the demo and the example tests run it. */
+/** runProgram (tools/engine/program.ts): a Pulumi program under mocks, as the demo and the example tests run it. */
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { runProgram } from "../../src/engine/program";
+import { runProgram } from "../../tools/engine/program";
 
 const LATE_CONFLICT = path.join(__dirname, "fixtures", "late-conflict");
 

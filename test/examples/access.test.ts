@@ -4,7 +4,7 @@
 import { strict as assert } from "node:assert";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { readProjectFile } from "../../src/engine/project-file";
+import { readProjectFile } from "../../tools/engine/project-file";
 import { SEED_IDS } from "../../src/sandbox";
 import { assertChecks, assertInSeed, plainInputs, resourceNamed, ROLE_ASSIGNMENT_TYPE, ROOT, runExample } from "./example-support";
 

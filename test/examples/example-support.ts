@@ -1,11 +1,11 @@
 /**
- * Runs an example program under mocks (src/engine/program.ts) and checks its ids against the sandbox
+ * Runs an example program under mocks (tools/engine/program.ts) and checks its ids against the sandbox
  * seed, so every example is known to run against the sandbox unchanged.
  */
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
-import { packageRoot } from "../../src/engine/package-root";
-import { runProgram, type ProgramRun, type RegisteredResource } from "../../src/engine/program";
+import { packageRoot } from "../../tools/engine/package-root";
+import { runProgram, type ProgramRun, type RegisteredResource } from "../../tools/engine/program";
 import { checkInputs } from "../../src/provider/inputs";
 import { defaultSeed } from "../../src/sandbox";
 

@@ -2,7 +2,7 @@
 import { strict as assert } from "node:assert";
 import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
-import { readProjectFile } from "../../src/engine/project-file";
+import { readProjectFile } from "../../tools/engine/project-file";
 import { exampleDir, ROOT } from "./example-support";
 
 const PROGRAMS = ["slack-enterprise", "jumpcloud", "elastic-cloud"];

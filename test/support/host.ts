@@ -1,5 +1,5 @@
 /**
- * The provider-host driver used by the lifecycle tests. It lives in src/engine/host.ts because the demo
+ * The provider-host driver used by the lifecycle tests. It lives in tools/engine/host.ts because the demo
  * needs the same driver at run time from dist/; this re-export keeps the tests' import path.
  */
-export * from "../../src/engine/host";
+export * from "../../tools/engine/host";

@@ -57,10 +57,15 @@ export async function walkWithPulumiCli(ctx: DemoContext, executable: string): P
   const settingsFile = path.join(ctx.projectDir, `Pulumi.${stack}.yaml`);
   const settingsExisted = existsSync(settingsFile);
   const backend = path.join(workDir, "backend");
+  const home = path.join(workDir, "pulumi-home");
   await fs.mkdir(backend);
+  await fs.mkdir(home);
   const pulumi = pulumiRunner(executable, ctx.projectDir, {
     ...process.env,
+    // Isolated from the user's own Pulumi set-up: its own home, a file backend, no downloads.
+    PULUMI_HOME: home,
     PULUMI_BACKEND_URL: pathToFileURL(backend).href,
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
     PULUMI_CONFIG_PASSPHRASE: randomBytes(16).toString("hex"),
     PULUMI_SKIP_UPDATE_CHECK: "true",
     PULUMI_NODEJS_TRANSPILE_ONLY: "true",

@@ -3,9 +3,9 @@
  * so the demo checks its result against the app's state rather than against provider answers.
  */
 import type { RegisteredResource } from "../engine/program";
-import { grantsOf, isHeld, roleKey, type Grant, type Organization, type Role } from "../integrations/grants";
-import { isKnownIntegration, RULES } from "../integrations/rules";
-import type { SandboxState } from "../sandbox";
+import { grantsOf, isHeld, roleKey, type Grant, type Organization, type Role } from "../../src/integrations/grants";
+import { isKnownIntegration, RULES } from "../../src/integrations/rules";
+import type { SandboxState } from "../../src/sandbox";
 
 /** One role in one scope for one user of one integrated account, and the resource that declares it. */
 export interface DeclaredGrant {

@@ -1,10 +1,10 @@
 /**
- * `pulumi-truto-access demo`: walks the repository's example stack through up, a role change and destroy
+ * `npm run demo`: walks the repository's example stack through up, a role change and destroy
  * against an embedded sandbox, with the Pulumi CLI when it is on PATH and through the provider host when not.
  */
-import { runDemo, type DemoOptions } from "../demo/run-demo";
+import { runDemo, type DemoOptions } from "./run-demo";
 
-const USAGE = `Usage: pulumi-truto-access demo [options]   (from a checkout: npm run demo)
+const USAGE = `Usage: npm run demo -- [options]   (from a checkout of the repository)
 
 Starts a sandbox with its seed, runs the root stack (examples/access) through \`pulumi up\`, a change of
 Bob's Slack role, \`pulumi preview --diff\`, \`pulumi up\` and \`pulumi destroy\`, and prints who holds what
@@ -43,8 +43,20 @@ export async function demoCommand(args: string[]): Promise<number> {
     return 0;
   }
   if (typeof parsed === "string") {
-    process.stderr.write(`pulumi-truto-access demo: ${parsed}\n\n${USAGE}\n`);
+    process.stderr.write(`demo: ${parsed}\n\n${USAGE}\n`);
     return 2;
   }
   return runDemo(parsed);
+}
+
+if (require.main === module) {
+  demoCommand(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`demo: ${(e as Error)?.message ?? String(e)}\n`);
+      process.exitCode = 1;
+    },
+  );
 }

@@ -2,8 +2,8 @@
  * "Who holds what", read from the sandbox's state: one row per person, app and scope (a Slack
  * workspace, an Elastic organization), with the role names the app shows.
  */
-import { isKnownIntegration, RULES } from "../integrations/rules";
-import type { HeldRole, SandboxState } from "../sandbox";
+import { isKnownIntegration, RULES } from "../../src/integrations/rules";
+import type { HeldRole, SandboxState } from "../../src/sandbox";
 import { renderTable } from "./text-table";
 
 /** One row of the table: person, app (with its scope), roles. */

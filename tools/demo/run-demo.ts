@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { packageRoot } from "../engine/package-root";
 import { runProgram, type ProgramRun } from "../engine/program";
 import { readProjectFile } from "../engine/project-file";
-import { startSandbox } from "../sandbox";
+import { startSandbox } from "../../src/sandbox";
 import { walkWithPulumiCli } from "./cli-walk";
 import type { ConfigChange, DemoContext } from "./context";
 import { declaredGrants, grantsMissingFrom, isGrantHeld, uniqueGrants, type DeclaredGrant } from "./declared-grants";

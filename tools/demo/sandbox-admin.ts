@@ -1,5 +1,5 @@
 /** Reads the sandbox's whole state through its admin API (GET /_sandbox/state), the demo's source of truth. */
-import type { SandboxState } from "../sandbox";
+import type { SandboxState } from "../../src/sandbox";
 
 /** Where a sandbox listens and the token it wants (never printed). */
 export interface SandboxEndpoint {

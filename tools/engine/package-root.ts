@@ -1,6 +1,6 @@
 /**
- * Where this package lives on disk. src/engine and dist/engine both sit two levels below the package
- * root, so the same answer holds under ts-node (tests) and from the build (the demo).
+ * Where this package's checkout lives on disk: tools/engine sits two levels below it. The engine model,
+ * the demo and the bench run from a checkout (under ts-node), never from an installed package.
  */
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
@@ -14,7 +14,7 @@ export function packageRoot(): string {
   const manifest = path.join(root, "package.json");
   const name = existsSync(manifest) ? (JSON.parse(readFileSync(manifest, "utf8")) as { name?: string }).name : undefined;
   if (name !== PACKAGE_NAME) {
-    throw new Error(`Expected the ${PACKAGE_NAME} package.json at ${manifest}; the engine modules must stay in src/engine or dist/engine.`);
+    throw new Error(`Expected the ${PACKAGE_NAME} package.json at ${manifest}; the engine modules must stay in tools/engine.`);
   }
   return root;
 }

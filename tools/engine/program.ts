@@ -6,7 +6,7 @@
 import Module = require("node:module");
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { resetConflictRegistry } from "../resource";
+import { resetConflictRegistry } from "../../src/resource";
 import { PACKAGE_NAME } from "./package-root";
 import { readProjectFile } from "./project-file";
 import { ensureTypeScriptLoader } from "./typescript-loader";
@@ -109,7 +109,7 @@ function loadFresh(main: string): Props {
   }
   const loader = Module as unknown as { _resolveFilename: Resolver };
   const original = loader._resolveFilename;
-  const self = require.resolve("../index");
+  const self = require.resolve("../../src/index");
   loader._resolveFilename = function (this: unknown, request, ...rest) {
     return request === PACKAGE_NAME ? self : original.call(this, request, ...rest);
   };
