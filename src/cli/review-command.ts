@@ -1,9 +1,18 @@
 /**
- * `pulumi-truto-access review [FILE|-] [--privileged a,b,c] [--fail-on-unknown]`: prints the Markdown
- * access summary of a `pulumi preview --json` document, for a pull-request comment.
+ * `pulumi-truto-access review [FILE|-] [--privileged a,b,c] [--fail-on-unknown] [--full-report PATH]`:
+ * prints the Markdown access summary of a `pulumi preview --json` document, for a pull-request comment,
+ * shortened to fit GitHub's comment limit, and writes the whole review to PATH.
  */
-import { readFile, stat } from "node:fs/promises";
-import { DEFAULT_PRIVILEGED, isReviewInputError, parsePreviewText, renderMarkdown, summarizePreview } from "../review";
+import { readFile, stat, writeFile } from "node:fs/promises";
+import {
+  COMMENT_BUDGET,
+  DEFAULT_PRIVILEGED,
+  GITHUB_COMMENT_LIMIT,
+  isReviewInputError,
+  parsePreviewText,
+  renderComment,
+  summarizePreview,
+} from "../review";
 
 /** The streams a command reads and writes; main.ts passes the process's own. */
 export interface CommandIO {
@@ -14,8 +23,11 @@ export interface CommandIO {
 
 /** The usage text of `review`. */
 export const REVIEW_USAGE = `Usage: pulumi-truto-access review [FILE|-] [--privileged WORD,WORD,...] [--fail-on-unknown]
+                                  [--full-report PATH [--full-report-url URL]]
 
 Summarizes the role changes in \`pulumi preview --json\` output as Markdown for a pull-request comment.
+A comment over ${COMMENT_BUDGET.toLocaleString("en-US")} bytes (GitHub stops at ${GITHUB_COMMENT_LIMIT.toLocaleString("en-US")} characters) is shortened: totals, changes
+not understood, privileged and mislabelled roles and revocations first, then a summary per app.
 
   FILE              the JSON printed by \`pulumi preview --json\`; \`-\` or nothing reads stdin
   --privileged LIST comma-separated words added to the defaults (${DEFAULT_PRIVILEGED.join(",")}).
@@ -25,6 +37,12 @@ Summarizes the role changes in \`pulumi preview --json\` output as Markdown for 
   --fail-on-unknown exit 3 when a RoleAssignment change is not understood: a step op this
                     tool does not know, steps that do not make one change, or inputs not in the
                     shape the resource writes (the review, which lists them first, is still printed)
+  --full-report PATH
+                    also write the whole review to PATH (shortened or not); a shortened
+                    comment names PATH
+  --full-report-url URL
+                    where readers can download the whole review (e.g. the workflow run that
+                    keeps PATH as an artifact); a shortened comment links to it
   -h, --help        show this help
 
 Example:
@@ -43,6 +61,8 @@ interface ReviewArgs {
   readonly source: string;
   readonly privileged?: string[];
   readonly failOnUnknown: boolean;
+  readonly fullReport?: string;
+  readonly fullReportUrl?: string;
   readonly help: boolean;
 }
 
@@ -68,7 +88,12 @@ export async function reviewCommand(args: string[], io: CommandIO): Promise<numb
     const content = fromStdin ? await readStream(io.stdin) : await readInputFile(parsed.source);
     const json = parsePreviewText(content, fromStdin ? "stdin" : parsed.source);
     const review = summarizePreview(json, parsed.privileged ? { privileged: parsed.privileged } : {});
-    await write(io.stdout, `${renderMarkdown(review)}\n`);
+    const comment = renderComment(review, {
+      fullReport: { ...(parsed.fullReport ? { path: parsed.fullReport } : {}), ...(parsed.fullReportUrl ? { url: parsed.fullReportUrl } : {}) },
+    });
+    // Written before the comment, so a comment that names the file never goes out without it.
+    if (parsed.fullReport) await writeReport(parsed.fullReport, `${comment.full}\n`);
+    await write(io.stdout, `${comment.markdown}\n`);
     const unread = review.totals.notUnderstood + review.totals.unreadable;
     if (parsed.failOnUnknown && !review.understood) {
       const what = unread === 1 ? "1 RoleAssignment change is" : `${unread} RoleAssignment changes are`;
@@ -88,27 +113,48 @@ export async function reviewCommand(args: string[], io: CommandIO): Promise<numb
   }
 }
 
+// Options that take a value, with the example their error message gives.
+const VALUE_OPTIONS = {
+  "--privileged": "a comma-separated list, e.g. --privileged admin,owner",
+  "--full-report": "a file path, e.g. --full-report access-review-full.md",
+  "--full-report-url": "a URL, e.g. --full-report-url https://github.com/OWNER/REPO/actions/runs/ID",
+} as const;
+
+type ValueOption = keyof typeof VALUE_OPTIONS;
+
 function parseArgs(args: readonly string[]): ReviewArgs {
   let source: string | undefined;
-  let privileged: string[] | undefined;
   let failOnUnknown = false;
   let help = false;
+  const values: Partial<Record<ValueOption, string>> = {};
   for (let i = 0; i < args.length; i += 1) {
     const arg = args[i] as string;
+    const option = (Object.keys(VALUE_OPTIONS) as ValueOption[]).find((o) => arg === o || arg.startsWith(`${o}=`));
     if (arg === "-h" || arg === "--help") help = true;
     else if (arg === "--fail-on-unknown") failOnUnknown = true;
-    else if (arg === "--privileged" || arg.startsWith("--privileged=")) {
-      const value = arg === "--privileged" ? args[++i] : arg.slice("--privileged=".length);
-      if (value === undefined) throw new Error("--privileged needs a comma-separated list, e.g. --privileged admin,owner");
-      privileged = value.split(",");
+    else if (option) {
+      const value = arg === option ? args[++i] : arg.slice(option.length + 1);
+      // An empty --privileged adds no word; an empty path or URL is a mistake.
+      if (value === undefined || (value === "" && option !== "--privileged")) throw new Error(`${option} needs ${VALUE_OPTIONS[option]}`);
+      values[option] = value;
     } else if (arg.startsWith("-") && arg !== "-") throw new Error(`unknown option ${JSON.stringify(arg)}`);
     else if (source !== undefined) throw new Error(`expected one input file, got ${JSON.stringify(source)} and ${JSON.stringify(arg)}`);
     else source = arg;
   }
-  return { source: source ?? "-", ...(privileged ? { privileged } : {}), failOnUnknown, help };
+  if (values["--full-report-url"] !== undefined && !/^https?:\/\/\S+$/.test(values["--full-report-url"])) {
+    throw new Error(`--full-report-url needs an http(s) URL, got ${JSON.stringify(values["--full-report-url"])}`);
+  }
+  return {
+    source: source ?? "-",
+    ...(values["--privileged"] !== undefined ? { privileged: values["--privileged"].split(",") } : {}),
+    ...(values["--full-report"] !== undefined ? { fullReport: values["--full-report"] } : {}),
+    ...(values["--full-report-url"] !== undefined ? { fullReportUrl: values["--full-report-url"] } : {}),
+    failOnUnknown,
+    help,
+  };
 }
 
-/** A file or stream that could not be read. */
+/** A file or stream that could not be read, or the report file that could not be written. */
 class InputReadError extends Error {
   override readonly name = "InputReadError";
 }
@@ -132,8 +178,24 @@ const READ_FAILURES: Record<string, string> = {
   EACCES: "permission denied",
 };
 
+const WRITE_FAILURES: Record<string, string> = {
+  ENOENT: "its directory does not exist",
+  EISDIR: "it is a directory",
+  EACCES: "permission denied",
+};
+
 function tooLarge(source: string): InputReadError {
   return new InputReadError(`${source} is larger than ${MAX_INPUT_BYTES / 1024 / 1024} MiB; expected the JSON printed by \`pulumi preview --json\`.`);
+}
+
+async function writeReport(path: string, content: string): Promise<void> {
+  try {
+    await writeFile(path, content, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = WRITE_FAILURES[code ?? ""] ?? (err as Error).message;
+    throw new InputReadError(`cannot write the full report to ${path}: ${why}.`);
+  }
 }
 
 async function readStream(stream: NodeJS.ReadableStream): Promise<string> {

@@ -4,6 +4,7 @@
  */
 export { summarizePreview, type SummarizeOptions } from "./summarize";
 export { renderMarkdown, REVIEW_TITLE } from "./render-markdown";
+export { COMMENT_BUDGET, GITHUB_COMMENT_LIMIT, renderComment, type CommentOptions, type ReviewComment } from "./render-comment";
 export { parsePreviewText } from "./parse-text";
 export { DEFAULT_PRIVILEGED } from "./privileged";
 export { ROLE_ASSIGNMENT_TYPE, STEP_OPS, type StepMeaning } from "./resource-changes";

@@ -20,9 +20,16 @@ export function code(value: string): string {
   return `${fence}${pad}${clean}${pad}${fence}`;
 }
 
-/** "1 role", "2 roles"; `plural` for irregular words ("people"). */
+const NUMBER = new Intl.NumberFormat("en-US");
+
+/** `n` with thousands separators ("4,900"), the same on every machine. */
+export function number(n: number): string {
+  return NUMBER.format(n);
+}
+
+/** "1 role", "2 roles", "1,200 roles"; `plural` for irregular words ("people"). */
 export function count(n: number, singular: string, plural = `${singular}s`): string {
-  return `${n} ${n === 1 ? singular : plural}`;
+  return `${number(n)} ${n === 1 ? singular : plural}`;
 }
 
 /** "a", "a and b", "a, b and c". */

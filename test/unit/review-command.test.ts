@@ -1,9 +1,10 @@
 import { strict as assert } from "node:assert";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough, Writable } from "node:stream";
 import { reviewCommand } from "../../src/cli/review-command";
+import { largePreview } from "../fixtures/preview/build";
 import { loadPreview, PREVIEW_FIXTURES, readPreviewText, stepOf } from "../fixtures/preview/load";
 
 class Sink extends Writable {
@@ -82,6 +83,27 @@ describe("review: reviewCommand", () => {
     assert.equal(clean.code, 0, clean.stderr);
   });
 
+  it("prints a comment under GitHub's limit for 5,000 steps and writes the whole review to --full-report", async () => {
+    const file = join(dir, "large.json");
+    writeFileSync(file, JSON.stringify(largePreview({ steps: 5000, privilegedGrants: 25, revokes: 25, unknownOps: 0 })));
+    const report = join(dir, "full.md");
+    const { code, stdout, stderr } = await run([file, "--full-report", report, "--full-report-url", "https://example.test/run/1"]);
+    assert.equal(code, 0, stderr);
+    assert.ok(Buffer.byteLength(stdout) <= 60_000, `${Buffer.byteLength(stdout)} bytes of comment`);
+    for (const name of ["priv-0", "priv-24", "rev-25", "rev-49"]) assert.ok(stdout.includes(`(\`${name}\`)`), name);
+    assert.ok(stdout.includes(`the whole review is in \`${report}\` ([download it from the workflow run](https://example.test/run/1))`), stdout.slice(0, 1500));
+    const full = readFileSync(report, "utf8");
+    assert.ok(full.length > 65_536 && full.includes("`plain-4999`"), "the file holds every change");
+    assert.ok(full.endsWith("\n"));
+  });
+
+  it("exits 2 naming a full-report path it cannot write, before printing a comment that would name it", async () => {
+    const { code, stdout, stderr } = await run([fixture("grants-only.json"), "--full-report", join(dir, "missing", "full.md")]);
+    assert.equal(code, 2);
+    assert.equal(stdout, "");
+    assert.ok(stderr.includes("cannot write the full report to") && stderr.includes("its directory does not exist"), stderr);
+  });
+
   it("prints help on --help and exits 0", async () => {
     const { code, stdout, stderr } = await run(["--help"]);
     assert.equal(code, 0);
@@ -90,7 +112,7 @@ describe("review: reviewCommand", () => {
   });
 
   it("exits 2 with usage for an unknown option, a missing list or two files", async () => {
-    for (const args of [["--json"], ["--privileged"], ["a.json", "b.json"]]) {
+    for (const args of [["--json"], ["--privileged"], ["a.json", "b.json"], ["--full-report"], ["--full-report-url", "javascript:alert(1)"]]) {
       const { code, stdout, stderr } = await run(args, "");
       assert.equal(code, 2, args.join(" "));
       assert.equal(stdout, "");
