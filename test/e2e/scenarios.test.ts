@@ -1,0 +1,299 @@
+/**
+ * The rules this package and tools/engine assume about the engine, shown on the real Pulumi CLI:
+ * drift through refresh, replacement order both ways, a partial failure recorded and converged by an
+ * Update, a destroy that cannot be confirmed keeping state, unknowns at preview, and a CLI killed mid-run.
+ * Each scenario has its own sandbox and stack; the program is test/e2e/programs/assignments.
+ */
+import { strict as assert } from "node:assert";
+import { promises as fs } from "node:fs";
+import * as path from "node:path";
+import type { SandboxState } from "../../src/sandbox";
+import { declaredGrants, grantKey, minus, reviewedChanges, scenarioSandbox, sorted, type ScenarioSandbox } from "../support/e2e-access";
+import { describeWithPulumi, PulumiStack, PulumiWorkspace, type StateResource } from "../support/pulumi-cli";
+
+const SLACK = "5c1f3e0a-6b0e-4a47-9a53-2f1d8f0c5a01";
+const JUMPCLOUD = "5c1f3e0a-6b0e-4a47-9a53-2f1d8f0c5a02";
+const ELASTIC = "5c1f3e0a-6b0e-4a47-9a53-2f1d8f0c5a03";
+const CAROL_JC = "64a1f0c2e4b0a1a1a1a1a003";
+const DAN_JC = "64a1f0c2e4b0a1a1a1a1a004";
+const PROGRAM = path.join(__dirname, "programs", "assignments");
+
+type Assignments = Record<string, Record<string, unknown>>;
+
+const jumpcloud = (userId: string, ...roles: string[]) => ({ integratedAccountId: JUMPCLOUD, integration: "jumpcloud", userId, roles: roles.map((id) => ({ id })) });
+const slack = (userId: string, workspaceId: string, ...roles: string[]) => ({
+  integratedAccountId: SLACK,
+  integration: "slackenterprise",
+  userId,
+  workspaceId,
+  roles: roles.map((id) => ({ id })),
+});
+const elastic = (userId: string, organizations: string[], ...roles: string[]) => ({
+  integratedAccountId: ELASTIC,
+  integration: "elasticcloud",
+  userId,
+  organizations: organizations.map((id) => ({ id })),
+  roles: roles.map((id) => ({ id })),
+});
+
+describeWithPulumi("e2e: engine behaviour on the real Pulumi CLI", (pulumi) => {
+  let workspace: PulumiWorkspace;
+  before(async () => {
+    workspace = await PulumiWorkspace.create(pulumi);
+  });
+  after(() => workspace?.dispose());
+
+  /** A sandbox and a stack of the scenario program with `assignments`; both cleaned up after the test. */
+  function scenario(): { sandbox: () => ScenarioSandbox; stack: () => PulumiStack; configure(a: Assignments, late?: string[]): Promise<void> } {
+    let sandbox: ScenarioSandbox | undefined;
+    let stack: PulumiStack | undefined;
+    beforeEach(async () => {
+      sandbox = await scenarioSandbox();
+      stack = await PulumiStack.init(workspace, await workspace.project(PROGRAM), sandbox.env());
+    });
+    afterEach(async () => {
+      await stack?.remove();
+      await sandbox?.close();
+    });
+    return {
+      sandbox: () => sandbox!,
+      stack: () => stack!,
+      async configure(a, late) {
+        await stack!.setConfig("assignments", JSON.stringify(a));
+        if (late) await stack!.setConfig("lateUserIds", JSON.stringify(late));
+      },
+    };
+  }
+
+  async function editState(sandbox: ScenarioSandbox, edit: (s: SandboxState) => void): Promise<void> {
+    const state = await sandbox.admin.state();
+    edit(state);
+    await sandbox.admin.putState(state);
+  }
+
+  /** The unified role calls the sandbox logged, in order, as "assign U" / "unassign U". */
+  async function roleCalls(sandbox: ScenarioSandbox): Promise<string[]> {
+    const log = (await sandbox.admin.requests()) as { method: string; path: string; query: Record<string, any>; body: any }[];
+    return log
+      .filter((r) => r.method === "POST" && /\/(un)?assign-role$/.test(r.path))
+      .map((r) => `${r.path.endsWith("unassign-role") ? "unassign" : "assign"} ${r.query?.id ?? r.body?.id}`);
+  }
+
+  /** Puts the file backend's `<stack>.json.bak` back as the checkpoint, as a user recovers from a torn write. */
+  async function restoreCheckpointBackup(stack: PulumiStack): Promise<void> {
+    const files = await stack.workspace.files();
+    const checkpoint = files.find((f) => f.endsWith(`${path.sep}${stack.name}.json`));
+    assert.ok(checkpoint && files.includes(`${checkpoint}.bak`), `no checkpoint backup among:\n${files.join("\n")}`);
+    await fs.copyFile(`${checkpoint}.bak`, checkpoint);
+  }
+
+  describe("drift", function () {
+    this.timeout(600_000);
+    const s = scenario();
+
+    it("a role revoked out of band: refresh drops it from state, the next preview re-grants it, up restores it", async () => {
+      await s.configure({ carol: jumpcloud(CAROL_JC, "manager", "help-desk") });
+      await s.stack().up();
+      await editState(s.sandbox(), (st) => {
+        const carol = st.users.find((u) => u.accountId === JUMPCLOUD && u.id === CAROL_JC)!;
+        carol.roles = carol.roles.filter((r) => r.id !== "help-desk");
+      });
+      await s.stack().refresh();
+      const carol = (await s.stack().assignments()).get("carol")!;
+      assert.deepEqual(carol.outputs!.roles.map((r: { id: string }) => r.id), ["manager"], "state after refresh holds only what the app shows");
+
+      const preview = await s.stack().previewJson("--diff");
+      const step = preview.steps!.find((st) => st.urn.endsWith("::carol"))!;
+      assert.equal(step.op, "update");
+      assert.deepEqual(reviewedChanges(preview).granted, [grantKey(JUMPCLOUD, CAROL_JC, "help-desk")]);
+
+      await s.stack().up();
+      assert.ok((await s.sandbox().held()).has(grantKey(JUMPCLOUD, CAROL_JC, "help-desk")), "re-granted");
+      await s.stack().preview({}, "--expect-no-changes");
+    });
+
+    it("the user deleted out of band: refresh drops the assignment, and up says the user does not exist", async () => {
+      await s.configure({ carol: jumpcloud(CAROL_JC, "manager") });
+      await s.stack().up();
+      const saved = await s.sandbox().admin.state();
+      await editState(s.sandbox(), (st) => {
+        st.users = st.users.filter((u) => !(u.accountId === JUMPCLOUD && u.id === CAROL_JC));
+      });
+      await s.stack().refresh();
+      assert.equal((await s.stack().assignments()).size, 0, "refresh removed the assignment of a user that is gone");
+
+      const failed = await s.stack().up({ allowFailure: true });
+      assert.notEqual(failed.code, 0);
+      assert.match(failed.output, new RegExp(`user "${CAROL_JC}" in JumpCloud account ${JUMPCLOUD} does not exist`));
+      assert.equal((await s.stack().assignments()).size, 0, "nothing recorded for a grant that did not happen");
+
+      await s.sandbox().admin.putState(saved);
+      await s.stack().up();
+      assert.ok((await s.sandbox().held()).has(grantKey(JUMPCLOUD, CAROL_JC, "manager")));
+    });
+  });
+
+  describe("replacement", function () {
+    this.timeout(600_000);
+    const s = scenario();
+
+    it("a userId change creates the new assignment before revoking the old one", async () => {
+      await s.configure({ lead: slack("U02BOB", "T0PLATFORM", "Rl03") });
+      await s.stack().up();
+      await s.configure({ lead: slack("U03CAROL", "T0PLATFORM", "Rl03") });
+      const preview = await s.stack().previewJson("--show-replacement-steps");
+      const ops = preview.steps!.filter((st) => st.urn.endsWith("::lead")).map((st) => st.op);
+      assert.deepEqual(ops, ["create-replacement", "replace", "delete-replaced"]);
+      await s.sandbox().admin.clearRequests();
+      await s.stack().up();
+      const calls = await roleCalls(s.sandbox());
+      assert.ok(calls.indexOf("assign U03CAROL") >= 0 && calls.indexOf("assign U03CAROL") < calls.indexOf("unassign U02BOB"), `order: ${calls.join(", ")}`);
+      const held = await s.sandbox().held();
+      assert.ok(held.has(grantKey(SLACK, "U03CAROL", "Rl03", "T0PLATFORM")));
+      assert.ok(!held.has(grantKey(SLACK, "U02BOB", "Rl03", "T0PLATFORM")));
+    });
+
+    it("an overlapping change (Elastic organizations widened) revokes the old assignment first", async () => {
+      await s.configure({ dan: elastic("1183940204", ["4201839311"], "deployment-viewer") });
+      await s.stack().up();
+      await s.configure({ dan: elastic("1183940204", ["4201839311", "4201839312"], "deployment-viewer") });
+      const preview = await s.stack().previewJson("--show-replacement-steps");
+      const ops = preview.steps!.filter((st) => st.urn.endsWith("::dan")).map((st) => st.op);
+      assert.deepEqual(ops, ["delete-replaced", "replace", "create-replacement"]);
+      await s.sandbox().admin.clearRequests();
+      await s.stack().up();
+      const calls = await roleCalls(s.sandbox());
+      assert.ok(calls.indexOf("unassign 1183940204") >= 0 && calls.indexOf("unassign 1183940204") < calls.indexOf("assign 1183940204"), `order: ${calls.join(", ")}`);
+      const held = await s.sandbox().held();
+      for (const org of ["4201839311", "4201839312"]) assert.ok(held.has(grantKey(ELASTIC, "1183940204", "deployment-viewer", org)), `held in ${org}`);
+    });
+  });
+
+  describe("partial failure", function () {
+    this.timeout(600_000);
+    const s = scenario();
+
+    it("a create that grants one role of two is recorded with what is held, and the next up converges through an Update", async () => {
+      await s.configure({ bob: slack("U02BOB", "T0PLATFORM", "Rl03", "Rl0J") });
+      // Slack takes one role per request: the first assign-role is refused, the second succeeds.
+      await s.sandbox().admin.faults({ method: "POST", path: "/unified/user-directory/users/assign-role", count: 1, status: 403 });
+      const first = await s.stack().up({ allowFailure: true });
+      assert.notEqual(first.code, 0);
+      const bob = (await s.stack().assignments()).get("bob") as StateResource;
+      assert.ok(bob, "the resource is in state although its create failed");
+      assert.ok((bob.initErrors ?? []).length > 0, "state carries the create's error as initErrors");
+      const held = await s.sandbox().held();
+      const heldNow = ["Rl03", "Rl0J"].filter((r) => held.has(grantKey(SLACK, "U02BOB", r, "T0PLATFORM")));
+      assert.equal(heldNow.length, 1, "one of the two roles was granted");
+      assert.deepEqual(bob.outputs!.heldRoles.map((r: { id: string }) => r.id), heldNow, "heldRoles records exactly what is held");
+
+      const preview = await s.stack().previewJson();
+      assert.equal(preview.steps!.find((st) => st.urn.endsWith("::bob"))!.op, "update", "after initErrors the engine plans an Update");
+      await s.stack().up();
+      const after = await s.sandbox().held();
+      for (const r of ["Rl03", "Rl0J"]) assert.ok(after.has(grantKey(SLACK, "U02BOB", r, "T0PLATFORM")), `${r} held`);
+      assert.equal(((await s.stack().assignments()).get("bob")!.initErrors ?? []).length, 0);
+      await s.stack().preview({}, "--expect-no-changes");
+    });
+  });
+
+  describe("destroy that cannot be confirmed", function () {
+    this.timeout(600_000);
+    const s = scenario();
+
+    for (const fault of [{ noop: true }, { status: 403 }] as const) {
+      it(`fails and keeps the resource in state while unassign-role ${"noop" in fault ? "does nothing" : "is refused"}; a later destroy succeeds`, async () => {
+        await s.configure({ carol: jumpcloud(CAROL_JC, "manager") });
+        await s.stack().up();
+        await s.sandbox().admin.faults({ method: "POST", path: "/unified/user-directory/users/unassign-role", count: 1_000, ...fault });
+        const failed = await s.stack().destroy({ allowFailure: true });
+        assert.notEqual(failed.code, 0, "destroy must not report success while the role is held");
+        assert.match(failed.output, /still holds|could not/);
+        assert.ok((await s.stack().assignments()).has("carol"), "the assignment stays in state");
+        assert.ok((await s.sandbox().held()).has(grantKey(JUMPCLOUD, CAROL_JC, "manager")));
+
+        await s.sandbox().admin.clearFaults();
+        await s.stack().destroy();
+        assert.equal((await s.stack().assignments()).size, 0);
+        assert.ok(!(await s.sandbox().held()).has(grantKey(JUMPCLOUD, CAROL_JC, "manager")));
+      });
+    }
+  });
+
+  describe("unknowns at preview", function () {
+    this.timeout(600_000);
+    const s = scenario();
+
+    it("a userId from another resource's output previews as unknown, the review says so, and up applies it", async () => {
+      await s.configure({ dan: jumpcloud(DAN_JC, "help-desk") }, ["dan"]);
+      const preview = await s.stack().previewJson();
+      const step = preview.steps!.find((st) => st.urn.endsWith("::dan"))!;
+      assert.equal(step.op, "create");
+      assert.equal(step.newState!.inputs!.userId, "04da6b54-80e4-46f7-96ec-b56ff0331ba9", "userId is Pulumi's unknown sentinel in preview JSON");
+      const reviewed = reviewedChanges(preview);
+      assert.ok(reviewed.unresolved >= 1, "the review reports the assignment whose user is not known yet");
+
+      await s.stack().up();
+      assert.ok((await s.sandbox().held()).has(grantKey(JUMPCLOUD, DAN_JC, "help-desk")));
+      await s.stack().preview({}, "--expect-no-changes");
+    });
+  });
+
+  describe("a CLI killed mid-run", function () {
+    this.timeout(600_000);
+    const s = scenario();
+
+    it("after SIGKILL during up, refresh clears the pending operations and up converges with every grant recorded", async () => {
+      const people = ["U01ALICE", "U02BOB", "U03CAROL", "U04DAN", "U05ERIN"];
+      const assignments: Assignments = {};
+      for (const [i, user] of people.entries()) assignments[`p${i}`] = slack(user, "T0SALES", "Rl0A", "Rl01");
+      await s.configure(assignments);
+      // Slow the role writes so the kill lands while some creates are in flight.
+      await s.sandbox().admin.faults({ method: "POST", path: "/unified/user-directory/users/assign-role", count: 1_000, delayMs: 700 });
+      const killed = await s.stack().up({
+        allowFailure: true,
+        onSpawn: (child, output) => {
+          const timer = setInterval(() => {
+            // Once one assignment is created, the others (slowed above) are mid-create.
+            if (/RoleAssignment\s+p\d\s+created/.test(output())) {
+              clearInterval(timer);
+              child.kill("SIGKILL");
+            }
+          }, 50);
+          child.once("close", () => clearInterval(timer));
+        },
+      });
+      assert.equal(killed.signal, "SIGKILL");
+      await s.sandbox().admin.clearFaults();
+
+      // What a user meets next, in order. The kill may land inside the file backend's checkpoint write:
+      // then the checkpoint does not load, and its backup (the checkpoint before) is what a user restores.
+      let locked = await s.stack().up({ allowFailure: true });
+      if (/failed to load checkpoint/.test(locked.output)) {
+        await restoreCheckpointBackup(s.stack());
+        locked = await s.stack().up({ allowFailure: true });
+      }
+      // Then the killed run's lock, which `pulumi cancel` removes.
+      assert.notEqual(locked.code, 0);
+      assert.match(locked.output, /locked[^]*pulumi cancel/, `the next up names the lock and \`pulumi cancel\`:\n${locked.output}`);
+      await s.stack().run(["cancel", "--yes"]);
+      // Then the creates that were in flight, which refresh clears.
+      const pending = (await s.stack().exportState()).deployment.pending_operations ?? [];
+      if (pending.length > 0) {
+        const blocked = await s.stack().up({ allowFailure: true });
+        assert.match(blocked.output, /pending/i, "up names the pending operations");
+        await s.stack().refresh({}, "--clear-pending-creates");
+        assert.deepEqual((await s.stack().exportState()).deployment.pending_operations ?? [], []);
+      }
+      // Grants the lost run made but never recorded are adopted by the creates of this up.
+      await s.stack().up();
+      const state = await s.stack().assignments();
+      const declared = declaredGrants(state.values());
+      const held = await s.sandbox().held();
+      const sales = [...held].filter((k) => k.endsWith("@T0SALES"));
+      assert.deepEqual(sorted(sales), sorted(declared), "every grant held is recorded in state, and every recorded one is held");
+      assert.equal(state.size, people.length);
+      assert.deepEqual(minus(declared, held), []);
+    });
+  });
+});
