@@ -160,7 +160,10 @@ function readAssignmentSteps(urn: string, group: readonly PreviewStep[]): { chan
   if (changing.size > 1 || meaning === undefined || meaning === "internal" || meaning === "provider-only") {
     return refuse("unexpected-ops");
   }
-  const changes = toChanges(urn, meaning, group);
+  // A lone delete-replaced deletes a copy that an earlier create-before-delete replacement left pending
+  // deletion (step_generator.go, GenerateDeletes): its roles are revoked like any deleted assignment's.
+  const leftover = meaning === "replace" && !ops.includes("replace") && !ops.includes("create-replacement");
+  const changes = toChanges(urn, leftover ? "delete" : meaning, group);
   const missing = changes.map(missingState).find((m) => m !== undefined);
   return missing ? refuse("missing-state", missing) : { changes };
 }
@@ -221,7 +224,7 @@ function toChanges(urn: string, meaning: Exclude<StepMeaning, "none" | "internal
     }
     // A destroy deletes every state of a URN, a pending-delete copy too: each one revokes its roles.
     case "delete":
-      return group.filter((s) => s.op === "delete").map((s) => ({ ...base, op: "delete", ...(s.oldState ? { old: s.oldState } : {}) }));
+      return group.filter((s) => s.op === "delete" || s.op === "delete-replaced").map((s) => ({ ...base, op: "delete", ...(s.oldState ? { old: s.oldState } : {}) }));
     case "create":
     case "update":
     case "import":

@@ -103,6 +103,13 @@ describe("review: step ops", () => {
     assert.ok(md.includes("steps `create` and `delete` together are not a combination this review knows"), md);
   });
 
+  it("revokes the roles of a copy an earlier create-before-delete left pending deletion (a lone delete-replaced)", () => {
+    const leftover = assignmentStep("delete-replaced", "slack-ada", { old: slack(ADA, [{ id: "Rl0J" }]) });
+    const { result } = reviewOf(assignmentStep("same", "slack-ada", { old: after, new: after }), leftover);
+    assert.deepEqual(revokedIds(result), ["Rl0J"]);
+    assert.equal(result.understood, true);
+  });
+
   it("revokes the roles of every state a destroy deletes under one URN", () => {
     const pending = slack(ADA, [{ id: "Rl0J" }]);
     const { result } = reviewOf(assignmentStep("delete", "slack-ada", { old: after }), assignmentStep("delete", "slack-ada", { old: pending }));
