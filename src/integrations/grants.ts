@@ -2,7 +2,7 @@
  * Roles as the resource declares them, and the concrete grants they stand for once the integration's
  * scope (a Slack workspace, Elastic organizations) is filled in. Pure functions over the rules table.
  */
-import type { IntegrationRule } from "./rules";
+import { ROLE_SCOPE_FIELDS, type IntegrationRule } from "./rules";
 
 /** A role as declared: `id` identifies it; `group`, `organization`, `workspace` scope it; `name` is a label. */
 export interface Role {
@@ -46,13 +46,26 @@ export function sortRoles<T extends Grant>(roles: readonly T[]): T[] {
 }
 
 /**
- * The grants a declared role stands for: Slack roles live in the resource's workspace; an Elastic role
- * without its own organization is granted in every organization of the scope.
+ * `role` without the scope fields the integration's read-back cannot report (`confirmableRoleFields`).
+ * `check` refuses such fields; this projection is for roles already in state (written before that rule),
+ * so their revoke is sent, and confirmed, on what the app can show.
+ */
+export function confirmable<T extends Role>(rule: IntegrationRule, role: T): T {
+  const out: T = { ...role };
+  for (const field of ROLE_SCOPE_FIELDS) if (!rule.confirmableRoleFields.includes(field)) delete out[field];
+  return out;
+}
+
+/**
+ * The grants a declared role stands for, on the fields the read-back can confirm: Slack roles live in the
+ * resource's workspace; an Elastic role without its own organization is granted in every organization of
+ * the scope.
  */
 export function grantsOf(rule: IntegrationRule, scope: AssignmentScope, role: Role): Grant[] {
-  const base: Grant = strip({ id: role.id, group: role.group, organization: role.organization, workspace: role.workspace });
-  if (rule.roleScope === "workspace") return [{ ...base, workspace: role.workspace ?? scope.workspaceId }];
-  if (rule.roleScope === "organization" && role.organization === undefined) {
+  const { id, group, organization, workspace } = confirmable(rule, role);
+  const base: Grant = strip({ id, group, organization, workspace });
+  if (rule.roleScope === "workspace") return [{ ...base, workspace: workspace ?? scope.workspaceId }];
+  if (rule.roleScope === "organization" && organization === undefined) {
     const orgs = scope.organizations ?? [];
     return orgs.length === 0 ? [base] : orgs.map((o) => ({ ...base, organization: o.id }));
   }
@@ -68,6 +81,28 @@ export function isHeld(grant: Grant, held: readonly Grant[]): boolean {
       (grant.organization === undefined || h.organization === grant.organization) &&
       (grant.workspace === undefined || h.workspace === grant.workspace),
   );
+}
+
+/**
+ * `role` narrowed to the grants `keep` accepts: the role itself when it accepts all of them, nothing when
+ * it accepts none, else one role pinned to the scope of each accepted grant (an Elastic role held in one
+ * of two organizations becomes that role in that organization).
+ */
+export function narrowRole(rule: IntegrationRule, scope: AssignmentScope, role: Role, keep: (grant: Grant) => boolean): Role[] {
+  const grants = grantsOf(rule, scope, role);
+  const kept = grants.filter(keep);
+  return kept.length === grants.length ? [role] : kept.map((g) => strip({ ...role, ...g }));
+}
+
+/** The part of each role that `held` shows (see {@link narrowRole}); a role held nowhere is left out. */
+export function heldPart(rule: IntegrationRule, scope: AssignmentScope, roles: readonly Role[], held: readonly Grant[]): Role[] {
+  return roles.flatMap((r) => narrowRole(rule, scope, r, (g) => isHeld(g, held)));
+}
+
+/** The part of each role whose grants `roles` do not cover; a role fully covered is left out. */
+export function uncoveredPart(rule: IntegrationRule, scope: AssignmentScope, roles: readonly Role[], by: readonly Role[]): Role[] {
+  const covering = by.flatMap((r) => grantsOf(rule, scope, r));
+  return roles.flatMap((r) => narrowRole(rule, scope, r, (g) => !covering.some((c) => roleKey(c) === roleKey(g))));
 }
 
 /** Whether every grant of a declared role is held. */

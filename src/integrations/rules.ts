@@ -10,6 +10,12 @@
 /** A field of `assign-role` / `unassign-role` that identifies what to change. */
 export type RequestField = "id" | "roles" | "workspace_id" | "organizations";
 
+/** A role field that scopes a grant: the group, organization or workspace the role is held in. */
+export type RoleScopeField = "group" | "organization" | "workspace";
+
+/** Every role scope field, in the order messages list them. */
+export const ROLE_SCOPE_FIELDS: readonly RoleScopeField[] = ["group", "organization", "workspace"];
+
 /** How a field is documented for one integration in one location. */
 export type Need = "required" | "supported";
 
@@ -43,6 +49,15 @@ export interface IntegrationRule {
   readonly roleScope: "workspace" | "organization" | "none";
   /** How an assignment is read back: the user's `roles`, or the `role_assignments` list of a workspace. */
   readonly readBack: "user-roles" | "role-assignments";
+  /**
+   * The role scope fields the read-back reports, so a grant or a revoke in them can be confirmed. `check`
+   * refuses a role that sets any other scope field: matching a held role on a field the read-back never
+   * shows would turn "still held?" into "never held", so a revoke that did nothing would pass as done.
+   * Comparing without the field is the other choice, and is refused here for every row: a grant "in
+   * group g" would then be confirmed by the same role held anywhere else, and its revoke would be judged
+   * on every holding of the role, not the one declared.
+   */
+  readonly confirmableRoleFields: readonly RoleScopeField[];
   /** Resource inputs this integration cannot work without. */
   readonly requiredInputs: readonly ("workspaceId" | "organizations")[];
 }
@@ -71,6 +86,9 @@ function generic(slug: IntegrationSlug, displayName: string): IntegrationRule {
     revokes: "listed-roles",
     roleScope: "none",
     readBack: "user-roles",
+    // The field rules are not published, so neither is whether the vendor fills a role's group,
+    // organization or workspace when Truto maps the user back: nothing beyond the id is confirmable.
+    confirmableRoleFields: [],
     requiredInputs: [],
   };
 }
@@ -92,6 +110,9 @@ export const RULES: Readonly<Record<IntegrationSlug, IntegrationRule>> = {
     revokes: "whole-scope",
     roleScope: "organization",
     readBack: "user-roles",
+    // Elastic's role assignments are per organization and the unified user's roles carry `organization`;
+    // Elastic has no groups or workspaces to hold a role in.
+    confirmableRoleFields: ["organization"],
     // Without organizations, unassign-role revokes the user's roles in every organization.
     requiredInputs: ["organizations"],
   },
@@ -108,6 +129,9 @@ export const RULES: Readonly<Record<IntegrationSlug, IntegrationRule>> = {
     revokes: "listed-roles",
     roleScope: "workspace",
     readBack: "role-assignments",
+    // A role_assignments row names its workspace (and `group_id`, which Slack fills with the same team
+    // or enterprise id); Slack admin roles are held per workspace, never per group or organization.
+    confirmableRoleFields: ["workspace"],
     requiredInputs: ["workspaceId"],
   },
   jumpcloud: {
@@ -122,6 +146,9 @@ export const RULES: Readonly<Record<IntegrationSlug, IntegrationRule>> = {
     revokes: "listed-roles",
     roleScope: "none",
     readBack: "user-roles",
+    // JumpCloud's admin roles are held account-wide: the unified user's roles carry no group, and
+    // JumpCloud's user groups are memberships (Truto's Groups), not a scope a role is held in.
+    confirmableRoleFields: [],
     requiredInputs: [],
   },
   blackline: generic("blackline", "BlackLine"),

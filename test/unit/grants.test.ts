@@ -5,7 +5,11 @@
 import { strict as assert } from "node:assert";
 import { RULES } from "../../src/integrations/rules";
 import {
+  confirmable,
   grantsOf,
+  heldPart,
+  narrowRole,
+  uncoveredPart,
   isHeld,
   roleAnyHeld,
   roleHeld,
@@ -69,10 +73,45 @@ describe("grants", () => {
       assert.deepEqual(grantsOf(RULES.elasticcloud, elasticScope, { id: "viewer", organization: "o2" }), [{ id: "viewer", organization: "o2" }]);
     });
 
-    it("leaves a JumpCloud role as declared, without its name and without undefined fields", () => {
-      const grants = grantsOf(RULES.jumpcloud, plainScope, { id: "admin", name: "Admin", group: "g" });
-      assert.deepEqual(grants, [{ id: "admin", group: "g" }]);
-      assert.deepEqual(Object.keys(grants[0]).sort(), ["group", "id"]);
+    it("leaves a JumpCloud role as its id alone: no name, no undefined fields, no scope its read-back cannot confirm", () => {
+      const grants = grantsOf(RULES.jumpcloud, plainScope, { id: "admin", name: "Admin", group: "g", organization: undefined });
+      assert.deepEqual(grants, [{ id: "admin" }]);
+      assert.deepEqual(Object.keys(grants[0]), ["id"]);
+    });
+
+    it("keeps only the scope fields each integration's read-back confirms", () => {
+      const role = { id: "r", group: "g", organization: "o2", workspace: "T9" };
+      assert.deepEqual(grantsOf(RULES.slackenterprise, slackScope, role), [{ id: "r", workspace: "T9" }]);
+      assert.deepEqual(grantsOf(RULES.elasticcloud, elasticScope, role), [{ id: "r", organization: "o2" }]);
+      assert.deepEqual(grantsOf(RULES.teamviewer, plainScope, role), [{ id: "r" }]);
+    });
+  });
+
+  describe("confirmable", () => {
+    it("drops the scope fields the read-back cannot report and keeps the id and the name", () => {
+      assert.deepEqual(confirmable(RULES.jumpcloud, { id: "manager", name: "Manager", group: "g" }), { id: "manager", name: "Manager" });
+      assert.deepEqual(confirmable(RULES.elasticcloud, { id: "v", organization: "o1", workspace: "T1" }), { id: "v", organization: "o1" });
+    });
+  });
+
+  describe("narrowRole, heldPart and uncoveredPart", () => {
+    const viewer = { id: "viewer", name: "Viewer" };
+
+    it("keeps a role whole when every grant passes, and leaves it out when none does", () => {
+      assert.deepEqual(heldPart(RULES.elasticcloud, elasticScope, [viewer], [{ id: "viewer", organization: "o1" }, { id: "viewer", organization: "o2" }]), [viewer]);
+      assert.deepEqual(heldPart(RULES.elasticcloud, elasticScope, [viewer], []), []);
+    });
+
+    it("pins an Elastic role held in some organizations to those organizations, keeping its name", () => {
+      assert.deepEqual(heldPart(RULES.elasticcloud, elasticScope, [viewer], [{ id: "viewer", organization: "o2" }]), [{ ...viewer, organization: "o2" }]);
+      assert.deepEqual(narrowRole(RULES.elasticcloud, elasticScope, viewer, (g) => g.organization === "o1"), [{ ...viewer, organization: "o1" }]);
+    });
+
+    it("finds the grants another list of roles does not cover", () => {
+      const pinned = [{ id: "viewer", organization: "o2" }];
+      assert.deepEqual(uncoveredPart(RULES.elasticcloud, elasticScope, [viewer], pinned), [{ ...viewer, organization: "o1" }]);
+      assert.deepEqual(uncoveredPart(RULES.elasticcloud, elasticScope, pinned, [viewer]), []);
+      assert.deepEqual(uncoveredPart(RULES.jumpcloud, plainScope, [{ id: "m", group: "g" }], [{ id: "m" }]), [], "equal on the confirmable key");
     });
   });
 

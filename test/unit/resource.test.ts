@@ -8,6 +8,7 @@ import { RoleAssignment, resetConflictRegistry } from "../../src/resource";
 
 const SLACK = "5c1f3e0a-6b0e-4a47-9a53-2f1d8f0c5a01";
 const ELASTIC = "5c1f3e0a-6b0e-4a47-9a53-2f1d8f0c5a03";
+const JUMPCLOUD = "5c1f3e0a-6b0e-4a47-9a53-2f1d8f0c5a02";
 const TOKEN = "tok_resource_test_0123456789abcdefghij";
 
 interface Registered {
@@ -100,6 +101,14 @@ describe("RoleAssignment (setMocks)", () => {
     new RoleAssignment("two", slack([{ id: "Rl03" }]));
     new RoleAssignment("three", slack([{ id: "Rl0A" }], "U02BOB"));
     new RoleAssignment("four", { ...slack([{ id: "Rl0A" }]), workspaceId: "T0SALES" });
+  });
+
+  it("treats roles equal on the key the read-back can confirm as one claim (JumpCloud reports no groups)", () => {
+    const jumpcloud = (name: string, role: { id: string; group?: string }) =>
+      new RoleAssignment(name, { integratedAccountId: JUMPCLOUD, integration: "jumpcloud", userId: "64a1f0c2e4b0a1a1a1a1a003", roles: [role] });
+    jumpcloud("plain", { id: "manager" });
+    assert.throws(() => jumpcloud("grouped", { id: "manager", group: "g" }), (e: Error) => /"grouped" and RoleAssignment "plain" both claim role "manager" of user/.test(e.message));
+    jumpcloud("other", { id: "help-desk", group: "g" });
   });
 
   it("treats one Elastic Cloud user and organization as one claim, whatever the roles", () => {

@@ -118,6 +118,25 @@ describe("rules", () => {
       });
     });
 
+    it("confirms a role's workspace on Slack and its organization on Elastic, and no group anywhere", () => {
+      const confirmable = Object.fromEntries(INTEGRATIONS.map((s) => [s, [...RULES[s].confirmableRoleFields]]));
+      assert.deepEqual(confirmable, {
+        elasticcloud: ["organization"],
+        slackenterprise: ["workspace"],
+        jumpcloud: [],
+        blackline: [],
+        crowdstrike: [],
+        teamviewer: [],
+      });
+    });
+
+    it("can confirm the field each row fills from the resource's scope", () => {
+      for (const slug of INTEGRATIONS) {
+        const { roleScope, confirmableRoleFields } = RULES[slug];
+        if (roleScope !== "none") assert.ok(confirmableRoleFields.includes(roleScope), slug);
+      }
+    });
+
     it("reads Slack back from role assignments and the others from the user's roles", () => {
       for (const slug of INTEGRATIONS) assert.equal(RULES[slug].readBack, slug === "slackenterprise" ? "role-assignments" : "user-roles", slug);
     });
