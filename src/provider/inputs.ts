@@ -4,9 +4,26 @@
  * still unknown during preview pass through untouched and unvalidated.
  */
 import { z } from "zod";
-import { INTEGRATIONS, RESERVED_REMOTE_QUERY_KEYS, RULES, isKnownIntegration } from "../integrations/rules";
-import { roleKey, sortRoles, strip, type Organization, type Role } from "../integrations/grants";
+import {
+  INTEGRATIONS,
+  RESERVED_REMOTE_QUERY_KEYS,
+  ROLE_SCOPE_FIELDS,
+  RULES,
+  isKnownIntegration,
+  type IntegrationRule,
+  type RoleScopeField,
+} from "../integrations/rules";
+import { grantsOf, roleKey, sortRoles, strip, type Grant, type Organization, type Role } from "../integrations/grants";
+import { MAX_ROLES_PER_RESOURCE, MAX_SINGLE_ROLE_QUERY_BYTES, singleRoleQueryBytes } from "../truto/request-size";
 import { containsUnknown, isUnknown } from "./unknowns";
+
+/**
+ * The longest role id (and role organization, workspace or group id), in characters: every write repeats it
+ * in its query string, and a role must fit one request whatever else is split (see request-size.ts).
+ */
+export const MAX_ROLE_ID_LENGTH = 256;
+
+export { MAX_ROLES_PER_RESOURCE };
 
 /** The plain inputs of a RoleAssignment, after check (what the provider's methods receive). */
 export interface RoleAssignmentInputs {
@@ -53,19 +70,22 @@ function orUnknown<T extends z.ZodType>(schema: T) {
   });
 }
 
-const text = (what: string) =>
+const text = (what: string, max = 1024, why = "") =>
   z
     .string({ error: (i) => (i.input === undefined ? `${what} is required` : `${what} must be a string`) })
     .trim()
     .min(1, `${what} must not be empty or blank`)
-    .max(1024, `${what} is longer than 1024 characters`);
+    .max(max, { error: (i) => `${what} is ${String(i.input).length} characters long; at most ${max} are allowed${why}` });
+
+// A role's id and scope travel in every write's query string and body, once per role.
+const onTheWire = `, since it travels in the query string of every request`;
 
 const Role = z.strictObject({
-  id: orUnknown(text("the role id")),
+  id: orUnknown(text("the role id", MAX_ROLE_ID_LENGTH, onTheWire)),
   name: orUnknown(text("the role name")).optional(),
-  group: orUnknown(text("the group")).optional(),
-  organization: orUnknown(text("the organization id")).optional(),
-  workspace: orUnknown(text("the workspace id")).optional(),
+  group: orUnknown(text("the group", MAX_ROLE_ID_LENGTH, onTheWire)).optional(),
+  organization: orUnknown(text("the organization id", MAX_ROLE_ID_LENGTH, onTheWire)).optional(),
+  workspace: orUnknown(text("the workspace id", MAX_ROLE_ID_LENGTH, onTheWire)).optional(),
 });
 
 const Org = z.strictObject({
@@ -88,7 +108,14 @@ const Inputs = z.strictObject({
   workspaceId: orUnknown(text("workspaceId")).optional(),
   organizations: orUnknown(z.array(orUnknown(Org)).min(1, "give at least one organization, or leave organizations out")).optional(),
   roles: orUnknown(
-    z.array(orUnknown(Role), { error: "roles must be a list of { id } objects" }).min(1, "give at least one role; to revoke every role, delete the resource"),
+    z
+      .array(orUnknown(Role), { error: "roles must be a list of { id } objects" })
+      .min(1, "give at least one role; to revoke every role, delete the resource")
+      .max(MAX_ROLES_PER_RESOURCE, {
+        error: (i) =>
+          `lists ${(i.input as unknown[]).length} roles; one resource holds at most ${MAX_ROLES_PER_RESOURCE}: Slack Enterprise sends a request per role, ` +
+          `and ${MAX_ROLES_PER_RESOURCE} keep a resource's writes within one window of Truto's rate limit and its record in state small; split the roles across resources`,
+      }),
   ),
   remoteData: orUnknown(plainRecord("remoteData")).optional(),
   remoteQuery: orUnknown(plainRecord("remoteQuery")).optional(),
@@ -165,16 +192,6 @@ function known<T>(v: T): v is Exclude<T, undefined> {
 function crossFieldFailures(v: z.output<typeof Inputs>): CheckFailure[] {
   const out: CheckFailure[] = [];
   const roles = Array.isArray(v.roles) ? (v.roles as unknown[]) : [];
-  // Duplicates: same id, group, organization and workspace (the name is only a label).
-  const seen = new Map<string, number>();
-  roles.forEach((r, i) => {
-    if (!known(r)) return;
-    const key = roleKey(r as Role);
-    const first = seen.get(key);
-    if (first !== undefined) {
-      out.push({ property: `roles[${i}]`, reason: `duplicates roles[${first}] (same id, group, organization and workspace); remove one.` });
-    } else seen.set(key, i);
-  });
   if (Array.isArray(v.organizations)) {
     const ids = new Map<string, number>();
     (v.organizations as unknown[]).forEach((o, i) => {
@@ -194,7 +211,7 @@ function crossFieldFailures(v: z.output<typeof Inputs>): CheckFailure[] {
     }
   }
 
-  if (!known(v.integration)) return out;
+  if (!known(v.integration)) return [...out, ...duplicateFailures(v)];
   const slug = v.integration as string;
   if (!isKnownIntegration(slug)) {
     const guess = didYouMean(slug, INTEGRATIONS);
@@ -202,7 +219,7 @@ function crossFieldFailures(v: z.output<typeof Inputs>): CheckFailure[] {
       property: "integration",
       reason: `"${slug}" is not supported${guess ? `; did you mean "${guess}"?` : "."} Truto documents unassign-role for these integrations only, and access that cannot be revoked is never granted: ${INTEGRATIONS.join(", ")}.`,
     });
-    return out;
+    return [...out, ...duplicateFailures(v)];
   }
   const rule = RULES[slug];
   if (rule.requiredInputs.includes("workspaceId") && v.workspaceId === undefined) {
@@ -218,11 +235,24 @@ function crossFieldFailures(v: z.output<typeof Inputs>): CheckFailure[] {
     out.push({ property: "workspaceId", reason: `${rule.displayName} has no workspace scope; remove workspaceId.` });
   }
   if (rule.roleScope !== "organization" && v.organizations !== undefined) {
-    out.push({ property: "organizations", reason: `${rule.displayName} has no organization scope; remove organizations (a role's own organization field still applies).` });
+    out.push({ property: "organizations", reason: `${rule.displayName} has no organization scope; remove organizations.` });
   }
+  const refused = new Set<number>();
   roles.forEach((r, i) => {
     if (!r || typeof r !== "object") return;
     const role = r as Role;
+    for (const field of ROLE_SCOPE_FIELDS) {
+      if (role[field] === undefined || rule.confirmableRoleFields.includes(field)) continue;
+      refused.add(i);
+      out.push({ property: `roles[${i}].${field}`, reason: unconfirmableReason(rule, field) });
+    }
+    const bytes = known(role) && known(v.userId) && [v.workspaceId, v.organizations, v.remoteQuery].every((x) => !containsUnknown(x)) ? writeBytes(v, role) : 0;
+    if (bytes > MAX_SINGLE_ROLE_QUERY_BYTES) {
+      out.push({
+        property: `roles[${i}]`,
+        reason: `a write carrying this role alone needs ${bytes} bytes of query string (its ids, userId, workspaceId, organizations and remoteQuery, URL-encoded), more than the ${MAX_SINGLE_ROLE_QUERY_BYTES} that fit one request; shorten them.`,
+      });
+    }
     if (rule.roleScope === "workspace" && known(role.workspace) && known(v.workspaceId) && role.workspace !== v.workspaceId) {
       out.push({ property: `roles[${i}].workspace`, reason: `must equal workspaceId ("${v.workspaceId}") or be left out; one resource manages one workspace.` });
     }
@@ -232,6 +262,67 @@ function crossFieldFailures(v: z.output<typeof Inputs>): CheckFailure[] {
         out.push({ property: `roles[${i}].organization`, reason: `must be one of the organizations (${ids.join(", ")}) or be left out.` });
       }
     }
+  });
+  return [...out, ...duplicateFailures(v, rule, refused)];
+}
+
+function writeBytes(v: z.output<typeof Inputs>, role: Role): number {
+  const scope = { userId: v.userId as string, workspaceId: v.workspaceId as string | undefined, organizations: v.organizations as Organization[] | undefined };
+  return singleRoleQueryBytes({ ...scope, remoteQuery: v.remoteQuery as Record<string, unknown> | undefined }, role);
+}
+
+const PLURAL: Record<RoleScopeField, string> = { group: "groups", organization: "organizations", workspace: "workspaces" };
+
+/** Why a role may not name a scope field the integration's read-back cannot report. */
+function unconfirmableReason(rule: IntegrationRule, field: RoleScopeField): string {
+  const article = field === "organization" ? "an" : "a";
+  const scoped =
+    rule.roleScope === "workspace" ? ` (${rule.displayName} roles are held in the resource's workspaceId)` :
+    rule.roleScope === "organization" ? ` (${rule.displayName} roles are held in the resource's organizations, or a role's own organization)` : "";
+  return `${rule.displayName}'s read-back does not report ${PLURAL[field]}, so a grant in ${article} ${field} could never be confirmed or revoked safely; remove ${field}${scoped}.`;
+}
+
+function describeGrant(g: Grant): string {
+  const scope = ROLE_SCOPE_FIELDS.filter((f) => g[f] !== undefined).map((f) => `${f} "${g[f]}"`);
+  return `"${g.id}"${scope.length ? ` in ${scope.join(", ")}` : ""}`;
+}
+
+/**
+ * Roles that mean the same access twice, judged once a redundant scope is stripped (a Slack role naming the
+ * resource's own workspace) and, where the integration is known, on the grants each stands for (an Elastic
+ * role without an organization already covers every organization). Roles refused for another reason are left
+ * to that failure.
+ */
+function duplicateFailures(v: z.output<typeof Inputs>, rule?: IntegrationRule, skip: ReadonlySet<number> = new Set()): CheckFailure[] {
+  if (!Array.isArray(v.roles)) return [];
+  const raw = v.roles as Role[];
+  const normal = (withoutRedundantScope(v).roles as Role[]).map((r) => (r && typeof r === "object" ? strip(r) : r));
+  const scopeKnown = rule !== undefined && !containsUnknown(v.workspaceId) && !containsUnknown(v.organizations);
+  const scope = { integratedAccountId: "", userId: "", workspaceId: v.workspaceId as string | undefined, organizations: v.organizations as Organization[] | undefined };
+  const byKey = new Map<string, number>();
+  const byGrant = new Map<string, number>();
+  const out: CheckFailure[] = [];
+  normal.forEach((role, i) => {
+    if (!known(role) || typeof role !== "object" || skip.has(i)) return;
+    const first = byKey.get(roleKey(role));
+    if (first !== undefined) {
+      const redundant = roleKey(strip(raw[i])) !== roleKey(strip(raw[first]));
+      const why = redundant
+        ? `: one of them names workspace "${String(v.workspaceId)}", the resource's own workspaceId, which every role of this resource is held in anyway`
+        : " (same id, group, organization and workspace)";
+      out.push({ property: `roles[${i}]`, reason: `duplicates roles[${first}]${why}; remove one.` });
+      return;
+    }
+    byKey.set(roleKey(role), i);
+    if (!scopeKnown) return;
+    for (const grant of grantsOf(rule, scope, role)) {
+      const other = byGrant.get(roleKey(grant));
+      if (other !== undefined) {
+        out.push({ property: `roles[${i}]`, reason: `grants ${describeGrant(grant)}, which roles[${other}] already grants; remove one of them.` });
+        return;
+      }
+    }
+    for (const grant of grantsOf(rule, scope, role)) byGrant.set(roleKey(grant), i);
   });
   return out;
 }

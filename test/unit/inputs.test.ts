@@ -3,7 +3,7 @@
  * the pass-through of Pulumi's unknown-value sentinels.
  */
 import { strict as assert } from "node:assert";
-import { checkInputs, didYouMean, propertyPath, type CheckFailure } from "../../src/provider/inputs";
+import { MAX_ROLE_ID_LENGTH, MAX_ROLES_PER_RESOURCE, checkInputs, didYouMean, propertyPath, type CheckFailure } from "../../src/provider/inputs";
 import { INTEGRATIONS } from "../../src/integrations/rules";
 import { UNKNOWN_SENTINELS, containsUnknown, isUnknown } from "../../src/provider/unknowns";
 import { UNKNOWN, UNKNOWNS } from "../support/pulumi-values";
@@ -86,9 +86,11 @@ describe("check", () => {
     });
 
     it("puts roles in a stable order so reordering is never a diff", () => {
-      const roles = [{ id: "b" }, { id: "a", group: "g2" }, { id: "a", group: "g1", name: "A" }, { id: "c" }];
-      const one = checkInputs(jumpcloud({ roles })).inputs;
-      const other = checkInputs(jumpcloud({ roles: [...roles].reverse() })).inputs;
+      const roles = [{ id: "b" }, { id: "a", organization: "o2" }, { id: "a", organization: "o1", name: "A" }, { id: "c" }];
+      const organizations = [{ id: "o1" }, { id: "o2" }];
+      const one = checkInputs(elastic({ roles, organizations })).inputs;
+      const other = checkInputs(elastic({ roles: [...roles].reverse(), organizations })).inputs;
+      assert.deepEqual(checkInputs(elastic({ roles, organizations })).failures, []);
       assert.deepEqual(one.roles, other.roles);
       assert.deepEqual(one, other);
     });
@@ -216,8 +218,69 @@ describe("check", () => {
       assert.match(f.reason, /remove one/);
     });
 
-    it("treats roles in different groups as different roles", () => {
-      assert.deepEqual(checkInputs(jumpcloud({ roles: [{ id: "a", group: "g1" }, { id: "a", group: "g2" }] })).failures, []);
+    it("treats an Elastic role in different organizations as different roles", () => {
+      const organizations = [{ id: "o1" }, { id: "o2" }];
+      assert.deepEqual(checkInputs(elastic({ organizations, roles: [{ id: "a", organization: "o1" }, { id: "a", organization: "o2" }] })).failures, []);
+    });
+
+    it("fails a Slack role that names the resource's own workspace next to the same role without it, after normalising", () => {
+      const f = onlyFailure(slack({ roles: [{ id: "Rl0A" }, { id: "Rl0A", workspace: "T1" }] }));
+      assert.equal(f.property, "roles[1]");
+      assert.match(f.reason, /duplicates roles\[0\]/);
+      assert.match(f.reason, /workspace "T1", the resource's own workspaceId/);
+      assert.match(f.reason, /remove one\.$/);
+    });
+
+    it("fails an Elastic role that another role of the resource already grants, naming the grant", () => {
+      const f = onlyFailure(elastic({ organizations: [{ id: "o1" }, { id: "o2" }], roles: [{ id: "viewer" }, { id: "viewer", organization: "o2" }] }));
+      assert.equal(f.property, "roles[1]");
+      assert.match(f.reason, /grants "viewer" in organization "o2", which roles\[0\] already grants; remove one of them\./);
+    });
+
+    it(`fails more than ${MAX_ROLES_PER_RESOURCE} roles, naming roles and the limit`, () => {
+      assert.deepEqual(checkInputs(jumpcloud({ roles: Array.from({ length: MAX_ROLES_PER_RESOURCE }, (_, i) => ({ id: `r${i}` })) })).failures, []);
+      const f = onlyFailure(jumpcloud({ roles: Array.from({ length: 10_000 }, (_, i) => ({ id: `r${i}` })) }));
+      assert.equal(f.property, "roles");
+      assert.match(f.reason, new RegExp(`lists 10000 roles; one resource holds at most ${MAX_ROLES_PER_RESOURCE}: Slack Enterprise sends a request per role`));
+      assert.match(f.reason, /split the roles across resources\.$/);
+    });
+
+    it(`fails a role id longer than ${MAX_ROLE_ID_LENGTH} characters, naming the property and the limit`, () => {
+      assert.deepEqual(checkInputs(jumpcloud({ roles: [{ id: "x".repeat(MAX_ROLE_ID_LENGTH) }] })).failures, []);
+      const f = onlyFailure(jumpcloud({ roles: [{ id: "a" }, { id: "x".repeat(900) }] }));
+      assert.equal(f.property, "roles[1].id");
+      assert.match(f.reason, /the role id is 900 characters long; at most 256 are allowed, since it travels in the query string/);
+    });
+
+    it("fails a role whose write alone would not fit one request, naming the role and both sizes", () => {
+      // 256 characters of "€" are 2,304 bytes once URL-encoded; with the user id and remoteQuery, past one request.
+      const f = onlyFailure(jumpcloud({ userId: "u".repeat(1_000), remoteQuery: { note: "n".repeat(600) }, roles: [{ id: "€".repeat(MAX_ROLE_ID_LENGTH) }] }));
+      assert.equal(f.property, "roles[0]");
+      assert.match(f.reason, /a write carrying this role alone needs \d+ bytes of query string .*, more than the 3584 that fit one request; shorten them\./);
+      assert.deepEqual(checkInputs(jumpcloud({ userId: "u".repeat(1_000), roles: [{ id: "a".repeat(MAX_ROLE_ID_LENGTH) }] })).failures, []);
+    });
+
+    it("fails a role scope field the integration's read-back cannot confirm, naming the property and why", () => {
+      const f = onlyFailure(jumpcloud({ roles: [{ id: "manager", group: "g" }] }));
+      assert.equal(f.property, "roles[0].group");
+      assert.equal(
+        f.reason,
+        "JumpCloud's read-back does not report groups, so a grant in a group could never be confirmed or revoked safely; remove group.",
+      );
+      const cases: [Inputs, string][] = [
+        [slack({ roles: [{ id: "r1", group: "g" }] }), "roles[0].group"],
+        [slack({ roles: [{ id: "r1", organization: "o1" }] }), "roles[0].organization"],
+        [elastic({ roles: [{ id: "viewer", workspace: "T1" }] }), "roles[0].workspace"],
+        [elastic({ roles: [{ id: "viewer", group: "g" }] }), "roles[0].group"],
+        [jumpcloud({ roles: [{ id: "a", organization: "o1" }] }), "roles[0].organization"],
+        [jumpcloud({ roles: [{ id: "a", workspace: "T1" }] }), "roles[0].workspace"],
+        [jumpcloud({ integration: "teamviewer", roles: [{ id: "a", group: "g" }] }), "roles[0].group"],
+      ];
+      for (const [news, property] of cases) {
+        const only = onlyFailure(news);
+        assert.equal(only.property, property, JSON.stringify(news.roles));
+        assert.match(only.reason, /read-back does not report \w+s, so a grant in an? \w+ could never be confirmed or revoked safely; remove \w+/);
+      }
     });
 
     it("fails a duplicate organization", () => {
