@@ -1,5 +1,5 @@
-import { missingFieldsError } from "./errors";
-import type { RoleRequest } from "./role-request";
+import { missingFieldsError, trutoError } from "./errors";
+import type { RoleRef, RoleRequest } from "./role-request";
 import { sameHolding, type AccountIndex } from "./store";
 import type { IntegrationRules } from "./truto-rules";
 import type { HeldRole, SandboxUser } from "./types";
@@ -63,10 +63,27 @@ function checkScopeExists(ctx: PlanContext, kind: "workspace" | "organization", 
   });
 }
 
+const SCOPE_FIELDS = ["group", "organization", "workspace"] as const;
+
+/**
+ * A role's scope field the integration does not hold roles in is refused, not ignored: silently granting
+ * the role without it would grant something other than what was asked, and a read-back could never show
+ * the scope. No modelled integration holds roles per group; Slack Enterprise's are per workspace and
+ * Elastic Cloud's per organization.
+ */
+function checkScopeFields(ctx: PlanContext, role: RoleRef, index: number, method: string): void {
+  for (const field of SCOPE_FIELDS) {
+    if (role[field] === undefined || field === ctx.rules.scope) continue;
+    const held = ctx.rules.scope === "none" ? "holds roles account-wide" : `holds roles per ${ctx.rules.scope}`;
+    throw trutoError(400, `${method} for ${ctx.rules.label}: roles[${index}].${field} is not supported; ${ctx.rules.label} ${held}, not per ${field}. Remove ${field}.`);
+  }
+}
+
 /** Turns requested roles into the exact holdings they mean, checking roles and scopes exist. */
 function targets(ctx: PlanContext, request: RoleRequest, method: string): HeldRole[] {
   const held: HeldRole[] = [];
-  for (const role of request.roles) {
+  for (const [index, role] of request.roles.entries()) {
+    checkScopeFields(ctx, role, index, method);
     checkRoleExists(ctx, role.id);
     if (ctx.rules.scope === "workspace") {
       const workspace = request.workspaceId ?? role.workspace;

@@ -6,6 +6,8 @@ export interface RoleRef {
   id: string;
   workspace?: string;
   organization?: string;
+  /** Read so it can be refused: no integration the sandbox models holds roles per group. */
+  group?: string;
 }
 
 /** The identifying fields of an assign-role or unassign-role request, read where the rules say. */
@@ -111,6 +113,7 @@ function roleList(picked: Picked): RoleRef[] {
     if (isPresent(fields.organization)) {
       ref.organization = oneString({ value: fields.organization, place: picked.place }, `roles[${index}].organization`);
     }
+    if (isPresent(fields.group)) ref.group = oneString({ value: fields.group, place: picked.place }, `roles[${index}].group`);
     return ref;
   });
 }

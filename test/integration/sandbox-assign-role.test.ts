@@ -50,6 +50,36 @@ describe("sandbox assign-role", () => {
     }
   });
 
+  describe("role scope fields the integration does not hold roles in", () => {
+    const cases: [string, string, Record<string, unknown>, string][] = [
+      ["a JumpCloud role in a group", accounts.jumpcloud, { id: jumpcloud.users.carol, roles: [{ id: "manager", group: "g" }] }, "roles[0].group"],
+      ["a JumpCloud role in an organization", accounts.jumpcloud, { id: jumpcloud.users.carol, roles: [{ id: "manager", organization: "o" }] }, "roles[0].organization"],
+      [
+        "a Slack role in a group",
+        accounts.slackenterprise,
+        { id: slack.users.bob, workspace_id: slack.workspaces.sales, roles: [{ id: slack.roles.roleAdmin, group: "g" }] },
+        "roles[0].group",
+      ],
+      [
+        "an Elastic role in a workspace",
+        accounts.elasticcloud,
+        { id: elastic.users.bob, organizations: [{ id: elastic.organizations.production }], roles: [{ id: "deployment-viewer", workspace: "T1" }] },
+        "roles[0].workspace",
+      ],
+    ];
+    for (const [title, accountId, body, property] of cases) {
+      it(`answers Truto's 400 for ${title}, naming ${property}, and grants nothing`, async () => {
+        const before = await sb.admin.state();
+        const response = await post(sb, ASSIGN, accountId, {}, body);
+        assert.equal(response.status, 400, response.text);
+        assert.deepEqual(Object.keys(response.body).sort(), ["error", "message", "statusCode"]);
+        assert.equal(response.body.error, "Bad Request");
+        assert.ok(response.body.message.includes(`${property} is not supported`), response.body.message);
+        assert.deepEqual((await sb.admin.state()).users, before.users, "nothing granted, not even the role without the field");
+      });
+    }
+  });
+
   describe("slackenterprise", () => {
     it("grants in the workspace given by workspace_id", async () => {
       const response = await post(sb, ASSIGN, accounts.slackenterprise, {}, {

@@ -220,6 +220,13 @@ describe("sandbox unassign-role", () => {
     });
   }
 
+  it("answers Truto's 400 for a role in a group instead of revoking the role without it", async () => {
+    const response = await unassign(sb, accounts.jumpcloud, {}, { id: jumpcloud.users.bob, roles: [{ id: jumpcloud.roles.readOnly, group: "g" }] });
+    assert.equal(response.status, 400, response.text);
+    assert.match(response.body.message, /roles\[0\]\.group is not supported; JumpCloud holds roles account-wide, not per group/);
+    assert.deepEqual(await rolesOf(sb, accounts.jumpcloud, jumpcloud.users.bob), [{ id: "read-only", name: "Read Only" }]);
+  });
+
   it("answers 400 for a body that is not JSON", async () => {
     const response = await sb.call("POST", `${UNASSIGN}?integrated_account_id=${accounts.jumpcloud}`, {
       body: "{not json",
