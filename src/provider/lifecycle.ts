@@ -4,7 +4,19 @@
  */
 import { randomUUID } from "node:crypto";
 import { ruleFor, type IntegrationRule } from "../integrations/rules";
-import { roleAnyHeld, roleHeld, roleKey, rolesMissingFrom, sortRoles, strip, type Organization, type Role } from "../integrations/grants";
+import {
+  confirmable,
+  grantsOf,
+  heldPart,
+  roleAnyHeld,
+  roleHeld,
+  roleKey,
+  sortRoles,
+  strip,
+  uncoveredPart,
+  type Organization,
+  type Role,
+} from "../integrations/grants";
 import type { TrutoClient } from "../truto/client";
 import { TrutoError, TrutoErrorCodes, isTrutoError, type TrutoErrorCode } from "../truto/errors";
 import { assignRoles, getIntegration, readHolding, unassignRoles, type AssignmentRequest, type Holding, type WriteOutcome } from "../truto/user-directory";
@@ -67,21 +79,56 @@ function label(r: Role): string {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** Reads back until `done` holds or the settle window closes; returns the last reading. */
+/**
+ * Reads back until `done` holds or the settle window closes; returns the last reading.
+ *
+ * "User not found" right after a write is not believed at once: a user just written to can be briefly
+ * invisible to reads (a new user still propagating, a replica behind). So a reading without the user never
+ * ends the wait early: the reads go on through the settle window, at least twice, and only a user still not
+ * found at the end is returned as such. What that then means is for the caller to decide from the writes
+ * (see readBack and remove).
+ */
 async function settle(ctx: LifecycleContext, rule: IntegrationRule, req: AssignmentRequest, done: (h: Holding) => boolean): Promise<Holding> {
   const started = Date.now();
   let wait = 100;
-  for (;;) {
+  for (let reads = 1; ; reads++) {
     const holding = await readHolding(ctx.client, rule, req, true);
-    if (done(holding) || Date.now() - started + wait > ctx.settleMs) return holding;
+    const closing = Date.now() - started + wait > ctx.settleMs;
+    if (holding.user !== null ? done(holding) || closing : closing && reads >= 2) return holding;
     await sleep(wait);
     wait = Math.min(wait * 2, 2_000);
   }
 }
 
+/** How many reasons or roles a message lists before "…and N more", and how long one may be. */
+const MAX_LISTED = 10;
+const MAX_ITEM_CHARS = 1_000;
+
+// The middle goes: an error's start names the code and the request, its end says what to do.
+function clip(text: string): string {
+  if (text.length <= MAX_ITEM_CHARS) return text;
+  const head = Math.floor(MAX_ITEM_CHARS * 0.6);
+  const tail = MAX_ITEM_CHARS - head - 20;
+  return `${text.slice(0, head)} …(${text.length - head - tail} characters left out)… ${text.slice(-tail)}`;
+}
+
+/**
+ * At most MAX_LISTED items, each clipped, then "…and N more": a partial-failure record or an error must
+ * always fit in what the host can send back, whatever the number of roles or the length of a vendor's text.
+ */
+function bounded(items: readonly string[]): string[] {
+  const shown = items.slice(0, MAX_LISTED).map(clip);
+  return items.length > MAX_LISTED ? [...shown, `…and ${items.length - MAX_LISTED} more`] : shown;
+}
+
+function labels(roles: readonly Role[]): string {
+  return bounded(roles.map(label)).join(", ");
+}
+
+// By id: a role narrowed to some of its organizations was sent as the role itself, and one resource holds
+// each id once per scope, so the request that carried the id is the one whose answer explains it.
 function errorFor(role: Role, outcomes: WriteOutcome[]): unknown {
-  const key = roleKey(role);
-  return outcomes.find((o) => o.error !== undefined && o.roles.some((r) => roleKey(r) === key))?.error;
+  return outcomes.find((o) => o.error !== undefined && o.roles.some((r) => r.id === role.id))?.error;
 }
 
 function reasonFor(verb: string, role: Role, outcomes: WriteOutcome[]): string {
@@ -139,8 +186,11 @@ export async function create(ctx: LifecycleContext, props: Props): Promise<{ id:
   await confirmIntegration(ctx, i);
   const outcomes = await assignRoles(ctx.client, rule, req, i.roles);
   const id = newId(i);
-  const holding = await readBackOrRecord(
-    () => settle(ctx, rule, req, (h) => h.user === null || i.roles.every((r) => roleHeld(rule, req, r, h.held))),
+  const holding = await readBack(
+    ctx,
+    rule,
+    req,
+    (h) => i.roles.every((r) => roleHeld(rule, req, r, h.held)),
     outcomes,
     // Nothing confirmed: state claims every declared role (so destroy revokes them) and holds none (so
     // the next run grants them again, which is idempotent).
@@ -150,35 +200,40 @@ export async function create(ctx: LifecycleContext, props: Props): Promise<{ id:
   if (holding.user === null) {
     throw new TrutoError(TrutoErrorCodes.notFound, `${where(rule, i)} does not exist; check userId.`, { integratedAccountId: i.integratedAccountId });
   }
-  const held = i.roles.filter((r) => roleHeld(rule, req, r, holding.held));
-  const missing = rolesMissingFrom(i.roles, held);
+  const held = heldPart(rule, req, i.roles, holding.held);
+  const missing = uncoveredPart(rule, req, i.roles, held);
   const outs = outputsOf(i, id, held, holding);
   if (missing.length === 0) return { id, outs };
 
-  const reasons = missing.map((r) => reasonFor("grant", r, outcomes));
-  const failed = outcomes.filter((o) => o.roles.some((r) => missing.some((m) => roleKey(m) === roleKey(r))));
+  const reasons = bounded(missing.map((r) => reasonFor("grant", r, outcomes)));
+  const failed = outcomes.filter((o) => o.roles.some((r) => missing.some((m) => m.id === r.id)));
   if (held.length === 0 && !uncertain(failed)) {
     throw new TrutoError(firstCode(failed, TrutoErrorCodes.grantNotConfirmed), `nothing was granted to ${where(rule, i)}. ${reasons.join("; ")}`, {
       integratedAccountId: i.integratedAccountId,
     });
   }
+  const whole = i.roles.filter((r) => roleHeld(rule, req, r, holding.held)).length;
   throw new PartialFailure(
-    `granted ${held.length} of ${i.roles.length} roles to ${where(rule, i)}; ${reasons.join("; ")}. State records the assignment; run \`pulumi up\` again to converge.`,
+    `granted ${whole} of ${i.roles.length} roles to ${where(rule, i)}; ${reasons.join("; ")}. State records the assignment; run \`pulumi up\` again to converge.`,
     id,
     { ...outs, __provider: props.__provider },
     reasons,
   );
 }
 
-/** Reads what the user really holds. Gone, or none of the declared roles held: the assignment is gone. */
+/**
+ * Reads what the user really holds. Gone, or no declared role held anywhere: the assignment is gone. A role
+ * held in only some of its scopes (an Elastic role still held in one of two organizations) is drift, not
+ * gone: it stays, narrowed to where it is held, so the next preview shows the re-grant and destroy revokes it.
+ */
 export async function read(ctx: LifecycleContext, id: string, props: Props): Promise<{ id: string; props?: Props; inputs?: Props }> {
   const i = inputsOf(props);
   const rule = ruleFor(i.integration);
   const req = requestOf(i);
   const holding = await readHolding(ctx.client, rule, req);
-  const held = (i.roles ?? []).filter((r) => roleHeld(rule, req, r, holding.held));
+  const held = sortRoles(heldPart(rule, req, i.roles ?? [], holding.held));
   if (holding.user === null || held.length === 0) return { id: "" };
-  // Roles that drifted away are dropped from both outputs and inputs, so the next preview shows the re-grant.
+  // What drifted away is dropped from both outputs and inputs, so the next preview shows the re-grant.
   const current = { ...i, roles: held };
   return { id, props: { ...outputsOf(current, id, held, holding, props.user) }, inputs: strip({ ...current }) as Props };
 }
@@ -188,36 +243,36 @@ export async function update(ctx: LifecycleContext, id: string, olds: Props, new
   const i = inputsOf(news);
   const rule = ruleFor(i.integration);
   const req = requestOf(i);
-  const oldRoles = [...((olds.roles as Role[]) ?? []), ...((olds.heldRoles as Role[]) ?? [])];
-  const heldBefore = (olds.heldRoles as Role[] | undefined) ?? (olds.roles as Role[]) ?? [];
-  const toGrant = rolesMissingFrom(i.roles, heldBefore);
-  const removed = dedupe(rolesMissingFrom(oldRoles, i.roles));
+  const oldRoles = onWire(rule, [...((olds.roles as Role[]) ?? []), ...((olds.heldRoles as Role[]) ?? [])]);
+  const heldBefore = onWire(rule, (olds.heldRoles as Role[] | undefined) ?? (olds.roles as Role[]) ?? []);
+  // Judged on grants, not on role keys: an Elastic role a refresh narrowed to the organization where it is
+  // still held is re-granted where it is missing, and not revoked where it stays.
+  const toGrant = uncoveredPart(rule, req, i.roles, heldBefore);
+  const removed = dedupe(uncoveredPart(rule, req, oldRoles, i.roles));
   if (toGrant.length === 0 && removed.length === 0) {
     // remoteData / remoteQuery only apply to the next call that needs them.
-    return outputsOf(i, id, heldBefore.filter((r) => i.roles.some((n) => roleKey(n) === roleKey(r))), { user: null, held: [] }, olds.user);
+    return outputsOf(i, id, i.roles, { user: null, held: [] }, olds.user);
   }
+  const revokesScope = rule.revokes === "whole-scope" && removed.length > 0;
   let outcomes: WriteOutcome[];
-  if (rule.revokes === "whole-scope" && removed.length > 0) {
+  if (revokesScope) {
     outcomes = await unassignRoles(ctx.client, rule, req, removed);
     outcomes.push(...(await assignRoles(ctx.client, rule, req, i.roles)));
   } else {
     outcomes = await assignRoles(ctx.client, rule, req, toGrant);
     outcomes.push(...(await unassignRoles(ctx.client, rule, req, removed)));
   }
-  const holding = await readBackOrRecord(
-    () =>
-      settle(
-        ctx,
-        rule,
-        req,
-        (h) => h.user === null || (i.roles.every((r) => roleHeld(rule, req, r, h.held)) && !removed.some((r) => roleAnyHeld(rule, req, r, h.held))),
-      ),
+  const holding = await readBack(
+    ctx,
+    rule,
+    req,
+    (h) => i.roles.every((r) => roleHeld(rule, req, r, h.held)) && !removed.some((r) => roleAnyHeld(rule, req, r, h.held)),
     outcomes,
     // Unconfirmed: keep the removed roles in state (the next run revokes them) and count as held only
-    // kept roles nothing touched (the next run re-grants the rest).
+    // what nothing touched (the next run re-grants the rest).
     () => {
-      const untouched = rule.revokes === "whole-scope" ? [] : heldBefore.filter((r) => i.roles.some((n) => roleKey(n) === roleKey(r)));
-      const outs = outputsOf(i, id, rolesMissingFrom(untouched, toGrant), { user: null, held: [] }, olds.user);
+      const untouched = revokesScope ? [] : heldPart(rule, req, i.roles, heldBefore.flatMap((r) => grantsOf(rule, req, r)));
+      const outs = outputsOf(i, id, untouched, { user: null, held: [] }, olds.user);
       return { id, properties: { ...outs, roles: sortRoles(dedupe([...i.roles, ...removed])), __provider: news.__provider } };
     },
     `updating ${where(rule, i)}`,
@@ -227,14 +282,19 @@ export async function update(ctx: LifecycleContext, id: string, olds: Props, new
       integratedAccountId: i.integratedAccountId,
     });
   }
-  const held = i.roles.filter((r) => roleHeld(rule, req, r, holding.held));
-  const missing = rolesMissingFrom(i.roles, held);
-  const stillHeld = removed.filter((r) => roleAnyHeld(rule, req, r, holding.held));
+  const held = heldPart(rule, req, i.roles, holding.held);
+  const missing = uncoveredPart(rule, req, i.roles, held);
+  const stillHeld = heldPart(rule, req, removed, holding.held);
   const outs = outputsOf(i, id, held, holding);
   if (missing.length === 0 && stillHeld.length === 0) return outs;
-  const reasons = [...missing.map((r) => reasonFor("grant", r, outcomes)), ...stillHeld.map((r) => reasonFor("revoke", r, outcomes))];
+  const reasons = bounded([...missing.map((r) => reasonFor("grant", r, outcomes)), ...stillHeld.map((r) => reasonFor("revoke", r, outcomes))]);
   // State must keep what is really held: roles that could not be revoked stay, so the next run revokes them.
-  const recorded = strip({ ...outs, roles: sortRoles([...i.roles, ...stillHeld]), heldRoles: sortRoles([...held, ...stillHeld]), __provider: news.__provider });
+  const recorded = strip({
+    ...outs,
+    roles: sortRoles(dedupe([...i.roles, ...stillHeld])),
+    heldRoles: sortRoles(dedupe([...held, ...stillHeld])),
+    __provider: news.__provider,
+  });
   throw new PartialFailure(
     `updated ${where(rule, i)} only in part: ${reasons.join("; ")}. Run \`pulumi up\` again to converge.`,
     id,
@@ -244,62 +304,91 @@ export async function update(ctx: LifecycleContext, id: string, olds: Props, new
 }
 
 /**
- * Revokes every role in state and confirms by reading back. Succeeds when the user or the roles are
- * already gone; fails, leaving the resource in state, while any role is still held.
+ * Revokes every role in state and confirms by reading back. Succeeds when the roles, or the user, are gone;
+ * fails, leaving the resource in state, while any role is still held or the revoke cannot be confirmed.
  */
 export async function remove(ctx: LifecycleContext, id: string, props: Props): Promise<void> {
   const i = inputsOf(props);
   const rule = ruleFor(i.integration);
   const req = requestOf(i);
-  const roles = dedupe([...((props.roles as Role[]) ?? []), ...((props.heldRoles as Role[]) ?? [])]);
+  const roles = onWire(rule, [...((props.roles as Role[]) ?? []), ...((props.heldRoles as Role[]) ?? [])]);
   const outcomes = await unassignRoles(ctx.client, rule, req, roles);
   let holding: Holding;
   try {
-    holding = await settle(ctx, rule, req, (h) => h.user === null || !roles.some((r) => roleAnyHeld(rule, req, r, h.held)));
+    holding = await settle(ctx, rule, req, (h) => !roles.some((r) => roleAnyHeld(rule, req, r, h.held)));
   } catch (e) {
     // Without a read-back nothing is confirmed, whatever the revoke answered.
     if (!isTrutoError(e)) throw e;
     throw new TrutoError(
       e.code as TrutoErrorCode,
-      `could not confirm that ${where(rule, i)} no longer holds ${roles.map(label).join(", ")}; the assignment stays in state. ${e.message.replace(/^\[[A-Z_]+\] /, "")}`,
+      `could not confirm that ${where(rule, i)} no longer holds ${labels(roles)}; the assignment stays in state. ${clip(e.message.replace(/^\[[A-Z_]+\] /, ""))}`,
       { integratedAccountId: i.integratedAccountId },
     );
   }
-  if (holding.user === null) return;
-  const still = roles.filter((r) => roleAnyHeld(rule, req, r, holding.held));
+  if (holding.user === null) {
+    // The user is taken as gone when every read through the settle window said "not found" and no revoke
+    // was refused: each answered success or the vendor's own "not found", which is Truto's way of saying
+    // there was nothing to revoke. A revoke refused for another reason (403, 5xx after retries) proves
+    // nothing about the user, so the destroy fails and keeps state rather than trust the reads alone.
+    const refused = outcomes.filter((o) => o.error !== undefined);
+    if (refused.length === 0) return;
+    const reasons = bounded(roles.map((r) => reasonFor("revoke", r, refused)));
+    throw new TrutoError(
+      firstCode(refused, TrutoErrorCodes.revokeNotConfirmed),
+      `could not confirm that ${where(rule, i)} no longer holds ${labels(roles)}: the user was not found when read back, but the revoke was refused. ${reasons.join("; ")}. The assignment stays in state; fix the cause and run \`pulumi destroy\` again.`,
+      { integratedAccountId: i.integratedAccountId },
+    );
+  }
+  const still = heldPart(rule, req, roles, holding.held);
   if (still.length === 0) return;
-  const reasons = still.map((r) => reasonFor("revoke", r, outcomes));
+  const reasons = bounded(still.map((r) => reasonFor("revoke", r, outcomes)));
   throw new TrutoError(
     firstCode(outcomes, TrutoErrorCodes.revokeNotConfirmed),
-    `${where(rule, i)} still holds ${still.map(label).join(", ")} after the revoke. ${reasons.join("; ")}. The assignment stays in state; fix the cause and run \`pulumi destroy\` (or \`pulumi up\`) again.`,
+    `${where(rule, i)} still holds ${labels(still)} after the revoke. ${reasons.join("; ")}. The assignment stays in state; fix the cause and run \`pulumi destroy\` (or \`pulumi up\`) again.`,
     { integratedAccountId: i.integratedAccountId },
   );
 }
 
 /**
- * Reads back after writes. If the read-back fails and every write was refused outright, nothing changed
- * and the read error stands; if any write may have landed, the failure is recorded as a partial failure
- * so state knows of the access (a plain error would leave a grant nobody destroys).
+ * Reads back after writes (see settle) and decides what a result that cannot be seen means.
+ *
+ * If every write was refused outright (a definitive 4xx, such as the vendor's "user not found" on the write
+ * itself), nothing changed: a failed read's error stands, and a user still not found through the settle
+ * window really is gone, and the caller says so. If any write may have landed (it answered success, or
+ * failed in a way that leaves it unknown), a failed read or a user not found is no proof that nothing is
+ * held: a write that succeeded found the user a moment earlier. The result is then recorded as a partial
+ * failure, so state knows of access that may exist (a plain error would leave a grant nobody destroys).
  */
-async function readBackOrRecord(
-  read: () => Promise<Holding>,
+async function readBack(
+  ctx: LifecycleContext,
+  rule: IntegrationRule,
+  req: AssignmentRequest,
+  done: (h: Holding) => boolean,
   outcomes: WriteOutcome[],
   record: () => { id: string; properties: Props },
   doing: string,
 ): Promise<Holding> {
+  let why: string;
   try {
-    return await read();
+    const holding = await settle(ctx, rule, req, done);
+    if (holding.user !== null || !uncertain(outcomes)) return holding;
+    why = `user "${req.userId}" was not found when read back through the settle window (${ctx.settleMs} ms), although the write may have landed; a user just written to can be briefly invisible, so this is not taken as gone (if the user was deleted, \`pulumi refresh\` drops the assignment).`;
   } catch (readError) {
     if (!uncertain(outcomes)) throw readError;
-    const { id, properties } = record();
-    const why = (readError as Error)?.message ?? String(readError);
-    throw new PartialFailure(
-      `the result of ${doing} could not be read back to confirm it: ${why} State records the assignment as unconfirmed; run \`pulumi up\` again to converge.`,
-      id,
-      properties,
-      [`read-back failed: ${why}`],
-    );
+    why = clip((readError as Error)?.message ?? String(readError));
   }
+  const { id, properties } = record();
+  throw new PartialFailure(
+    `the result of ${doing} could not be read back to confirm it: ${why} State records the assignment as unconfirmed; run \`pulumi up\` again to converge.`,
+    id,
+    properties,
+    [`read-back failed: ${why}`],
+  );
+}
+
+/** Roles from state, as they are sent and confirmed: without scope fields the read-back cannot report. */
+function onWire(rule: IntegrationRule, roles: Role[]): Role[] {
+  return dedupe(roles.map((r) => confirmable(rule, r)));
 }
 
 function dedupe(roles: Role[]): Role[] {

@@ -3,10 +3,9 @@
  * against the sandbox. Assertions are on the sandbox's state and request log, not only on answers.
  */
 import { strict as assert } from "node:assert";
-import { roleAssignmentProvider } from "../../src/provider/shim";
-import { makeConsumerProject, type ConsumerProject } from "../support/consumer";
 import { startHost, urn, HostCallError, type Host } from "../support/host";
-import { serializeProvider, UNKNOWN } from "../support/pulumi-values";
+import { UNKNOWN } from "../support/pulumi-values";
+import { useProviderHost } from "../support/provider-host";
 import { useSandbox } from "../support/sandbox-fixture";
 import { SEED_IDS } from "../../src/sandbox";
 
@@ -68,27 +67,12 @@ const CASES: Case[] = [
 describe("RoleAssignment lifecycle through the provider host", function () {
   this.timeout(60_000);
   const sandbox = useSandbox({ rateLimit: false });
-  let consumer: ConsumerProject;
+  const provider = useProviderHost(sandbox);
+  const { withProvider, checked } = provider;
   let host: Host;
-  let providerText: string;
-
-  before(async () => {
-    consumer = await makeConsumerProject();
-    providerText = await serializeProvider(roleAssignmentProvider);
-    host = await startHost({
-      cwd: consumer.dir,
-      // The tests change the sandbox behind the provider's back between reads, so reads are not cached.
-      env: { TRUTO_API_TOKEN: sandbox.token, TRUTO_BASE_URL: sandbox.url, TRUTO_SETTLE_MS: "400", TRUTO_RATE_LIMIT: "off", TRUTO_READ_CACHE_MS: "0" },
-    });
-    await host.configure({});
+  before(() => {
+    host = provider.host;
   });
-
-  after(async () => {
-    await host?.kill();
-    await consumer?.cleanup();
-  });
-
-  const withProvider = (p: Props) => ({ ...p, __provider: providerText });
 
   async function heldBy(accountId: string, userId: string) {
     const state = await sandbox.admin.state();
@@ -96,11 +80,6 @@ describe("RoleAssignment lifecycle through the provider host", function () {
     return user ? user.roles.map((r) => JSON.stringify({ id: r.id, ...(r.workspace ? { workspace: r.workspace } : {}), ...(r.organization ? { organization: r.organization } : {}) })) : undefined;
   }
 
-  async function checked(name: string, inputs: Props, olds: Props = {}): Promise<Props> {
-    const res = await host.check(urn(name), olds, withProvider(inputs));
-    assert.deepEqual(res.failures, [], `check failed: ${JSON.stringify(res.failures)}`);
-    return res.inputs;
-  }
 
   async function created(name: string, inputs: Props) {
     const ins = await checked(name, inputs);
@@ -306,7 +285,7 @@ describe("RoleAssignment lifecycle through the provider host", function () {
     });
 
     it("fails the first call with how to set the token when none is configured", async () => {
-      const bare = await startHost({ cwd: consumer.dir, env: { TRUTO_API_TOKEN: undefined, TRUTO_BASE_URL: sandbox.url } });
+      const bare = await startHost({ cwd: provider.consumerDir, env: { TRUTO_API_TOKEN: undefined, TRUTO_BASE_URL: sandbox.url } });
       try {
         await bare.configure({});
         const ins = (await bare.check(urn("x"), {}, withProvider(CASES[1].inputs))).inputs;
@@ -322,7 +301,7 @@ describe("RoleAssignment lifecycle through the provider host", function () {
     });
 
     it("takes the token from secret stack config, race-free under parallel creates", async () => {
-      const viaConfig = await startHost({ cwd: consumer.dir, env: { TRUTO_API_TOKEN: undefined, TRUTO_BASE_URL: undefined, TRUTO_SETTLE_MS: "300" } });
+      const viaConfig = await startHost({ cwd: provider.consumerDir, env: { TRUTO_API_TOKEN: undefined, TRUTO_BASE_URL: undefined, TRUTO_SETTLE_MS: "300" } });
       try {
         await viaConfig.configure({ "truto:apiToken": { secret: sandbox.token }, "truto:baseUrl": sandbox.url });
         const people = ["64a1f0c2e4b0a1a1a1a1a001", "64a1f0c2e4b0a1a1a1a1a002", "64a1f0c2e4b0a1a1a1a1a005"];
