@@ -1,0 +1,115 @@
+/**
+ * Real `pulumi preview --json` output for the review tool. One stack goes up with four assignments, then
+ * previews a change holding every kind of step: an in-place update, a replacement of each order, a create,
+ * a delete and a userId that is unknown until apply. It is captured plain and with `--diff`,
+ * `--show-replacement-steps` and `--show-sames`, made machine-independent, and compared with
+ * test/fixtures/preview/real/: the review of each stored fixture must equal the review of the live
+ * output, so the fixtures stay what this CLI prints. `npm run fixtures:preview` rewrites them.
+ */
+import { strict as assert } from "node:assert";
+import { promises as fs } from "node:fs";
+import * as path from "node:path";
+import { renderMarkdown, summarizePreview } from "../../src/review";
+import { scenarioSandbox, type ScenarioSandbox } from "../support/e2e-access";
+import { describeWithPulumi, PulumiStack, PulumiWorkspace } from "../support/pulumi-cli";
+
+const FIXTURES = path.join(__dirname, "..", "fixtures", "preview", "real");
+const UPDATE = process.env.UPDATE_PREVIEW_FIXTURES === "1";
+const PROGRAM = path.join(__dirname, "programs", "assignments");
+
+const SLACK = "5c1f3e0a-6b0e-4a47-9a53-2f1d8f0c5a01";
+const JUMPCLOUD = "5c1f3e0a-6b0e-4a47-9a53-2f1d8f0c5a02";
+const ELASTIC = "5c1f3e0a-6b0e-4a47-9a53-2f1d8f0c5a03";
+const jc = (userId: string, ...roles: string[]) => ({ integratedAccountId: JUMPCLOUD, integration: "jumpcloud", userId, roles: roles.map((id) => ({ id })) });
+
+const BEFORE = {
+  "alice-jumpcloud": jc("64a1f0c2e4b0a1a1a1a1a001", "administrator"),
+  "carol-jumpcloud": jc("64a1f0c2e4b0a1a1a1a1a003", "manager"),
+  "lead-slack": { integratedAccountId: SLACK, integration: "slackenterprise", userId: "U02BOB", workspaceId: "T0PLATFORM", roles: [{ id: "Rl03", name: "User Admin" }] },
+  "dan-elastic": { integratedAccountId: ELASTIC, integration: "elasticcloud", userId: "1183940204", organizations: [{ id: "4201839311", name: "Acme Production" }], roles: [{ id: "deployment-viewer" }] },
+};
+const AFTER = {
+  // update in place: a second role
+  "alice-jumpcloud": jc("64a1f0c2e4b0a1a1a1a1a001", "administrator", "help-desk"),
+  // replacement, create before delete: another user
+  "lead-slack": { ...BEFORE["lead-slack"], userId: "U03CAROL" },
+  // replacement, delete before create: the organizations overlap
+  "dan-elastic": { ...BEFORE["dan-elastic"], organizations: [{ id: "4201839311", name: "Acme Production" }, { id: "4201839312", name: "Acme Staging" }] },
+  // create
+  "erin-jumpcloud": jc("64a1f0c2e4b0a1a1a1a1a005", "read-only"),
+  // create whose userId is unknown at preview
+  "dan-jumpcloud": jc("64a1f0c2e4b0a1a1a1a1a004", "command-runner"),
+  // carol-jumpcloud is deleted
+};
+const VARIANTS: Record<string, string[]> = {
+  "plain": [],
+  "diff": ["--diff"],
+  "replacement-steps": ["--show-replacement-steps"],
+  "sames": ["--show-sames"],
+};
+
+/** Replaces what differs between machines and runs (stack, folders, times, source positions) with fixed text. */
+function machineIndependent(value: unknown, replacements: [string, string][]): unknown {
+  if (typeof value === "string") return replacements.reduce((s, [from, to]) => s.split(from).join(to), value);
+  if (Array.isArray(value)) return value.map((v) => machineIndependent(v, replacements));
+  if (value && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [key, v] of Object.entries(value)) {
+      if (key === "sourcePosition" || key === "stackTrace") continue;
+      if (key === "created" || key === "modified") out[key] = "2026-01-01T00:00:00Z";
+      else if (key === "duration") out[key] = 0;
+      else out[key] = machineIndependent(v, replacements);
+    }
+    return out;
+  }
+  return value;
+}
+
+describeWithPulumi("e2e: real preview JSON as the review tool's fixtures", (pulumi) => {
+  let workspace: PulumiWorkspace;
+  let sandbox: ScenarioSandbox;
+  let stack: PulumiStack;
+  const live: Record<string, unknown> = {};
+  let version = "";
+
+  before(async function () {
+    this.timeout(600_000);
+    workspace = await PulumiWorkspace.create(pulumi);
+    sandbox = await scenarioSandbox();
+    stack = await PulumiStack.init(workspace, await workspace.project(PROGRAM), sandbox.env());
+    version = (await workspace.run(workspace.root, ["version"])).stdout.trim();
+    await stack.setConfig("assignments", JSON.stringify(BEFORE));
+    await stack.up();
+    await stack.setConfig("assignments", JSON.stringify(AFTER));
+    await stack.setConfig("lateUserIds", JSON.stringify(["dan-jumpcloud"]));
+    const replacements: [string, string][] = [
+      [workspace.root, "/tmp/truto-e2e"],
+      [sandbox.handle.url, "http://127.0.0.1:0"],
+      [stack.name, "fixtures"],
+    ];
+    for (const [name, flags] of Object.entries(VARIANTS)) live[name] = machineIndependent(await stack.previewJson(...flags), replacements);
+    if (UPDATE) {
+      await fs.mkdir(FIXTURES, { recursive: true });
+      for (const [name, json] of Object.entries(live)) await fs.writeFile(path.join(FIXTURES, `${name}.json`), `${JSON.stringify(json, null, 2)}\n`);
+      await fs.writeFile(path.join(FIXTURES, "README.md"), `# Real preview JSON\n\nWritten by \`npm run fixtures:preview\` with Pulumi CLI ${version} (test/e2e/preview-fixtures.test.ts says what the stack holds and what it previews). Machine-dependent values (folders, stack name, times, source positions) are replaced with fixed text.\n`);
+    }
+  });
+  after(async () => {
+    await stack?.remove();
+    await sandbox?.close();
+    await workspace?.dispose();
+  });
+
+  for (const name of Object.keys(VARIANTS)) {
+    it(`${name}: the stored fixture reviews the same as this CLI's live output`, async () => {
+      const stored = JSON.parse(await fs.readFile(path.join(FIXTURES, `${name}.json`), "utf8"));
+      const review = (json: unknown) => renderMarkdown(summarizePreview(json));
+      assert.equal(review(stored), review(live[name]), `test/fixtures/preview/real/${name}.json is stale: run \`npm run fixtures:preview\``);
+    });
+  }
+
+  it("the fixtures name the CLI version that wrote them", async () => {
+    const readme = await fs.readFile(path.join(FIXTURES, "README.md"), "utf8");
+    assert.ok(readme.includes(`Pulumi CLI ${version}`), `fixtures were written by another CLI than ${version}: run \`npm run fixtures:preview\``);
+  });
+});
