@@ -1,7 +1,7 @@
 /**
- * Real `pulumi preview --json` output for the review tool. One stack goes up with four assignments, then
+ * Real `pulumi preview --json` output for the review tool. One stack goes up with five assignments, then
  * previews a change holding every kind of step: an in-place update, a replacement of each order, a create,
- * a delete and a userId that is unknown until apply. It is captured plain and with `--diff`,
+ * a delete, an unchanged assignment and a userId that is unknown until apply. It is captured plain and with `--diff`,
  * `--show-replacement-steps` and `--show-sames`, made machine-independent, and compared with
  * test/fixtures/preview/real/: the review of each stored fixture must equal the review of the live
  * output, so the fixtures stay what this CLI prints. `npm run fixtures:preview` rewrites them.
@@ -25,10 +25,13 @@ const jc = (userId: string, ...roles: string[]) => ({ integratedAccountId: JUMPC
 const BEFORE = {
   "alice-jumpcloud": jc("64a1f0c2e4b0a1a1a1a1a001", "administrator"),
   "carol-jumpcloud": jc("64a1f0c2e4b0a1a1a1a1a003", "manager"),
+  "bob-jumpcloud": jc("64a1f0c2e4b0a1a1a1a1a002", "read-only"),
   "lead-slack": { integratedAccountId: SLACK, integration: "slackenterprise", userId: "U02BOB", workspaceId: "T0PLATFORM", roles: [{ id: "Rl03", name: "User Admin" }] },
   "dan-elastic": { integratedAccountId: ELASTIC, integration: "elasticcloud", userId: "1183940204", organizations: [{ id: "4201839311", name: "Acme Production" }], roles: [{ id: "deployment-viewer" }] },
 };
 const AFTER = {
+  // unchanged: a same step, shown only with --show-sames
+  "bob-jumpcloud": BEFORE["bob-jumpcloud"],
   // update in place: a second role
   "alice-jumpcloud": jc("64a1f0c2e4b0a1a1a1a1a001", "administrator", "help-desk"),
   // replacement, create before delete: another user
