@@ -6,33 +6,20 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { accessSync, constants, promises as fs } from "node:fs";
+import { promises as fs } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
+import { findExecutable } from "../../tools/demo/find-executable";
 
 export const REPO_ROOT = path.resolve(__dirname, "../..");
 
 /** The executables a run needs on PATH: the CLI and the two plugins scripts/pulumi-cli.sh installs beside it. */
 const NEEDED = ["pulumi", "pulumi-language-nodejs", "pulumi-resource-pulumi-nodejs"] as const;
 
-function onPath(name: string): string | undefined {
-  for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
-    if (!dir) continue;
-    const candidate = path.join(dir, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
-
 /** The `pulumi` executable when it and its plugins are on PATH; otherwise what is missing. */
 export function locatePulumi(): { pulumi: string } | { missing: string[] } {
-  const found = NEEDED.map((name) => [name, onPath(name)] as const);
+  const found = NEEDED.map((name) => [name, findExecutable(name)] as const);
   const missing = found.filter(([, at]) => at === undefined).map(([name]) => name);
   return missing.length > 0 ? { missing } : { pulumi: found[0][1]! };
 }
