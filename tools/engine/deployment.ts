@@ -1,167 +1,434 @@
 /**
- * The calls `pulumi up` and `pulumi destroy` make to a provider, in the engine's order
- * (pulumi-dynamic-notes §4.4), over a running provider host. State is an in-memory stack that the
- * steps update as they succeed, so a failure part-way leaves exactly what was really done.
+ * The one model of the Pulumi engine's calls over the real provider host: the demo's no-CLI fallback, the
+ * reliability suites' fast driver and the bench all run through it. The real engine is the truth; each rule
+ * below is shown on the real CLI (v3.276.0) by a scenario in test/e2e/scenarios.test.ts, named where it is
+ * tested (test/demo/deployment.test.ts). The rules, from pkg/resource/deploy (step_generator.go, step.go,
+ * deployment_executor.go):
+ *
+ * - A Create or Update that fails with a partial failure (ErrorResourceInitFailed: id and properties) is
+ *   recorded with the new inputs, the failure's properties and `initErrors`; a plain failure records nothing
+ *   (Create) or keeps the old state (Update). A resource with `initErrors` gets an Update on the next `up`
+ *   even when Diff finds no change (`len(old.InitErrors) > 0`); a successful Update clears them.
+ * - Replacement is create-before-delete: the replacement is created (Checked again without olds), the old
+ *   one is marked for deletion and deleted at the end, after every create and update. When Diff says
+ *   deleteBeforeReplace, the old one is deleted first. A replaced resource whose delete did not happen stays
+ *   in state as a pending delete, and the next deployment deletes it before anything else.
+ * - Resources gone from the program are deleted at the end too, newest first; `destroy` is `up` of an empty
+ *   program. A Delete that fails keeps the resource in state, and the deployment fails.
+ * - Once a step fails, no new step starts (those running finish), the deletes at the end do not run, and the
+ *   deployment fails.
+ * - Refresh: a Read answering an empty id drops the resource; otherwise its id, outputs and (when returned)
+ *   inputs replace the stored ones, and `initErrors` are cleared.
+ * - Up to `parallel` steps run at once (the CLI's `--parallel`), started in program order.
  */
-import { HostCallError, type Host } from "./host";
-import type { RegisteredResource } from "./program";
+import { cpus } from "node:os";
+import { HostCallError, urn, type Host } from "./host";
+import { runPool } from "./pool";
 
 type Props = Record<string, unknown>;
 
-/** One resource as the engine keeps it in state. */
+/** One resource as the engine keeps it in state (the fields of a checkpoint's resource that matter here). */
 export interface StateEntry {
   urn: string;
-  type: string;
-  name: string;
   id: string;
-  /** The checked inputs (with `__provider`). */
+  /** The checked inputs, `__provider` included. */
   inputs: Props;
-  /** The provider's outputs (with `__provider`, the code that runs on delete). */
+  /** The provider's outputs, `__provider` included: the code that runs on delete. */
   outputs: Props;
+  /** A partial failure's reasons; while there are any, the next `up` runs Update. */
+  initErrors?: string[];
 }
 
-/** A stack's state: resources by URN, in the order they were created. */
-export type StackState = Map<string, StateEntry>;
+/** A stack's state. */
+export interface StackState {
+  /** Live resources by URN, in the order they were first created. */
+  resources: Map<string, StateEntry>;
+  /** Replaced resources not deleted yet (`delete: true` in a checkpoint); the next deployment deletes them first. */
+  pendingDeletes: StateEntry[];
+}
 
-/** What a step did. */
-export type StepOp = "create" | "update" | "replace" | "delete" | "same";
+/** A stack's state holding `entries`, in that order. */
+export function newStackState(entries: readonly StateEntry[] = []): StackState {
+  return { resources: new Map(entries.map((e) => [e.urn, e])), pendingDeletes: [] };
+}
 
-/** One step, reported as it completes. */
-export interface StepEvent {
+/** A resource as the program registers it: its URN and inputs (with `__provider`). */
+export interface Registration {
+  urn: string;
+  inputs: Props;
+}
+
+/** The engine's step kinds, named as in `pulumi preview --json`. */
+export type StepOp = "create" | "update" | "same" | "replace" | "delete" | "delete-replaced" | "read";
+
+/** What a deployment plans for one resource. */
+export interface PlannedStep {
   op: StepOp;
+  urn: string;
+  /** The resource's name (the URN's last part). */
   name: string;
   /** update: the inputs that changed; replace: the inputs Diff said force it. */
   changed: string[];
-  /** replace: whether the old one went first (Diff's deleteBeforeReplace). */
+  /** replace: whether the old one is deleted first (Diff's deleteBeforeReplace). */
   deleteBeforeReplace?: boolean;
 }
 
-/** Called after each step. */
-export type OnStep = (event: StepEvent) => void;
+/** How a step ended: as asked, with a partial failure (recorded, and the deployment fails), or with an error. */
+export type StepKind = "ok" | "partial" | "error";
 
-/** What the engine would do with one resource, decided by Check and Diff (and the inputs Check returned). */
-export type Plan =
-  | { op: "create"; resource: RegisteredResource; inputs: Props }
-  | { op: "same"; resource: RegisteredResource; old: StateEntry; inputs: Props; changed: string[] }
-  | { op: "update"; resource: RegisteredResource; old: StateEntry; inputs: Props; changed: string[] }
-  | { op: "replace"; resource: RegisteredResource; old: StateEntry; changed: string[]; deleteBeforeReplace: boolean };
-
-/** Check, then (for a resource already in state) Diff: the calls `pulumi preview` makes for it. */
-export async function planResource(host: Host, state: StackState, resource: RegisteredResource): Promise<Plan> {
-  const old = state.get(resource.urn);
-  if (!old) return { op: "create", resource, inputs: await check(host, resource, {}) };
-  const inputs = await check(host, resource, old.inputs);
-  const diff = await named(resource.name, "diff", () => host.diff(old.id, old.urn, old.outputs, inputs, old.inputs));
-  const changed = changedInputs(old.inputs, inputs);
-  // DIFF_UNKNOWN: the engine compares the inputs itself (the provider's own code included).
-  const same = diff.changes === "none" || (diff.changes === "unknown" && changed.length === 0 && old.inputs.__provider === inputs.__provider);
-  if (same) return { op: "same", resource, old, inputs, changed: [] };
-  if (diff.replaces.length === 0) return { op: "update", resource, old, inputs, changed };
-  return { op: "replace", resource, old, changed: diff.replaces, deleteBeforeReplace: diff.deleteBeforeReplace };
+/** One step as it ended, and what state holds for its resource afterwards. */
+export interface Step extends PlannedStep {
+  kind: StepKind;
+  /** The resource as state holds it after the step; undefined when state holds nothing for it. */
+  state?: StateEntry;
+  /** The provider's failure, for "partial" and "error". */
+  error?: HostCallError;
 }
 
-/** `pulumi preview`: what `up` would do, from Check and Diff alone; nothing is created, changed or deleted. */
-export async function preview(host: Host, state: StackState, program: readonly RegisteredResource[]): Promise<StepEvent[]> {
-  const events: StepEvent[] = [];
-  for (const resource of program) events.push(eventOf(await planResource(host, state, resource)));
-  const wanted = new Set(program.map((r) => r.urn));
-  for (const old of [...state.values()].reverse()) if (!wanted.has(old.urn)) events.push({ op: "delete", name: old.name, changed: [] });
-  return events;
+/** The provider calls the engine makes. */
+export type Rpc = "check" | "diff" | "create" | "update" | "read" | "delete";
+
+/** One provider call as it went, for a hook that watches or times them. */
+export interface CallRecord {
+  rpc: Rpc;
+  urn: string;
+  /** What was sent (the request's data fields). */
+  request: Props;
+  response?: unknown;
+  error?: HostCallError;
+  ms: number;
 }
 
-/** `pulumi up`: creates, updates, replaces and deletes until the state matches the program's resources. */
-export async function up(host: Host, state: StackState, program: readonly RegisteredResource[], onStep: OnStep = () => {}): Promise<void> {
-  const replaced: StateEntry[] = [];
-  for (const resource of program) {
-    const plan = await planResource(host, state, resource);
-    await named(resource.name, plan.op, async () => {
-      if (plan.op === "create") {
-        await create(host, state, resource, plan.inputs);
-      } else if (plan.op === "same") {
-        // A same step stores the new inputs and keeps the old outputs.
-        state.set(plan.old.urn, { ...plan.old, inputs: plan.inputs });
-      } else if (plan.op === "update") {
-        await update(host, state, plan.old, plan.inputs);
-      } else {
-        // A replacement is checked again without olds, as the engine does.
-        const fresh = await check(host, resource, {});
-        if (plan.deleteBeforeReplace) await remove(host, state, plan.old);
-        else replaced.push(plan.old);
-        await create(host, state, resource, fresh);
-      }
-    });
-    onStep(eventOf(plan));
-  }
-  // Create-before-delete replacements and resources gone from the program are deleted last.
-  for (const old of replaced) await named(old.name, "delete (replaced)", () => host.delete(old.id, old.urn, old.outputs, old.inputs));
-  const wanted = new Set(program.map((r) => r.urn));
-  for (const old of [...state.values()].reverse()) {
-    if (wanted.has(old.urn)) continue;
-    await named(old.name, "delete", () => remove(host, state, old));
-    onStep({ op: "delete", name: old.name, changed: [] });
+/** How to drive the host. */
+export interface EngineOptions {
+  /** The stack and project that URNs are built in; default "dev" and "truto-access-test" (the host's default project). */
+  stack?: string;
+  project?: string;
+  /** The serialized provider a program's SDK adds to the inputs of each dynamic resource, for {@link Engine.resource}. */
+  provider?: () => string;
+  /** Sees every provider call: the leak watch scans them, the bench times them. */
+  onCall?: (call: CallRecord) => void;
+  /** How many steps run at once (`pulumi up --parallel`); default 4 × the CPUs. */
+  parallel?: number;
+}
+
+/** Per-deployment options. */
+export interface DeployOptions {
+  /** Overrides the engine's `parallel`. */
+  parallel?: number;
+  /** Called as each step ends. */
+  onStep?: (step: Step) => void;
+}
+
+/** A deployment that failed: the first failed step, and every step that ran. */
+export class DeploymentError extends Error {
+  constructor(
+    readonly step: Step,
+    readonly steps: Step[],
+  ) {
+    const verb = step.op === "delete-replaced" ? "delete (replaced)" : step.op;
+    super(`${verb} of ${step.name} failed: ${step.error?.message}`, { cause: step.error });
+    this.name = "DeploymentError";
   }
 }
 
-function eventOf(plan: Plan): StepEvent {
-  if (plan.op === "create") return { op: "create", name: plan.resource.name, changed: [] };
-  if (plan.op === "replace") return { op: "replace", name: plan.resource.name, changed: plan.changed, deleteBeforeReplace: plan.deleteBeforeReplace };
-  return { op: plan.op, name: plan.resource.name, changed: plan.changed };
-}
+/** The engine's side of a provider host: it sends the calls and applies the rules above. */
+export class Engine {
+  private readonly hostRef: () => Host;
 
-/** `pulumi destroy`: deletes every resource, newest first, with the outputs (and code) stored in state. */
-export async function destroy(host: Host, state: StackState, onStep: OnStep = () => {}): Promise<void> {
-  for (const old of [...state.values()].reverse()) {
-    await named(old.name, "delete", () => remove(host, state, old));
-    onStep({ op: "delete", name: old.name, changed: [] });
+  constructor(
+    host: Host | (() => Host),
+    readonly options: EngineOptions = {},
+  ) {
+    this.hostRef = typeof host === "function" ? host : () => host;
+  }
+
+  /** The host the next call goes to. */
+  get host(): Host {
+    return this.hostRef();
+  }
+
+  /** The URN the engine gives a resource named `name` in this stack. */
+  urn(name: string, type = "pulumi-nodejs:dynamic/truto:RoleAssignment"): string {
+    return urn(name, type, this.options.stack, this.options.project);
+  }
+
+  /** The inputs a program sends: `inputs` with the serialized provider, when the engine was given one. */
+  program(inputs: Props): Props {
+    return this.options.provider ? { ...inputs, __provider: this.options.provider() } : inputs;
+  }
+
+  /** The registration of a RoleAssignment named `name` with the program's `inputs`. */
+  resource(name: string, inputs: Props): Registration {
+    return { urn: this.urn(name), inputs: this.program(inputs) };
+  }
+
+  // The one-resource deployments below are how the reliability suites drive a resource step by step: the same
+  // rules as a whole stack's, with the steps' outcomes (and what state holds after them) as the answer.
+
+  /** `pulumi up` of a one-resource stack that holds `old` (or nothing): Create, or Check, Diff and what it says. */
+  up(name: string, inputs: Props, old?: StateEntry): Promise<Step> {
+    const registration = { urn: old?.urn ?? this.urn(name), inputs: this.program(inputs) };
+    return this.single(() => up(this, newStackState(old ? [old] : []), [registration]));
+  }
+
+  /** `pulumi up` of a one-resource stack that holds nothing. */
+  create(name: string, inputs: Props): Promise<Step> {
+    return this.up(name, inputs);
+  }
+
+  /** `pulumi up` of a one-resource stack that holds `old`. */
+  update(name: string, old: StateEntry, inputs: Props): Promise<Step> {
+    return this.up(name, inputs, old);
+  }
+
+  /** `pulumi refresh` of a one-resource stack (the URN is the stored one; `name` only labels the call). */
+  refresh(_name: string, old: StateEntry): Promise<Step> {
+    return this.single(() => refresh(this, newStackState([old])));
+  }
+
+  /** `pulumi destroy` of a one-resource stack (the URN is the stored one; `name` only labels the call). */
+  destroy(_name: string, old: StateEntry): Promise<Step> {
+    return this.single(() => destroy(this, newStackState([old])));
+  }
+
+  // The resource's own step of a one-resource deployment (not the deletion of what it replaced), or the failed one.
+  private async single(deploy: () => Promise<Step[]>): Promise<Step> {
+    try {
+      const steps = await deploy();
+      return steps.find((s) => s.op !== "delete-replaced") ?? steps[0];
+    } catch (error) {
+      if (error instanceof DeploymentError) return error.step;
+      throw error;
+    }
+  }
+
+  /** Sends one call for the rules below and reports it to `onCall`; a provider failure is thrown as the host's HostCallError. */
+  async call<T>(rpc: Rpc, target: string, request: Props, send: (host: Host) => Promise<T>): Promise<T> {
+    const started = performance.now();
+    try {
+      const response = await send(this.host);
+      this.options.onCall?.({ rpc, urn: target, request, response, ms: performance.now() - started });
+      return response;
+    } catch (error) {
+      if (error instanceof HostCallError) this.options.onCall?.({ rpc, urn: target, request, error, ms: performance.now() - started });
+      throw error;
+    }
   }
 }
 
-/** Runs one step; a failure says which resource and step, and keeps the provider's error as its cause. */
-async function named<T>(name: string, op: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    throw new Error(`${op} of ${name} failed: ${message}`, { cause: error });
-  }
+/** The resource name in a URN (its last part). */
+export function nameOf(resourceUrn: string): string {
+  return resourceUrn.slice(resourceUrn.lastIndexOf("::") + 2);
 }
+
+/** What Check and Diff decided for one resource of the program. */
+type Plan =
+  | { op: "create"; urn: string; inputs: Props }
+  | { op: "same" | "update"; urn: string; old: StateEntry; inputs: Props; changed: string[] }
+  | { op: "replace"; urn: string; old: StateEntry; changed: string[]; deleteBeforeReplace: boolean };
 
 /** Check; a validation failure stops the deployment with every reason, as the CLI shows them. */
-async function check(host: Host, resource: RegisteredResource, olds: Props): Promise<Props> {
-  const result = await host.check(resource.urn, olds, resource.inputs);
+async function check(engine: Engine, target: string, olds: Props, news: Props): Promise<Props> {
+  const result = await engine.call("check", target, { olds, news }, (h) => h.check(target, olds, news));
   if (result.failures.length > 0) {
     const reasons = result.failures.map((f) => `  ${f.property || "(resource)"}: ${f.reason}`).join("\n");
-    throw new Error(`Check of ${resource.name} (${resource.type}) failed; fix the program's inputs:\n${reasons}`);
+    throw new Error(`Check of ${nameOf(target)} (${target.split("::").at(-2)}) failed; fix the program's inputs:\n${reasons}`);
   }
   return result.inputs;
 }
 
-async function create(host: Host, state: StackState, resource: RegisteredResource, inputs: Props): Promise<void> {
+/** Check, then (for a resource in state) Diff: the calls `pulumi preview` makes for it. */
+async function plan(engine: Engine, state: StackState, r: Registration): Promise<Plan> {
+  const old = state.resources.get(r.urn);
+  if (!old) return { op: "create", urn: r.urn, inputs: await check(engine, r.urn, {}, r.inputs) };
+  const inputs = await check(engine, r.urn, old.inputs, r.inputs);
+  const request = { id: old.id, olds: old.outputs, news: inputs, oldInputs: old.inputs };
+  const diff = await engine.call("diff", r.urn, request, (h) => h.diff(old.id, old.urn, old.outputs, inputs, old.inputs));
+  const changed = changedInputs(old.inputs, inputs);
+  // DIFF_UNKNOWN: the engine compares the inputs itself, the provider's code included.
+  const some = diff.changes === "some" || (diff.changes === "unknown" && (changed.length > 0 || old.inputs.__provider !== inputs.__provider));
+  if (some && diff.replaces.length > 0) return { op: "replace", urn: r.urn, old, changed: diff.replaces, deleteBeforeReplace: diff.deleteBeforeReplace };
+  // A resource with init errors gets an Update even when nothing changed (step_generator.go).
+  if (some || (old.initErrors?.length ?? 0) > 0) return { op: "update", urn: r.urn, old, inputs, changed };
+  return { op: "same", urn: r.urn, old, inputs, changed: [] };
+}
+
+function planned(p: Plan): PlannedStep {
+  const base = { op: p.op, urn: p.urn, name: nameOf(p.urn), changed: p.op === "create" ? [] : p.changed };
+  return p.op === "replace" ? { ...base, deleteBeforeReplace: p.deleteBeforeReplace } : base;
+}
+
+/** The partial-failure detail of a provider error, when it carries the id of something that exists. */
+function partial(error: HostCallError) {
+  return error.initFailure?.id ? error.initFailure : undefined;
+}
+
+/** Create; ok and partial failures are recorded in state, a plain failure records nothing. */
+async function createStep(engine: Engine, state: StackState, p: PlannedStep, inputs: Props): Promise<Step> {
   try {
-    const { id, outputs } = await host.create(resource.urn, inputs);
-    state.set(resource.urn, { urn: resource.urn, type: resource.type, name: resource.name, id, inputs, outputs });
+    const { id, outputs } = await engine.call("create", p.urn, { inputs }, (h) => h.create(p.urn, inputs));
+    const entry = { urn: p.urn, id, inputs, outputs };
+    state.resources.set(p.urn, entry);
+    return { ...p, kind: "ok", state: entry };
   } catch (error) {
-    // A partial failure still created something: the engine records it so a later destroy removes it.
-    const failure = error instanceof HostCallError ? error.initFailure : undefined;
-    if (failure?.id) state.set(resource.urn, { urn: resource.urn, type: resource.type, name: resource.name, id: failure.id, inputs, outputs: failure.properties });
-    throw error;
+    if (!(error instanceof HostCallError)) throw error;
+    const failure = partial(error);
+    if (!failure) return { ...p, kind: "error", error };
+    const entry = { urn: p.urn, id: failure.id, inputs, outputs: failure.properties, initErrors: failure.reasons };
+    state.resources.set(p.urn, entry);
+    return { ...p, kind: "partial", error, state: entry };
   }
 }
 
-async function update(host: Host, state: StackState, old: StateEntry, inputs: Props): Promise<void> {
+/** Update; ok clears init errors, a partial failure records the new inputs with what it says, a plain failure keeps the old. */
+async function updateStep(engine: Engine, state: StackState, p: PlannedStep, old: StateEntry, inputs: Props): Promise<Step> {
+  const request = { id: old.id, olds: old.outputs, news: inputs, oldInputs: old.inputs };
   try {
-    const { outputs } = await host.update(old.id, old.urn, old.outputs, inputs, old.inputs);
-    state.set(old.urn, { ...old, inputs, outputs });
+    const { outputs } = await engine.call("update", p.urn, request, (h) => h.update(old.id, old.urn, old.outputs, inputs, old.inputs));
+    const entry = { urn: old.urn, id: old.id, inputs, outputs };
+    state.resources.set(old.urn, entry);
+    return { ...p, kind: "ok", state: entry };
   } catch (error) {
-    const failure = error instanceof HostCallError ? error.initFailure : undefined;
-    if (failure) state.set(old.urn, { ...old, inputs, outputs: failure.properties });
-    throw error;
+    if (!(error instanceof HostCallError)) throw error;
+    const failure = partial(error);
+    if (!failure) return { ...p, kind: "error", error, state: old };
+    const entry = { urn: old.urn, id: old.id, inputs, outputs: failure.properties, initErrors: failure.reasons };
+    state.resources.set(old.urn, entry);
+    return { ...p, kind: "partial", error, state: entry };
   }
 }
 
-async function remove(host: Host, state: StackState, old: StateEntry): Promise<void> {
-  await host.delete(old.id, old.urn, old.outputs, old.inputs);
-  state.delete(old.urn);
+/** Delete with the stored outputs (which carry the code that runs); a failure keeps the entry where it was. */
+async function deleteStep(engine: Engine, state: StackState, old: StateEntry, op: "delete" | "delete-replaced"): Promise<Step> {
+  const step: PlannedStep = { op, urn: old.urn, name: nameOf(old.urn), changed: [] };
+  try {
+    const request = { id: old.id, outputs: old.outputs, inputs: old.inputs };
+    await engine.call("delete", old.urn, request, (h) => h.delete(old.id, old.urn, old.outputs, old.inputs));
+  } catch (error) {
+    if (!(error instanceof HostCallError)) throw error;
+    return { ...step, kind: "error", error, state: old };
+  }
+  const pending = state.pendingDeletes.indexOf(old);
+  if (pending >= 0) state.pendingDeletes.splice(pending, 1);
+  else if (state.resources.get(old.urn) === old) state.resources.delete(old.urn);
+  return { ...step, kind: "ok" };
+}
+
+/** Applies one resource's plan; a create-before-delete replacement leaves the old one in `pendingDeletes`. */
+async function applyPlan(engine: Engine, state: StackState, p: Plan, r: Registration): Promise<Step[]> {
+  const step = planned(p);
+  if (p.op === "create") return [await createStep(engine, state, step, p.inputs)];
+  if (p.op === "update") return [await updateStep(engine, state, step, p.old, p.inputs)];
+  if (p.op !== "replace") {
+    // A same step stores the new inputs and keeps the old outputs.
+    const entry = { ...p.old, inputs: p.inputs };
+    state.resources.set(p.urn, entry);
+    return [{ ...step, kind: "ok", state: entry }];
+  }
+  // A replacement is checked again without olds, before anything is deleted.
+  const fresh = await check(engine, r.urn, {}, r.inputs);
+  if (p.deleteBeforeReplace) {
+    const removed = await deleteStep(engine, state, p.old, "delete-replaced");
+    if (removed.kind !== "ok") return [removed];
+    return [removed, await createStep(engine, state, step, fresh)];
+  }
+  const created = await createStep(engine, state, step, fresh);
+  // The old one is marked for deletion once the replacement exists (in part, too); a plain failure keeps it live.
+  if (created.state) state.pendingDeletes.push(p.old);
+  return [created];
+}
+
+/** The pool size: the deployment's, else the engine's, else the CLI's default of 4 × the CPUs. */
+function poolSize(engine: Engine, options: DeployOptions): number {
+  return options.parallel ?? engine.options.parallel ?? 4 * cpus().length;
+}
+
+/** A deployment's steps, and the phases that add to them: each runs in the pool and stops after a failed step. */
+function stepsOf(engine: Engine, options: DeployOptions) {
+  const steps: Step[] = [];
+  return {
+    steps,
+    /** Runs `work` for each item; throws DeploymentError once a step failed and the running ones ended. */
+    async phase<T>(items: readonly T[], work: (item: T) => Promise<Step[]>): Promise<void> {
+      let failed: Step | undefined;
+      const record = async (item: T) => {
+        for (const step of await work(item)) {
+          steps.push(step);
+          options.onStep?.(step);
+          failed ??= step.kind === "ok" ? undefined : step;
+        }
+      };
+      await runPool(items, poolSize(engine, options), record, { stop: () => failed !== undefined });
+      if (failed) throw new DeploymentError(failed, steps);
+    },
+  };
+}
+
+/** `pulumi preview`: what `up` would do, from Check and Diff alone; nothing is created, changed or deleted. */
+export async function preview(engine: Engine, state: StackState, program: readonly Registration[], options: DeployOptions = {}): Promise<PlannedStep[]> {
+  const plans = await runPool(program, poolSize(engine, options), async (r) => planned(await plan(engine, state, r)));
+  const wanted = new Set(program.map((r) => r.urn));
+  const gone = [...state.resources.values()].reverse().filter((old) => !wanted.has(old.urn));
+  const deletes = [...state.pendingDeletes].reverse().map((old) => ({ op: "delete-replaced" as const, urn: old.urn, name: nameOf(old.urn), changed: [] }));
+  return [...deletes, ...plans, ...gone.map((old) => ({ op: "delete" as const, urn: old.urn, name: nameOf(old.urn), changed: [] }))];
+}
+
+/**
+ * `pulumi up`: pending deletes first, then each program resource (Check, Diff, and Create, Update or a
+ * replacement), then the deletes at the end: replaced resources and those gone from the program, newest
+ * first. Resolves to every step in the order they ended; rejects with DeploymentError when one failed.
+ */
+export async function up(engine: Engine, state: StackState, program: readonly Registration[], options: DeployOptions = {}): Promise<Step[]> {
+  const { steps, phase } = stepsOf(engine, options);
+  await phase([...state.pendingDeletes].reverse(), async (old) => [await deleteStep(engine, state, old, "delete-replaced")]);
+  const before = [...state.resources.values()];
+  await phase(program, async (r) => {
+    try {
+      return await applyPlan(engine, state, await plan(engine, state, r), r);
+    } catch (error) {
+      // A failed Check or Diff call (not a validation failure) is this resource's failed step.
+      if (!(error instanceof HostCallError)) throw error;
+      const old = state.resources.get(r.urn);
+      return [{ op: old ? "update" : "create", urn: r.urn, name: nameOf(r.urn), changed: [], kind: "error", error, state: old }];
+    }
+  });
+  const wanted = new Set(program.map((r) => r.urn));
+  const replaced = new Set(state.pendingDeletes);
+  const last = before.reverse().flatMap((old): { old: StateEntry; op: "delete" | "delete-replaced" }[] => {
+    if (replaced.has(old)) return [{ old, op: "delete-replaced" }];
+    return wanted.has(old.urn) ? [] : [{ old, op: "delete" }];
+  });
+  await phase(last, async ({ old, op }) => [await deleteStep(engine, state, old, op)]);
+  return steps;
+}
+
+/** `pulumi destroy`: `up` of an empty program, so every resource is deleted, newest first, with its stored outputs. */
+export function destroy(engine: Engine, state: StackState, options: DeployOptions = {}): Promise<Step[]> {
+  return up(engine, state, [], options);
+}
+
+/** `pulumi refresh`: Read each resource; gone when Read answers no id, else its answer replaces what state holds. */
+export async function refresh(engine: Engine, state: StackState, options: DeployOptions = {}): Promise<Step[]> {
+  const { steps, phase } = stepsOf(engine, options);
+  await phase([...state.resources.values()], async (old) => {
+    const step: PlannedStep = { op: "read", urn: old.urn, name: nameOf(old.urn), changed: [] };
+    try {
+      const request = { id: old.id, outputs: old.outputs, inputs: old.inputs };
+      const read = await engine.call("read", old.urn, request, (h) => h.read(old.id, old.urn, old.outputs, old.inputs));
+      if (read.id === "") {
+        state.resources.delete(old.urn);
+        return [{ ...step, kind: "ok" }];
+      }
+      const entry = { urn: old.urn, id: read.id, inputs: read.inputsReturned ? read.inputs : old.inputs, outputs: read.outputs };
+      state.resources.set(old.urn, entry);
+      return [{ ...step, kind: "ok", state: entry }];
+    } catch (error) {
+      if (!(error instanceof HostCallError)) throw error;
+      return [{ ...step, kind: "error", error, state: old }];
+    }
+  });
+  return steps;
 }
 
 /** The input names whose values differ (the provider's code, `__provider`, is not an input people change). */
