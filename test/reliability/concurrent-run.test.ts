@@ -7,10 +7,10 @@
  */
 import { strict as assert } from "node:assert";
 import type { LoggedRequest, SandboxState } from "../../src/sandbox";
-import type { Recorded, Step } from "../support/reliability-engine";
+import type { StateEntry, Step } from "../../tools/engine/deployment";
+import { runPool } from "../../tools/engine/pool";
 import { buildFleet, fleetInputs, type Fleet } from "../support/reliability-fleet";
 import { assertAgrees, grantKey, recordedGrants } from "../support/reliability-holdings";
-import { inPool } from "../support/reliability-pool";
 import { useReliabilityRig } from "../support/reliability-rig";
 import { recordOutcome, SECTIONS } from "../support/reliability-table";
 
@@ -62,7 +62,7 @@ describe("reliability: a concurrent run through one provider host", function () 
     deadlineMs: 170_000,
   });
   const fleet: Fleet = buildFleet(COUNT, ACCOUNTS_PER_INTEGRATION);
-  const states: (Recorded | undefined)[] = new Array(COUNT).fill(undefined);
+  const states: (StateEntry | undefined)[] = new Array(COUNT).fill(undefined);
   let started = 0;
 
   before(async () => {
@@ -91,7 +91,7 @@ describe("reliability: a concurrent run through one provider host", function () 
     let pending = indexes;
     let firstFailures = 0;
     for (let run = 1; run <= 3; run++) {
-      const steps = await inPool(pending, CONCURRENCY, (i) => step(i));
+      const steps = await runPool(pending, CONCURRENCY, (i) => step(i));
       steps.forEach((s, k) => (states[pending[k]] = s.state));
       const failed = pending.filter((_, k) => steps[k].kind !== "ok");
       if (run === 1) firstFailures = failed.length;

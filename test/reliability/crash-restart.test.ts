@@ -6,10 +6,11 @@
 import { strict as assert } from "node:assert";
 import { promises as fs } from "node:fs";
 import { SEED_IDS } from "../../src/sandbox";
+import type { StateEntry, Step } from "../../tools/engine/deployment";
+import { runPool } from "../../tools/engine/pool";
 import { INTEGRATION_CASES, type IntegrationCase } from "../support/reliability-cases";
-import { EngineModel, type Recorded, type Step } from "../support/reliability-engine";
 import { assertAgrees, holderOf, sandboxGrants } from "../support/reliability-holdings";
-import { inPool, until } from "../support/reliability-pool";
+import { until } from "../support/reliability-wait";
 import { useReliabilityRig } from "../support/reliability-rig";
 import { recordRun, SECTIONS } from "../support/reliability-table";
 
@@ -39,21 +40,21 @@ describe("reliability: crash and restart", function () {
 
   const recorded = (scenario: string, run: () => Promise<string>) => recordRun(SECTION, scenario, run);
 
-  async function assertAllAgree(states: (Recorded | undefined)[], context: string): Promise<void> {
+  async function assertAllAgree(states: (StateEntry | undefined)[], context: string): Promise<void> {
     const sandbox = await rig.admin.state();
     for (const s of states) if (s) assertAgrees(sandbox, holderOf(s), s, true, context);
   }
 
-  async function noOpRun(planned: Planned[], states: Recorded[]): Promise<void> {
+  async function noOpRun(planned: Planned[], states: StateEntry[]): Promise<void> {
     await rig.admin.clearRequests();
-    const steps = await inPool(planned, 3, (p, i) => rig.engine.up(p.name, p.inputs, states[i]));
-    assert.deepEqual(steps.map((s) => s.call), planned.map(() => "no-op"), "the next run finds nothing to change");
+    const steps = await runPool(planned, 3, (p, i) => rig.engine.up(p.name, p.inputs, states[i]));
+    assert.deepEqual(steps.map((s) => s.op), planned.map(() => "same"), "the next run finds nothing to change");
     const writes = (await rig.admin.requests()).filter((e) => e.method === "POST");
     assert.deepEqual(writes, [], "and writes nothing");
   }
 
-  async function destroyAll(planned: Planned[], states: Recorded[]): Promise<void> {
-    const steps = await inPool(planned, 3, (p, i) => rig.engine.destroy(p.name, states[i]));
+  async function destroyAll(planned: Planned[], states: StateEntry[]): Promise<void> {
+    const steps = await runPool(planned, 3, (p, i) => rig.engine.destroy(p.name, states[i]));
     assert.deepEqual(steps.map((s) => s.kind), planned.map(() => "ok"), steps.map((s) => s.error?.message).join("; "));
     const sandbox = await rig.admin.state();
     for (const s of states) assert.deepEqual(sandboxGrants(sandbox, holderOf(s)), [], "destroy removed the access");
@@ -64,7 +65,7 @@ describe("reliability: crash and restart", function () {
       const planned = plan();
       // Hold one grant in flight, so the restart cuts a write mid-request.
       await rig.admin.fault({ method: "POST", path: ASSIGN, count: 1, delayMs: 10_000 });
-      const run = inPool(planned, 3, (p) => rig.engine.create(p.name, p.inputs));
+      const run = runPool(planned, 3, (p) => rig.engine.create(p.name, p.inputs));
       await until("a write held in flight while other requests complete", async () => {
         const log = await rig.admin.requests();
         return log.some((e) => e.path === ASSIGN && e.status === null) && log.some((e) => e.path.startsWith("/unified/") && e.status === 200);
@@ -86,7 +87,7 @@ describe("reliability: crash and restart", function () {
   it("the provider host is killed between two calls: a fresh host refreshes, updates and destroys from state", () =>
     recorded("provider host killed between calls", async () => {
       const planned = plan().filter((_, i) => i % 2 === 0);
-      let steps = await inPool(planned, 3, (p) => rig.engine.create(p.name, p.inputs));
+      let steps = await runPool(planned, 3, (p) => rig.engine.create(p.name, p.inputs));
       assert.deepEqual(steps.map((s) => s.kind), planned.map(() => "ok"));
       let states = steps.map((s) => s.state!);
       await rig.restartHost("SIGKILL");
@@ -98,7 +99,7 @@ describe("reliability: crash and restart", function () {
       assert.equal(update.kind, "ok", update.error?.message);
       states[j] = update.state!;
       await rig.restartHost("SIGKILL");
-      steps = await inPool(planned, 3, (p, i) => rig.engine.refresh(p.name, states[i]));
+      steps = await runPool(planned, 3, (p, i) => rig.engine.refresh(p.name, states[i]));
       assert.deepEqual(steps.map((s) => s.kind), planned.map(() => "ok"));
       assert.deepEqual(
         steps.map((s) => s.state!.outputs.heldRoles),
@@ -139,7 +140,7 @@ describe("reliability: crash and restart", function () {
       const c = jumpcloud;
       const who = { accountId: c.accountId, userId: c.userId };
       const fast = await rig.extraHost({ TRUTO_TIMEOUT_MS: "300" });
-      const engine = new EngineModel(() => fast, () => rig.providerText, rig.watch);
+      const engine = rig.engineFor(fast);
       await rig.admin.fault({ method: "POST", path: ASSIGN, count: 1, delayMs: 1_500 });
       const made = await engine.create("late", c.inputs(c.roles));
       assert.equal(made.kind, "ok", made.error?.message);

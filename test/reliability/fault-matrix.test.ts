@@ -6,8 +6,8 @@
  */
 import { strict as assert } from "node:assert";
 import type { FaultSpec, LoggedRequest } from "../../src/sandbox";
+import type { StateEntry, Step } from "../../tools/engine/deployment";
 import { INTEGRATION_CASES, type IntegrationCase } from "../support/reliability-cases";
-import type { Recorded, Step } from "../support/reliability-engine";
 import { assertAgrees, holderOf } from "../support/reliability-holdings";
 import { useReliabilityRig } from "../support/reliability-rig";
 import { recordOutcome, SECTIONS } from "../support/reliability-table";
@@ -205,14 +205,14 @@ describe("reliability: faults × operations through the provider host", function
     throw new Error("a delayed request was still unanswered after 5 s");
   }
 
-  async function setUp(op: Op, c: IntegrationCase, name: string): Promise<Recorded | undefined> {
+  async function setUp(op: Op, c: IntegrationCase, name: string): Promise<StateEntry | undefined> {
     if (op === "create") return undefined;
     const made = await rig.engine.create(name, c.inputs(c.roles));
     assert.equal(made.kind, "ok", `setting up: ${made.error?.message}`);
     return made.state;
   }
 
-  function runOp(op: Op, c: IntegrationCase, name: string, state: Recorded | undefined): Promise<Step> {
+  function runOp(op: Op, c: IntegrationCase, name: string, state: StateEntry | undefined): Promise<Step> {
     if (op === "create") return rig.engine.create(name, c.inputs(c.roles));
     if (op === "update") return rig.engine.update(name, state!, c.inputs([c.roles[1], c.extra]));
     if (op === "read") return rig.engine.refresh(name, state!);

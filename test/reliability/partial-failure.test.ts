@@ -5,8 +5,8 @@
  */
 import { strict as assert } from "node:assert";
 import type { LoggedRequest } from "../../src/sandbox";
+import type { Step } from "../../tools/engine/deployment";
 import { INTEGRATION_CASES } from "../support/reliability-cases";
-import type { Step } from "../support/reliability-engine";
 import { assertAgrees } from "../support/reliability-holdings";
 import { useReliabilityRig } from "../support/reliability-rig";
 import { recordRun, SECTIONS } from "../support/reliability-table";
@@ -49,7 +49,7 @@ describe("reliability: partial failures are recorded and converge", function () 
       await rig.admin.clearRequests();
       const next = await rig.engine.update("p1", step.state!, slack.inputs(roles));
       assert.equal(next.kind, "ok", next.error?.message);
-      assert.equal(next.call, "update", "a resource with init errors always gets an Update");
+      assert.equal(next.op, "update", "a resource with init errors always gets an Update");
       assert.deepEqual(heldIds(next), [...roles].sort());
       assertAgrees(await rig.admin.state(), who, next.state, true, "after the next run");
       const log = await rig.admin.requests();

@@ -8,7 +8,6 @@ import { strict as assert } from "node:assert";
 import { SEED_IDS, type LoggedRequest, type SandboxState } from "../../src/sandbox";
 import { urn } from "../support/host";
 import { INTEGRATION_CASES, type IntegrationCase } from "../support/reliability-cases";
-import { EngineModel } from "../support/reliability-engine";
 import { sandboxGrants } from "../support/reliability-holdings";
 import { useReliabilityRig } from "../support/reliability-rig";
 import { recordRun, SECTIONS } from "../support/reliability-table";
@@ -78,7 +77,7 @@ describe("reliability: secrets and injection", function () {
       recorded("token from secret stack config", async () => {
         const viaConfig = await rig.extraHost({ TRUTO_API_TOKEN: undefined, TRUTO_BASE_URL: undefined });
         await viaConfig.configure({ "truto:apiToken": { secret: rig.token }, "truto:baseUrl": rig.url });
-        const engine = new EngineModel(() => viaConfig, () => rig.providerText, rig.watch);
+        const engine = rig.engineFor(viaConfig);
         const c = INTEGRATION_CASES[0];
         const made = await engine.create("cfg", c.inputs(c.roles));
         assert.equal(made.kind, "ok", made.error?.message);
@@ -100,16 +99,16 @@ describe("reliability: secrets and injection", function () {
         assert.equal(made.kind, "ok");
         for (const url of REFUSED) {
           const viaEnv = await rig.extraHost({ TRUTO_BASE_URL: url });
-          const engine = new EngineModel(() => viaEnv, () => rig.providerText, rig.watch);
+          const engine = rig.engineFor(viaEnv);
           for (const step of [await engine.create("url", c.inputs(c.roles)), await engine.refresh("url-ok", made.state!), await engine.destroy("url-ok", made.state!)]) {
-            assert.equal(step.kind, "error", `${url} must be refused (${step.call})`);
+            assert.equal(step.kind, "error", `${url} must be refused (${step.op})`);
             assert.match(step.error!.message, /TRUTO_BASE_URL/);
             assert.match(step.error!.message, /allowed only for loopback|unsupported protocol|use https/);
           }
           await viaEnv.kill();
         }
         const viaConfig = await rig.extraHost({ TRUTO_BASE_URL: undefined });
-        const engine = new EngineModel(() => viaConfig, () => rig.providerText, rig.watch);
+        const engine = rig.engineFor(viaConfig);
         for (const url of REFUSED.slice(0, 3)) {
           await viaConfig.configure({ "truto:baseUrl": url });
           const step = await engine.create("url-cfg", c.inputs(c.roles));

@@ -1,5 +1,5 @@
 /**
- * The provider-host driver used by the lifecycle tests. It lives in tools/engine/host.ts because the demo
- * needs the same driver at run time from dist/; this re-export keeps the tests' import path.
+ * The provider-host driver the lifecycle and reliability tests use. It is tools/engine/host.ts, the engine
+ * model's own driver; this re-export keeps the tests' import path.
  */
 export * from "../../tools/engine/host";

@@ -6,7 +6,7 @@ import { strict as assert } from "node:assert";
 import { grantsOf, type Organization, type Role } from "../../src/integrations/grants";
 import { RULES, isKnownIntegration } from "../../src/integrations/rules";
 import type { SandboxState } from "../../src/sandbox";
-import type { Recorded } from "./reliability-engine";
+import type { StateEntry } from "../../tools/engine/deployment";
 
 /** A grant as a comparable key: role id, workspace, organization. */
 export function grantKey(g: { id: string; workspace?: string; organization?: string }): string {
@@ -20,12 +20,12 @@ export interface Holder {
 }
 
 /** The account and user a recorded resource manages. */
-export function holderOf(state: Recorded): Holder {
+export function holderOf(state: StateEntry): Holder {
   return { accountId: String(state.outputs.integratedAccountId), userId: String(state.outputs.userId) };
 }
 
 /** The grants state says are held for a recorded resource (none for a resource state does not hold). */
-export function recordedGrants(state: Recorded | undefined): string[] {
+export function recordedGrants(state: StateEntry | undefined): string[] {
   if (!state) return [];
   const o = state.outputs;
   const slug = String(o.integration);
@@ -50,7 +50,7 @@ export function sandboxGrants(sandbox: SandboxState, who: Holder): string[] {
  * Asserts the sandbox agrees with state for `who`: nothing held twice, nothing held that state does not
  * record, and, with `exact`, everything state records really held.
  */
-export function assertAgrees(sandbox: SandboxState, who: Holder, state: Recorded | undefined, exact: boolean, context: string): void {
+export function assertAgrees(sandbox: SandboxState, who: Holder, state: StateEntry | undefined, exact: boolean, context: string): void {
   const held = sandboxGrants(sandbox, who);
   const recorded = recordedGrants(state);
   assert.equal(new Set(held).size, held.length, `${context}: a grant is held twice: ${held.join(", ")}`);

@@ -13,7 +13,7 @@ import { readWholeRequestLog, startSandbox, type Fault, type FaultSpec, type Log
 import { makeConsumerProject, type ConsumerProject } from "./consumer";
 import { startHost, type Host } from "./host";
 import { serializeProvider } from "./pulumi-values";
-import { EngineModel } from "./reliability-engine";
+import { Engine, type CallRecord } from "../../tools/engine/deployment";
 import { LeakWatch } from "./reliability-leaks";
 import { sandboxCall } from "./sandbox-fixture";
 
@@ -53,8 +53,10 @@ export interface Rig {
   readonly admin: RigAdmin;
   /** The current provider host (replaced by restartHost). */
   readonly host: Host;
-  /** The engine model over the current host. */
-  readonly engine: EngineModel;
+  /** The engine model (tools/engine) over the current host, with the rig's `__provider` and the leak watch on every call. */
+  readonly engine: Engine;
+  /** The same engine model over another host (one from {@link Rig.extraHost}). */
+  engineFor(host: Host): Engine;
   readonly watch: LeakWatch;
   /** The serialized `__provider` shim, as a program would send it. */
   readonly providerText: string;
@@ -70,6 +72,14 @@ export interface Rig {
   extraHost(env: Record<string, string | undefined>): Promise<Host>;
   /** Asserts the token appeared nowhere the watch looked, including everything every host printed. */
   assertNoLeaks(): void;
+}
+
+// Everything that crossed the host's boundary in one call: what was sent, what came back, the failure's message and detail.
+function scanCall(watch: LeakWatch, call: CallRecord): void {
+  watch.scan(`${call.rpc} request`, call.request);
+  if (call.response !== undefined) watch.scan(`${call.rpc} response`, call.response);
+  if (call.error) watch.scan(`${call.rpc} error message`, call.error.message);
+  if (call.error?.initFailure) watch.scan(`${call.rpc} partial-failure properties`, call.error.initFailure);
 }
 
 // A token that cannot match anything by accident, so finding it anywhere is a leak.
@@ -113,7 +123,8 @@ export function useReliabilityRig(options: RigOptions = {}): Rig {
     return handle;
   };
   const admin = adminFor(get);
-  const engine = new EngineModel(() => rig.host, () => providerText, watch);
+  const engineOver = (h: () => Host) => new Engine(h, { provider: () => providerText, onCall: (call) => scanCall(watch, call) });
+  const engine = engineOver(() => rig.host);
 
   const hostEnv = (extra: Record<string, string | undefined> = {}) => ({
     TRUTO_API_TOKEN: token,
@@ -171,6 +182,7 @@ export function useReliabilityRig(options: RigOptions = {}): Rig {
       return host;
     },
     engine,
+    engineFor: (h) => engineOver(() => h),
     watch,
     get providerText() {
       return providerText;
