@@ -2,7 +2,7 @@
  * The Pulumi host's own cost: the same creates and deletes, at the same concurrency, through the same host,
  * with the trivial provider (no HTTP, no validation). What our provider adds is the difference.
  */
-import { createAll, deleteAll } from "./engine";
+import { benchEngine, createAll, deleteAll } from "./deploy";
 import { peakMemoryMB, startBenchHost } from "./host-session";
 import type { Population } from "./population";
 import { cpuSince, processCpuMs } from "./process-cpu";
@@ -23,8 +23,9 @@ export async function trivialHostRun(cwd: string, trivialText: string, populatio
   try {
     const cpuBefore = processCpuMs(host.pid);
     const started = performance.now();
-    const stored = await createAll(host, trivialText, population.assignments, concurrency);
-    await deleteAll(host, stored, concurrency);
+    const engine = benchEngine(host, trivialText);
+    const state = await createAll(engine, population.assignments, concurrency);
+    await deleteAll(engine, state, concurrency);
     const hostMs = performance.now() - started;
     const operations = population.assignments.length * 2;
     return { operations, hostMs, opsPerSec: operations / (hostMs / 1000), hostPeakMB: peakMemoryMB(host.pid), hostCpuMs: cpuSince(cpuBefore, processCpuMs(host.pid)) };

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { startHost, type Host } from "../test/support/host";
+import { startHost, type Host } from "../tools/engine/host";
 
 /** Where the host finds the sandbox and how it paces and settles. */
 export interface BenchHostOptions {

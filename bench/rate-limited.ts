@@ -3,7 +3,7 @@
  * pacing itself to the same limit: there must be no 429s, and the wall time should be close to the least
  * the limit allows for the requests made.
  */
-import { createAll } from "./engine";
+import { benchEngine, createAll } from "./deploy";
 import { startBenchHost } from "./host-session";
 import type { Population } from "./population";
 import type { SandboxProcess } from "./sandbox-process";
@@ -47,7 +47,7 @@ export async function rateLimitedRun(
   let wallMs: number;
   try {
     const started = performance.now();
-    await createAll(host, providerText, population.assignments, concurrency);
+    await createAll(benchEngine(host, providerText), population.assignments, concurrency);
     wallMs = performance.now() - started;
   } finally {
     await host.kill();

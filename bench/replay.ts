@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import * as qs from "qs";
 import { Agent, request } from "undici";
 import type { LoggedRequest } from "../src/sandbox";
-import { runPool } from "./pool";
+import { runPool } from "../tools/engine/pool";
 
 /** What a replay did: how long it took, each request's status in log order, and each request's duration. */
 export interface ReplayOutcome {

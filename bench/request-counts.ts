@@ -3,9 +3,9 @@
  * create (two roles), update (one role added, one removed), delete (two roles), and a refresh of N
  * assignments of one user. Each count has a budget derived from the integration's rules (issue 6).
  */
-import type { Host } from "../test/support/host";
-import { urn } from "../test/support/host";
-import { checkAndCreate, checkAndUpdate, deleteStored, type Stored } from "./engine";
+import { destroy, newStackState, refresh, up, type Engine, type StackState } from "../tools/engine/deployment";
+import type { Host } from "../tools/engine/host";
+import { benchEngine } from "./deploy";
 import type { CountCase } from "./population";
 import type { SandboxProcess } from "./sandbox-process";
 
@@ -58,21 +58,31 @@ async function counted<T>(sandbox: SandboxProcess, run: () => Promise<T>): Promi
   return { value, api: log.length - lookups, lookups, userReads: log.filter((e) => e.method === "GET" && USER_READ.test(e.path)).length };
 }
 
+/** `pulumi up` of one resource in `state`; throws unless it took the step `op`. */
+async function upOne(engine: Engine, state: StackState, name: string, inputs: Record<string, unknown>, op: "create" | "update"): Promise<void> {
+  const steps = await up(engine, state, [engine.resource(name, inputs)]);
+  if (steps[0]?.op !== op) throw new Error(`bench: expected ${name} to take an in-place ${op}, but the engine ran ${steps.map((s) => s.op).join(", ")}.`);
+}
+
 /** Runs one integration's case through `host` and counts each operation's requests. */
 export async function countRequests(host: Host, sandbox: SandboxProcess, providerText: string, c: CountCase, rule: CountRule, fanout: number): Promise<IntegrationCounts> {
   const readBack = readBackCost(rule);
-  const created = await counted(sandbox, () => checkAndCreate(host, providerText, { name: `count-${c.integration}`, inputs: c.inputs([0, 1]) }));
-  const updated = await counted(sandbox, () => checkAndUpdate(host, providerText, created.value, c.inputs([1, 2])));
+  const engine = benchEngine(host, providerText);
+  const name = `count-${c.integration}`;
+  const state = newStackState();
+  const created = await counted(sandbox, () => upOne(engine, state, name, c.inputs([0, 1]), "create"));
+  const updated = await counted(sandbox, () => upOne(engine, state, name, c.inputs([1, 2]), "update"));
 
-  const shared: Stored[] = [];
-  for (let k = 0; k < fanout; k++) shared.push(await checkAndCreate(host, providerText, { name: `count-${c.integration}-shared-${k}`, inputs: c.refreshInputs(k) }));
+  const shared = newStackState();
+  const assignments = Array.from({ length: fanout }, (_, k) => engine.resource(`count-${c.integration}-shared-${k}`, c.refreshInputs(k)));
+  await up(engine, shared, assignments, { parallel: 1 });
   // The engine refreshes resources in parallel; every one of them must still be there.
-  const refreshed = await counted(sandbox, () => Promise.all(shared.map((s) => host.read(s.id, urn(s.name), s.outputs, s.inputs))));
-  const gone = refreshed.value.filter((r) => r.id === "").length;
+  const refreshed = await counted(sandbox, () => refresh(engine, shared, { parallel: fanout }));
+  const gone = refreshed.value.filter((s) => !s.state).length;
   if (gone > 0) throw new Error(`bench: ${gone} of ${fanout} ${c.integration} assignments read back as gone during the refresh count.`);
 
-  const deleted = await counted(sandbox, () => deleteStored(host, updated.value));
-  for (const s of shared) await deleteStored(host, s);
+  const deleted = await counted(sandbox, () => destroy(engine, state));
+  await destroy(engine, shared, { parallel: 1 });
 
   return {
     integration: c.integration,

@@ -2,7 +2,7 @@
  * Host start-up: from spawning the provider host to its first Check answered (Configure in between, as the
  * engine sends it), for our provider and for a trivial one, measured in alternating pairs in one run.
  */
-import { startHost, urn } from "../test/support/host";
+import { startHost, urn } from "../tools/engine/host";
 
 /** One side of a pair: the provider text and inputs its first Check gets. */
 export interface StartSubject {

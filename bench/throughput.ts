@@ -4,7 +4,7 @@
  */
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
-import { createAll, deleteAll, newTimings } from "./engine";
+import { benchEngine, createAll, deleteAll, newTimings } from "./deploy";
 import { peakMemoryMB, startBenchHost, startProfiling } from "./host-session";
 import type { Population } from "./population";
 import { cpuSince, ownCpuMs, processCpuMs } from "./process-cpu";
@@ -64,8 +64,9 @@ export async function throughputRun(ctx: ThroughputContext, population: Populati
     if (profileDir) await startProfiling(host);
     const before = { host: processCpuMs(host.pid), driver: ownCpuMs(), sandbox: processCpuMs(sandbox.pid) };
     const started = performance.now();
-    const stored = await createAll(host, ctx.providerText, population.assignments, ctx.concurrency, timings);
-    await deleteAll(host, stored, ctx.concurrency, timings);
+    const engine = benchEngine(host, ctx.providerText, timings);
+    const state = await createAll(engine, population.assignments, ctx.concurrency);
+    await deleteAll(engine, state, ctx.concurrency);
     hostMs = performance.now() - started;
     cpuMs = { host: cpuSince(before.host, processCpuMs(host.pid)), driver: ownCpuMs() - before.driver, sandbox: cpuSince(before.sandbox, processCpuMs(sandbox.pid)) };
     hostPeak = peakMemoryMB(host.pid);
