@@ -6,7 +6,7 @@
 import { promises as fs } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { makeConsumerProject } from "../test/support/consumer";
+import { makeConsumerProject } from "../tools/engine/consumer-project";
 import { summariseProfile } from "./cpu-profile";
 import { trivialHostRun, type BaselineRun } from "./host-baseline";
 import { startBenchHost } from "./host-session";

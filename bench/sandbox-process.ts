@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { request } from "undici";
 import type { LoggedRequest, SandboxSettings, SandboxState } from "../src/sandbox";
 import { readWholeRequestLog, type RequestLogPage } from "../src/sandbox/request-log";
-import { repoRoot } from "../test/support/consumer";
+import { repoRoot } from "../tools/engine/consumer-project";
 
 /** A running sandbox process and its admin API. */
 export interface SandboxProcess {

@@ -11,7 +11,7 @@ import { runBench } from "../../bench/bench";
 import { SMOKE_PLAN } from "../../bench/plan";
 import type { BenchResults } from "../../bench/results";
 import { report } from "../../bench/table";
-import { repoRoot } from "../support/consumer";
+import { repoRoot } from "../../tools/engine/consumer-project";
 
 // Five accounts, each looked up once per host process; everything else is two requests per operation.
 const ACCOUNTS = 5;

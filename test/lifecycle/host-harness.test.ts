@@ -7,7 +7,7 @@ import * as assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { existsSync, realpathSync } from "node:fs";
 import * as path from "node:path";
-import { makeConsumerProject, repoRoot, type ConsumerProject } from "../support/consumer";
+import { makeConsumerProject, repoRoot, type ConsumerProject } from "../../tools/engine/consumer-project";
 import { GrpcStatus, HostCallError, engineConfigArgs, proto, startHost, urn, type Host } from "../support/host";
 import { SECRET_SIG, SIG_KEY, UNKNOWN, UNKNOWN_ARRAY, UNKNOWNS, serializeProvider } from "../support/pulumi-values";
 

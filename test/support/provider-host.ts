@@ -4,7 +4,7 @@
  */
 import { strict as assert } from "node:assert";
 import { roleAssignmentProvider } from "../../src/provider/shim";
-import { makeConsumerProject, type ConsumerProject } from "./consumer";
+import { makeConsumerProject, type ConsumerProject } from "../../tools/engine/consumer-project";
 import { startHost, urn, type Host } from "./host";
 import { serializeProvider } from "./pulumi-values";
 import type { SandboxFixture } from "./sandbox-fixture";
