@@ -40,6 +40,12 @@ export interface RoleAssignmentArgs {
   remoteData?: pulumi.Input<Record<string, pulumi.Input<unknown>>>;
   /** Passed as-is to the vendor as query parameters (`remote_query[...]`); cannot override the call's own fields. */
   remoteQuery?: pulumi.Input<Record<string, pulumi.Input<unknown>>>;
+  /**
+   * What destroy does: `"revoke"` (the default) revokes every declared role; `"restore"` revokes only the
+   * roles this resource granted and leaves those the user already held (`adoptedRoles`). Updates in place
+   * without an API call.
+   */
+  onDelete?: pulumi.Input<"revoke" | "restore">;
 }
 
 /** The user as last read from Truto. */
@@ -129,6 +135,11 @@ export class RoleAssignment extends pulumi.dynamic.Resource {
   declare readonly assignmentId: pulumi.Output<string>;
   /** The declared roles the user held at the last create, update or refresh. */
   declare readonly heldRoles: pulumi.Output<{ id: string; name?: string; group?: string; organization?: string; workspace?: string }[]>;
+  /** The declared roles the user already held when this resource first claimed them; `onDelete: "restore"` leaves them. */
+  declare readonly adoptedRoles: pulumi.Output<{ id: string; name?: string; group?: string; organization?: string; workspace?: string }[]>;
+  declare readonly onDelete: pulumi.Output<"revoke" | "restore" | undefined>;
+  /** The resource's name, as the provider names it in messages (a dynamic provider is not told the URN). */
+  declare readonly resourceName: pulumi.Output<string>;
   /** The user as Truto describes them. */
   declare readonly user: pulumi.Output<RoleAssignmentUser>;
 
@@ -156,6 +167,15 @@ export class RoleAssignment extends pulumi.dynamic.Resource {
         ),
       };
     }
-    super(roleAssignmentProvider, name, { ...props, assignmentId: undefined, heldRoles: undefined, user: undefined }, opts, "truto", "RoleAssignment");
+    // The provider host passes no URN to create, update or delete, so the name travels as an input; diff
+    // ignores it, so a rename with `aliases` (or an upgrade that adds it) is no change.
+    super(
+      roleAssignmentProvider,
+      name,
+      { ...props, resourceName: name, assignmentId: undefined, heldRoles: undefined, adoptedRoles: undefined, user: undefined },
+      opts,
+      "truto",
+      "RoleAssignment",
+    );
   }
 }

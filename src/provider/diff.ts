@@ -16,6 +16,8 @@ export const CHANGE_TABLE = {
   roles: "update",
   remoteData: "update-no-call",
   remoteQuery: "update-no-call",
+  // What a later destroy does; changing it only changes what state records.
+  onDelete: "update-no-call",
 } as const;
 
 /** What the engine is told. */
@@ -28,6 +30,8 @@ export interface DiffResult {
 type Props = Record<string, unknown>;
 
 function canonical(key: string, v: unknown): string {
+  // Leaving onDelete out means its default.
+  if (key === "onDelete") return stableJson(v ?? "revoke");
   if (v === undefined || v === null) return "";
   if (key === "organizations" && Array.isArray(v)) {
     // An organization's name is a label; the ids are the scope.

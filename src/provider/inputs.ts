@@ -35,7 +35,17 @@ export interface RoleAssignmentInputs {
   roles: Role[];
   remoteData?: Record<string, unknown>;
   remoteQuery?: Record<string, unknown>;
+  /** What destroy does: `revoke` (the default) every declared role, or `restore` the roles held before this resource claimed them. */
+  onDelete?: OnDelete;
+  /** The resource's Pulumi name, set by the RoleAssignment class; only a label in messages, never a change. */
+  resourceName?: string;
 }
+
+/** What destroy does with the declared roles; see {@link RoleAssignmentInputs.onDelete}. */
+export type OnDelete = "revoke" | "restore";
+
+/** The values `onDelete` takes; the first is the default. */
+export const ON_DELETE = ["revoke", "restore"] as const satisfies readonly OnDelete[];
 
 /** A failure as Pulumi shows it: the property path and what to do. */
 export interface CheckFailure {
@@ -53,6 +63,8 @@ export const INPUT_KEYS = [
   "roles",
   "remoteData",
   "remoteQuery",
+  "onDelete",
+  "resourceName",
 ] as const;
 
 const ROLE_KEYS = ["id", "name", "group", "organization", "workspace"] as const;
@@ -119,6 +131,13 @@ const Inputs = z.strictObject({
   ),
   remoteData: orUnknown(plainRecord("remoteData")).optional(),
   remoteQuery: orUnknown(plainRecord("remoteQuery")).optional(),
+  onDelete: orUnknown(
+    z.enum(ON_DELETE, {
+      error: (i) =>
+        `onDelete must be "revoke" (destroy revokes every declared role) or "restore" (destroy revokes only the roles this resource granted, and leaves the roles the user already held), not ${JSON.stringify(i.input)}`,
+    }),
+  ).optional(),
+  resourceName: orUnknown(text("resourceName")).optional(),
 });
 
 /** Formats a zod path as Pulumi property paths read: `roles[1].id`. */
@@ -343,6 +362,8 @@ function normalise(v: z.output<typeof Inputs>): Record<string, unknown> {
     roles: sortable ? sortRoles((roles as Role[]).map((r) => strip(r))) : Array.isArray(roles) ? roles.map((r) => (r && typeof r === "object" ? strip(r) : r)) : roles,
     remoteData: stripDeep(v.remoteData),
     remoteQuery: stripDeep(v.remoteQuery),
+    onDelete: v.onDelete,
+    resourceName: v.resourceName,
   });
 }
 

@@ -8,19 +8,23 @@ import {
   confirmable,
   grantsOf,
   heldPart,
+  isHeld,
   roleAnyHeld,
   roleHeld,
   roleKey,
   sortRoles,
   strip,
   uncoveredPart,
+  type Grant,
   type Organization,
   type Role,
 } from "../integrations/grants";
 import type { TrutoClient } from "../truto/client";
 import { TrutoError, TrutoErrorCodes, isTrutoError, type TrutoErrorCode } from "../truto/errors";
 import { assignRoles, getIntegration, readHolding, unassignRoles, type AssignmentRequest, type Holding, type WriteOutcome } from "../truto/user-directory";
+import { claimantName, claimedByOthers, exclusive, recordClaim, releaseClaim, type KeptGrant } from "./claims";
 import { INPUT_KEYS, type RoleAssignmentInputs } from "./inputs";
+import { notice } from "./notice";
 
 /** What the lifecycle needs from the provider's configuration. */
 export interface LifecycleContext {
@@ -33,6 +37,12 @@ export interface RoleAssignmentOutputs extends RoleAssignmentInputs {
   assignmentId: string;
   /** The declared roles the user held at the last create, update or refresh. */
   heldRoles: Role[];
+  /**
+   * The declared roles the user already held when this resource first claimed them (its create, or the
+   * update that added them), recorded while `onDelete` is `"restore"`, whose destroy leaves these in place.
+   * A role this resource granted is never adopted.
+   */
+  adoptedRoles?: Role[];
   user: { id: string; name?: string; email?: string; status?: string };
 }
 
@@ -156,9 +166,51 @@ function firstCode(outcomes: WriteOutcome[], fallback: TrutoErrorCode): TrutoErr
   return isTrutoError(e) ? (e.code as TrutoErrorCode) : fallback;
 }
 
-function outputsOf(i: RoleAssignmentInputs, id: string, held: Role[], holding: Holding, previousUser?: unknown): RoleAssignmentOutputs {
+function outputsOf(i: RoleAssignmentInputs, id: string, held: Role[], holding: Holding, previousUser: unknown, adopted: Role[] | undefined): RoleAssignmentOutputs {
   const user = holding.user ?? (previousUser as RoleAssignmentOutputs["user"] | undefined) ?? { id: i.userId };
-  return strip({ ...i, roles: sortRoles(i.roles), assignmentId: id, heldRoles: sortRoles(held), user: strip(user) });
+  return strip({ ...i, roles: sortRoles(i.roles), assignmentId: id, heldRoles: sortRoles(held), adoptedRoles: adopted && sortRoles(dedupe(adopted)), user: strip(user) });
+}
+
+/** Whether this resource records which roles it adopts: only with onDelete "restore", whose destroy uses them. */
+function tracksAdoption(i: RoleAssignmentInputs): boolean {
+  return i.onDelete === "restore";
+}
+
+/** `adopted`, narrowed to the grants `roles` still declare (an adopted role removed from the program is no longer this resource's). */
+function adoptedWithin(rule: IntegrationRule, scope: AssignmentRequest, adopted: readonly Role[], roles: readonly Role[]): Role[] {
+  return heldPart(rule, scope, adopted, roles.flatMap((r) => grantsOf(rule, scope, r)));
+}
+
+/**
+ * Runs a create or update and records what state will hold for it as this resource's claims (see
+ * claims.ts): its roles after success, or the roles a partial failure records.
+ */
+async function claiming<T>(
+  rule: IntegrationRule,
+  req: AssignmentRequest,
+  claimed: (result: T) => { id: string; roles: Role[] },
+  name: string | undefined,
+  run: () => Promise<T>,
+): Promise<T> {
+  try {
+    const result = await run();
+    const { id, roles } = claimed(result);
+    recordClaim({ id, name }, rule, req, roles);
+    return result;
+  } catch (e) {
+    if (e instanceof PartialFailure) recordClaim({ id: e.id, name }, rule, req, (e.properties.roles as Role[]) ?? []);
+    throw e;
+  }
+}
+
+/** How a grant is named in a notice. */
+function grantLabel(g: Grant): string {
+  return label(g as Role);
+}
+
+/** Who a resource is in messages: its Pulumi name when state has it, else its id. */
+function selfName(i: RoleAssignmentInputs, id: string): string {
+  return claimantName({ id, name: i.resourceName });
 }
 
 function newId(i: RoleAssignmentInputs): string {
@@ -184,6 +236,22 @@ export async function create(ctx: LifecycleContext, props: Props): Promise<{ id:
   const rule = ruleFor(i.integration);
   const req = requestOf(i);
   await confirmIntegration(ctx, i);
+  return exclusive(req, () => claiming(rule, req, (r) => ({ id: r.id, roles: r.outs.roles }), i.resourceName, () => createNow(ctx, props, i, rule, req)));
+}
+
+async function createNow(
+  ctx: LifecycleContext,
+  props: Props,
+  i: RoleAssignmentInputs,
+  rule: IntegrationRule,
+  req: AssignmentRequest,
+): Promise<{ id: string; outs: RoleAssignmentOutputs }> {
+  // With onDelete "restore", what the user holds before anything is written is what this resource adopts.
+  // Read fresh: a role wrongly taken as adopted would survive the destroy. A failed read fails the create
+  // before any write; a user not found adopts nothing and the writes below decide. The default needs no
+  // such read, so it costs none (restore is opt-in, and so is its request).
+  const before = tracksAdoption(i) ? await readHolding(ctx.client, rule, req, true) : undefined;
+  const adopted = before ? heldPart(rule, req, i.roles, before.held) : undefined;
   const outcomes = await assignRoles(ctx.client, rule, req, i.roles);
   const id = newId(i);
   const holding = await readBack(
@@ -194,7 +262,7 @@ export async function create(ctx: LifecycleContext, props: Props): Promise<{ id:
     outcomes,
     // Nothing confirmed: state claims every declared role (so destroy revokes them) and holds none (so
     // the next run grants them again, which is idempotent).
-    () => ({ id, properties: { ...outputsOf(i, id, [], { user: null, held: [] }), __provider: props.__provider } }),
+    () => ({ id, properties: { ...outputsOf(i, id, [], { user: null, held: [] }, undefined, adopted), __provider: props.__provider } }),
     `granting to ${where(rule, i)}`,
   );
   if (holding.user === null) {
@@ -202,7 +270,7 @@ export async function create(ctx: LifecycleContext, props: Props): Promise<{ id:
   }
   const held = heldPart(rule, req, i.roles, holding.held);
   const missing = uncoveredPart(rule, req, i.roles, held);
-  const outs = outputsOf(i, id, held, holding);
+  const outs = outputsOf(i, id, held, holding, undefined, adopted);
   if (missing.length === 0) return { id, outs };
 
   const reasons = bounded(missing.map((r) => reasonFor("grant", r, outcomes)));
@@ -232,32 +300,63 @@ export async function read(ctx: LifecycleContext, id: string, props: Props): Pro
   const req = requestOf(i);
   const holding = await readHolding(ctx.client, rule, req);
   const held = sortRoles(heldPart(rule, req, i.roles ?? [], holding.held));
-  if (holding.user === null || held.length === 0) return { id: "" };
-  // What drifted away is dropped from both outputs and inputs, so the next preview shows the re-grant.
+  if (holding.user === null || held.length === 0) {
+    releaseClaim(id);
+    return { id: "" };
+  }
+  // What drifted away is dropped from both outputs and inputs, so the next preview shows the re-grant
+  // (which then grants it: a role granted again is no longer adopted).
   const current = { ...i, roles: held };
-  return { id, props: { ...outputsOf(current, id, held, holding, props.user) }, inputs: strip({ ...current }) as Props };
+  const recorded = props.adoptedRoles as Role[] | undefined;
+  const adopted = recorded && adoptedWithin(rule, req, heldPart(rule, req, recorded, holding.held), held);
+  recordClaim({ id, name: i.resourceName }, rule, req, held);
+  return { id, props: { ...outputsOf(current, id, held, holding, props.user, adopted) }, inputs: strip({ ...current }) as Props };
 }
 
 /** Grants added roles, then revokes removed ones (Elastic: revoke the scope, then re-grant what stays). */
 export async function update(ctx: LifecycleContext, id: string, olds: Props, news: Props): Promise<RoleAssignmentOutputs> {
   const i = inputsOf(news);
-  const rule = ruleFor(i.integration);
   const req = requestOf(i);
+  const rule = ruleFor(i.integration);
+  return exclusive(req, () => claiming(rule, req, (outs) => ({ id, roles: outs.roles }), i.resourceName, () => updateNow(ctx, id, olds, news, i, rule, req)));
+}
+
+async function updateNow(
+  ctx: LifecycleContext,
+  id: string,
+  olds: Props,
+  news: Props,
+  i: RoleAssignmentInputs,
+  rule: IntegrationRule,
+  req: AssignmentRequest,
+): Promise<RoleAssignmentOutputs> {
   const oldRoles = onWire(rule, [...((olds.roles as Role[]) ?? []), ...((olds.heldRoles as Role[]) ?? [])]);
   const heldBefore = onWire(rule, (olds.heldRoles as Role[] | undefined) ?? (olds.roles as Role[]) ?? []);
+  const adoptedInState = olds.adoptedRoles as Role[] | undefined;
+  const adoptedBefore = adoptedInState ? adoptedWithin(rule, req, onWire(rule, adoptedInState), i.roles) : undefined;
   // Judged on grants, not on role keys: an Elastic role a refresh narrowed to the organization where it is
   // still held is re-granted where it is missing, and not revoked where it stays.
   const toGrant = uncoveredPart(rule, req, i.roles, heldBefore);
-  const removed = dedupe(uncoveredPart(rule, req, oldRoles, i.roles));
-  if (toGrant.length === 0 && removed.length === 0) {
-    // remoteData / remoteQuery only apply to the next call that needs them.
-    return outputsOf(i, id, i.roles, { user: null, held: [] }, olds.user);
+  const dropped = dedupe(uncoveredPart(rule, req, oldRoles, i.roles));
+  // A dropped role another live resource claims (a role moved to it) stays where it is.
+  const droppedGrants = dropped.flatMap((r) => grantsOf(rule, req, r));
+  const keptForOthers = claimedByOthers(id, req, (g) => droppedGrants.some((d) => roleKey(d) === roleKey(g)));
+  const removed = uncoveredPart(rule, req, dropped, keptForOthers.map((k) => k.grant));
+  if (toGrant.length === 0 && removed.length === 0 && keptForOthers.length === 0) {
+    // remoteData / remoteQuery / onDelete only apply to the next call that needs them.
+    return outputsOf(i, id, i.roles, { user: null, held: [] }, olds.user, adoptedBefore);
   }
   const revokesScope = rule.revokes === "whole-scope" && removed.length > 0;
+  // Grants other live resources hold in the scope a scope-wide revoke clears are given back: their state
+  // says they hold them.
+  const giveBack = revokesScope ? claimedByOthers(id, req, (g) => inOrganizations(g, req)) : [];
+  // With onDelete "restore", what the user holds before the writes: which added roles are adopted.
+  const before = toGrant.length > 0 && tracksAdoption(i) ? await readHolding(ctx.client, rule, req, true) : undefined;
+  const adopted = before || adoptedBefore ? [...(adoptedBefore ?? []), ...(before ? heldPart(rule, req, toGrant, before.held) : [])] : undefined;
   let outcomes: WriteOutcome[];
   if (revokesScope) {
     outcomes = await unassignRoles(ctx.client, rule, req, removed);
-    outcomes.push(...(await assignRoles(ctx.client, rule, req, i.roles)));
+    outcomes.push(...(await assignRoles(ctx.client, rule, req, dedupe([...i.roles, ...giveBack.map((k) => k.grant as Role)]))));
   } else {
     outcomes = await assignRoles(ctx.client, rule, req, toGrant);
     outcomes.push(...(await unassignRoles(ctx.client, rule, req, removed)));
@@ -266,13 +365,16 @@ export async function update(ctx: LifecycleContext, id: string, olds: Props, new
     ctx,
     rule,
     req,
-    (h) => i.roles.every((r) => roleHeld(rule, req, r, h.held)) && !removed.some((r) => roleAnyHeld(rule, req, r, h.held)),
+    (h) =>
+      i.roles.every((r) => roleHeld(rule, req, r, h.held)) &&
+      !removed.some((r) => roleAnyHeld(rule, req, r, h.held)) &&
+      giveBack.every((k) => isHeldIn(k.grant, h)),
     outcomes,
     // Unconfirmed: keep the removed roles in state (the next run revokes them) and count as held only
     // what nothing touched (the next run re-grants the rest).
     () => {
       const untouched = revokesScope ? [] : heldPart(rule, req, i.roles, heldBefore.flatMap((r) => grantsOf(rule, req, r)));
-      const outs = outputsOf(i, id, untouched, { user: null, held: [] }, olds.user);
+      const outs = outputsOf(i, id, untouched, { user: null, held: [] }, olds.user, adopted);
       return { id, properties: { ...outs, roles: sortRoles(dedupe([...i.roles, ...removed])), __provider: news.__provider } };
     },
     `updating ${where(rule, i)}`,
@@ -282,12 +384,18 @@ export async function update(ctx: LifecycleContext, id: string, olds: Props, new
       integratedAccountId: i.integratedAccountId,
     });
   }
+  tellKept(selfName(i, id), where(rule, i), "the update", [...keptForOthers, ...giveBack], [], holding);
   const held = heldPart(rule, req, i.roles, holding.held);
   const missing = uncoveredPart(rule, req, i.roles, held);
   const stillHeld = heldPart(rule, req, removed, holding.held);
-  const outs = outputsOf(i, id, held, holding);
-  if (missing.length === 0 && stillHeld.length === 0) return outs;
-  const reasons = bounded([...missing.map((r) => reasonFor("grant", r, outcomes)), ...stillHeld.map((r) => reasonFor("revoke", r, outcomes))]);
+  const lost = giveBack.filter((k) => !isHeldIn(k.grant, holding));
+  const outs = outputsOf(i, id, held, holding, undefined, adopted);
+  if (missing.length === 0 && stillHeld.length === 0 && lost.length === 0) return outs;
+  const reasons = bounded([
+    ...missing.map((r) => reasonFor("grant", r, outcomes)),
+    ...stillHeld.map((r) => reasonFor("revoke", r, outcomes)),
+    ...lost.map((k) => `${reasonFor("grant", k.grant as Role, outcomes)} (held by ${k.by.map(claimantName).join(", ")}; ${rule.displayName}'s revoke cleared the organization)`),
+  ]);
   // State must keep what is really held: roles that could not be revoked stay, so the next run revokes them.
   const recorded = strip({
     ...outs,
@@ -303,25 +411,75 @@ export async function update(ctx: LifecycleContext, id: string, olds: Props, new
   );
 }
 
+/** Whether a grant lies in the organizations of `scope` (every grant does when the scope names none). */
+function inOrganizations(g: Grant, scope: AssignmentRequest): boolean {
+  const orgs = scope.organizations ?? [];
+  return orgs.length === 0 || g.organization === undefined || orgs.some((o) => o.id === g.organization);
+}
+
+function isHeldIn(g: Grant, h: Holding): boolean {
+  return isHeld(g, h.held);
+}
+
+/**
+ * Says, in the operation's log output, which grants a delete or update left in place and why: another live
+ * resource holds them, or (onDelete "restore") the user held them before this resource claimed them.
+ */
+function tellKept(self: string, whereText: string, op: string, others: KeptGrant[], adopted: Grant[], holding: Holding): void {
+  const state = (g: Grant) => (holding.user !== null && isHeldIn(g, holding) ? "still held" : "not held now, which is that resource's to converge");
+  const seen = new Set<string>();
+  for (const k of others) {
+    if (seen.has(roleKey(k.grant))) continue;
+    seen.add(roleKey(k.grant));
+    notice(
+      `${op} of RoleAssignment ${self} left ${grantLabel(k.grant)} of ${whereText} in place: ${k.by.map(claimantName).join(" and ")} ${k.by.length === 1 ? "holds" : "hold"} it in this deployment (${state(k.grant)}).`,
+    );
+  }
+  for (const g of adopted) {
+    notice(`${op} of RoleAssignment ${self} left ${grantLabel(g)} of ${whereText} in place: the user held it before this resource claimed it (onDelete: "restore"; ${holding.user !== null && isHeldIn(g, holding) ? "still held" : "no longer held"}).`);
+  }
+}
+
 /**
  * Revokes every role in state and confirms by reading back. Succeeds when the roles, or the user, are gone;
  * fails, leaving the resource in state, while any role is still held or the revoke cannot be confirmed.
+ * Grants another live resource claims in this deployment stay (a rename or a move), and so, with
+ * `onDelete: "restore"`, do the adopted roles; where the revoke is scope-wide they are given back.
  */
 export async function remove(ctx: LifecycleContext, id: string, props: Props): Promise<void> {
   const i = inputsOf(props);
-  const rule = ruleFor(i.integration);
   const req = requestOf(i);
-  const roles = onWire(rule, [...((props.roles as Role[]) ?? []), ...((props.heldRoles as Role[]) ?? [])]);
-  const outcomes = await unassignRoles(ctx.client, rule, req, roles);
+  await exclusive(req, () => removeNow(ctx, id, props, i, ruleFor(i.integration), req));
+  releaseClaim(id);
+}
+
+async function removeNow(ctx: LifecycleContext, id: string, props: Props, i: RoleAssignmentInputs, rule: IntegrationRule, req: AssignmentRequest): Promise<void> {
+  const declared = onWire(rule, [...((props.roles as Role[]) ?? []), ...((props.heldRoles as Role[]) ?? [])]);
+  const mine = declared.flatMap((r) => grantsOf(rule, req, r));
+  const adoptedGrants =
+    i.onDelete === "restore" ? adoptedWithin(rule, req, onWire(rule, (props.adoptedRoles as Role[] | undefined) ?? []), declared).flatMap((r) => grantsOf(rule, req, r)) : [];
+  const keptForOthers = claimedByOthers(id, req, (g) => mine.some((m) => roleKey(m) === roleKey(g)));
+  const roles = uncoveredPart(rule, req, declared, [...keptForOthers.map((k) => k.grant), ...adoptedGrants]);
+  const wholeScope = rule.revokes === "whole-scope";
+  // A scope-wide revoke clears only the organizations of the roles it must revoke. What other live resources
+  // hold there is given back (their state says they hold it), and so is what this resource adopted there,
+  // if the user still held it just before (a role removed by someone else meanwhile is not restored).
+  const scope: AssignmentRequest = wholeScope ? narrowedTo(req, roles.flatMap((r) => grantsOf(rule, req, r))) : req;
+  const inScope = wholeScope && roles.length > 0 ? claimedByOthers(id, scope, (g) => inOrganizations(g, scope)) : [];
+  const adoptedInScope = wholeScope && roles.length > 0 ? adoptedGrants.filter((g) => inOrganizations(g, scope)) : [];
+  const before = adoptedInScope.length > 0 ? await readHolding(ctx.client, rule, req, true) : undefined;
+  const giveBack = dedupeGrants([...inScope.map((k) => k.grant), ...adoptedInScope.filter((g) => before !== undefined && isHeldIn(g, before))]);
+  const outcomes = await unassignRoles(ctx.client, rule, scope, roles);
+  if (giveBack.length > 0) outcomes.push(...(await assignRoles(ctx.client, rule, req, giveBack as Role[])));
   let holding: Holding;
   try {
-    holding = await settle(ctx, rule, req, (h) => !roles.some((r) => roleAnyHeld(rule, req, r, h.held)));
+    holding = await settle(ctx, rule, req, (h) => !roles.some((r) => roleAnyHeld(rule, req, r, h.held)) && giveBack.every((g) => isHeldIn(g, h)));
   } catch (e) {
     // Without a read-back nothing is confirmed, whatever the revoke answered.
     if (!isTrutoError(e)) throw e;
     throw new TrutoError(
       e.code as TrutoErrorCode,
-      `could not confirm that ${where(rule, i)} no longer holds ${labels(roles)}; the assignment stays in state. ${clip(e.message.replace(/^\[[A-Z_]+\] /, ""))}`,
+      `could not confirm that ${where(rule, i)} no longer holds ${labels(roles.length ? roles : declared)}; the assignment stays in state. ${clip(e.message.replace(/^\[[A-Z_]+\] /, ""))}`,
       { integratedAccountId: i.integratedAccountId },
     );
   }
@@ -340,13 +498,39 @@ export async function remove(ctx: LifecycleContext, id: string, props: Props): P
     );
   }
   const still = heldPart(rule, req, roles, holding.held);
-  if (still.length === 0) return;
-  const reasons = bounded(still.map((r) => reasonFor("revoke", r, outcomes)));
+  const lost = giveBack.filter((g) => !isHeldIn(g, holding));
+  if (still.length === 0 && lost.length === 0) {
+    tellKept(selfName(i, id), where(rule, i), "the delete", [...keptForOthers, ...inScope.filter((k) => giveBack.includes(k.grant))], adoptedGrants, holding);
+    return;
+  }
+  const reasons = bounded([
+    ...still.map((r) => reasonFor("revoke", r, outcomes)),
+    ...lost.map((g) => `${reasonFor("grant", g as Role, outcomes)} (given back after ${rule.displayName}'s revoke cleared the organization: ${keeperOf(g, inScope)})`),
+  ]);
+  const what = still.length > 0 ? `still holds ${labels(still)} after the revoke` : `lost ${labels(lost as Role[])}, which must stay, when ${rule.displayName}'s scope-wide revoke cleared the organization`;
   throw new TrutoError(
     firstCode(outcomes, TrutoErrorCodes.revokeNotConfirmed),
-    `${where(rule, i)} still holds ${labels(still)} after the revoke. ${reasons.join("; ")}. The assignment stays in state; fix the cause and run \`pulumi destroy\` (or \`pulumi up\`) again.`,
+    `${where(rule, i)} ${what}. ${reasons.join("; ")}. The assignment stays in state; fix the cause and run \`pulumi destroy\` (or \`pulumi up\`) again.`,
     { integratedAccountId: i.integratedAccountId },
   );
+}
+
+function dedupeGrants(grants: Grant[]): Grant[] {
+  return dedupe(grants as Role[]);
+}
+
+function keeperOf(g: Grant, kept: KeptGrant[]): string {
+  const by = kept.find((k) => roleKey(k.grant) === roleKey(g))?.by;
+  return by
+    ? `${by.map(claimantName).join(", ")} ${by.length === 1 ? "holds" : "hold"} it`
+    : 'the user held it before this resource claimed it (onDelete: "restore"); if this destroy is not retried soon, grant it again by hand';
+}
+
+/** `req` with only the organizations the grants name (all of them when a grant names none). */
+function narrowedTo(req: AssignmentRequest, grants: Grant[]): AssignmentRequest {
+  if (!req.organizations?.length || grants.some((g) => g.organization === undefined)) return req;
+  const ids = new Set(grants.map((g) => g.organization));
+  return { ...req, organizations: req.organizations.filter((o) => ids.has(o.id)) };
 }
 
 /**

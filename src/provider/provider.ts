@@ -6,6 +6,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { ConfigSource, ProviderSettings } from "./config";
 import { checkInputs } from "./inputs";
 import { diffInputs } from "./diff";
+import { claimUnchanged } from "./claims";
 import type { LifecycleContext } from "./lifecycle";
 
 // check and diff never talk to Truto: the HTTP client and the lifecycle load on the first call that
@@ -54,8 +55,11 @@ export async function check(_olds: Props, news: Props): Promise<pulumi.dynamic.C
 }
 
 /** Which changes update in place, which replace, and whether to delete first. */
-export async function diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
-  return diffInputs(olds, news);
+export async function diff(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
+  const result = diffInputs(olds, news);
+  // Unchanged, the resource stays in state as it is: it holds its roles in this deployment (claims.ts).
+  if (!result.changes) claimUnchanged(id, olds, news);
+  return result;
 }
 
 /** Grants the roles and confirms them. */

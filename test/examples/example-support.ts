@@ -30,11 +30,12 @@ export function resourceNamed(run: ProgramRun, name: string): RegisteredResource
   return found;
 }
 
-/** The inputs without the serialized provider, for deepEqual. */
+/** The inputs the program declares: without the serialized provider and the name the class adds, for deepEqual. */
 export function plainInputs(resource: RegisteredResource): Record<string, unknown> {
-  const { __provider, ...rest } = resource.inputs;
+  const { __provider, resourceName, ...rest } = resource.inputs;
   assert.equal(typeof __provider, "string", `${resource.name} has no __provider text`);
   assert.match(__provider as string, /require\("pulumi-truto-access\/provider"\)/);
+  assert.equal(resourceName, resource.name, "the class passes the resource's name to the provider");
   return rest;
 }
 

@@ -33,7 +33,7 @@ const NO_CHANGE = { changes: false, replaces: [], deleteBeforeReplace: false };
 
 describe("diff", () => {
   describe("the change table", () => {
-    it("replaces on the account, integration, user, workspace and organizations; updates roles and remote data", () => {
+    it("replaces on the account, integration, user, workspace and organizations; updates roles, remote data and onDelete", () => {
       assert.deepEqual(CHANGE_TABLE, {
         integratedAccountId: "replace",
         integration: "replace",
@@ -43,7 +43,21 @@ describe("diff", () => {
         roles: "update",
         remoteData: "update-no-call",
         remoteQuery: "update-no-call",
+        onDelete: "update-no-call",
       });
+    });
+  });
+
+  describe("onDelete and resourceName", () => {
+    it("updates without a call when onDelete changes, and takes a missing onDelete as \"revoke\"", () => {
+      assert.deepEqual(diffInputs(slack(), slack({ onDelete: "restore" })), { changes: true, replaces: [], deleteBeforeReplace: false });
+      assert.deepEqual(diffInputs(slack({ onDelete: "restore" }), slack({ onDelete: "revoke" })), { changes: true, replaces: [], deleteBeforeReplace: false });
+      assert.deepEqual(diffInputs(slack(), slack({ onDelete: "revoke" })), NO_CHANGE);
+    });
+
+    it("never reports a change of resourceName (a rename with aliases, or state written before it existed)", () => {
+      assert.deepEqual(diffInputs(slack({ resourceName: "alice-jc" }), slack({ resourceName: "alice-jumpcloud" })), NO_CHANGE);
+      assert.deepEqual(diffInputs(slack(), slack({ resourceName: "alice-jumpcloud" })), NO_CHANGE);
     });
   });
 

@@ -69,6 +69,21 @@ describe("check", () => {
       assert.deepEqual(inputs.remoteData, { note: "x", nested: { a: [1] } });
       assert.deepEqual(inputs.remoteQuery, { dry_run: "true" });
     });
+
+    it("accepts onDelete \"revoke\" or \"restore\" and keeps the resource's name", () => {
+      for (const onDelete of ["revoke", "restore"]) {
+        const { failures, inputs } = checkInputs(jumpcloud({ onDelete, resourceName: "alice-jc" }));
+        assert.deepEqual(failures, []);
+        assert.equal(inputs.onDelete, onDelete);
+        assert.equal(inputs.resourceName, "alice-jc");
+      }
+    });
+
+    it("refuses any other onDelete, saying what each value does", () => {
+      const failure = onlyFailure(jumpcloud({ onDelete: "keep" }));
+      assert.equal(failure.property, "onDelete");
+      assert.match(failure.reason, /"revoke".*"restore".*not "keep"/);
+    });
   });
 
   describe("normalisation", () => {
