@@ -8,7 +8,7 @@ import { compareText } from "./order";
 import { appText, personText, roleText, UP } from "./render-parts";
 import { STEP_OPS } from "./resource-changes";
 import type { HiddenReason } from "./sentinels";
-import type { AccessReview, AccessSection, ChangeCause, NotUnderstoodChange, StateOnlyChange } from "./types";
+import type { AccessReview, AccessSection, ChangeCause, Move, NotUnderstoodChange, StateOnlyChange } from "./types";
 
 /** A titled list: the lines before its items, and the items (one line each). */
 export interface Block {
@@ -37,6 +37,7 @@ export function summaryLine(review: AccessReview): string {
   if (t.notUnderstood > 0) parts.push(`⚠ ${count(t.notUnderstood, "assignment")} not understood`);
   if (verbs.length > 0) parts.push(`${count(t.people, "person", "people")} ${verbs.join(", ")}`);
   if (t.replacements > 0) parts.push(count(t.replacements, "replacement"));
+  if (t.moves > 0) parts.push(`${count(t.moves, "role")} ${t.moves === 1 ? "moves" : "move"} between resources with no change in access`);
   if (t.privilegedGranted > 0) parts.push(`⚠ ${count(t.privilegedGranted, "privileged role")} granted`);
   if (t.mislabelled > 0) parts.push(`⚠ ${count(t.mislabelled, "mislabelled role")}`);
   if (t.unknown > 0) parts.push(`${count(t.unknown, "assignment")} with values known only at ${UP}`);
@@ -123,6 +124,18 @@ export function unresolvedBlock(review: AccessReview, reason: HiddenReason): Blo
     items.push(`- ${code(u.resource)} (${where}): ${boundedList(paths, MAX_PATHS)} ${tail}.`);
   }
   return items.length > 0 ? { head: [UNRESOLVED_TITLE[reason]], items } : undefined;
+}
+
+/** Roles moving from one resource to another, or undefined when there are none. */
+export function movesBlock(all: readonly Move[]): Block | undefined {
+  if (all.length === 0) return undefined;
+  const items = all.map((m) => {
+    const alias = m.sameAssignment
+      ? ` Only the name changed: \`aliases: [{ name: "${m.from}" }]\` on ${code(m.to)} keeps it one resource.`
+      : "";
+    return `- ↪ ${personText(m.person)} · ${appText(m.app)}: ${roleText(m.role)}${m.role.privileged ? " (⚠ privileged)" : ""} moves from ${code(m.from)} to ${code(m.to)}: no change in access.${alias}`;
+  });
+  return { head: ["#### Moves"], items };
 }
 
 /** Imports and forgotten assignments, or undefined when there are none. */

@@ -13,8 +13,10 @@ import { compareText } from "./order";
 import { SectionBook } from "./section-book";
 import type {
   AccessReview,
+  AccessSection,
   AssignmentTarget,
   ChangeCause,
+  Move,
   NotUnderstoodChange,
   Replacement,
   ReplaceOrder,
@@ -96,7 +98,7 @@ export function summarizePreview(json: unknown, opts: SummarizeOptions = {}): Ac
     }
   }
 
-  const sections = book.sections();
+  const { sections, moves } = pairMoves(book.sections(), new Map(read.map((r) => [r.change.name, r])));
   const sum = (pick: (s: (typeof sections)[number]) => number): number => sections.reduce((n, s) => n + pick(s), 0);
   const granted = sum((s) => s.granted.length);
   const revoked = sum((s) => s.revoked.length);
@@ -104,13 +106,14 @@ export function summarizePreview(json: unknown, opts: SummarizeOptions = {}): Ac
   const otherTotal = Object.values(others).reduce((a, b) => a + b, 0);
   const unreadable = withReason("unreadable");
   return {
-    hasAccessChange: granted + revoked + replacements.length + unresolved.length + notUnderstood.length > 0,
+    hasAccessChange: granted + revoked + moves.length + replacements.length + unresolved.length + notUnderstood.length > 0,
     understood: notUnderstood.length === 0 && unreadable === 0,
     totals: {
       people: new Set(sections.map((s) => s.person.key)).size,
       granted,
       revoked,
       replacements: replacements.length,
+      moves: moves.length,
       privilegedGranted: sum((s) => s.granted.filter((c) => c.role.privileged).length),
       privilegedRevoked: sum((s) => s.revoked.filter((c) => c.role.privileged).length),
       mislabelled: sum((s) => [...s.granted, ...s.revoked].filter((c) => c.role.mislabelled).length),
@@ -121,6 +124,7 @@ export function summarizePreview(json: unknown, opts: SummarizeOptions = {}): Ac
     },
     sections,
     replacements: replacements.sort((a, b) => compareText(a.resource, b.resource)),
+    moves,
     unresolved: unresolved.sort((a, b) => compareText(a.resource, b.resource)),
     notUnderstood: notUnderstood.sort((a, b) => compareText(a.resource, b.resource)),
     stateOnly: stateOnly.sort((a, b) => compareText(a.resource, b.resource) || compareText(a.kind, b.kind)),
@@ -128,6 +132,49 @@ export function summarizePreview(json: unknown, opts: SummarizeOptions = {}): Ac
     errorDiagnostics: digest.diagnostics.filter((d) => d.severity === "error").length,
     privilegedPatterns: patterns,
   };
+}
+
+interface ReadChange {
+  readonly change: ResourceChange;
+  readonly old?: AssignmentView;
+  readonly new?: AssignmentView;
+}
+
+/**
+ * Takes out of each section the roles one resource revokes and another grants (same person, app and
+ * role): the provider keeps such a grant in place, so they are moves, not a revoke and a grant.
+ */
+function pairMoves(all: readonly AccessSection[], byName: ReadonlyMap<string, ReadChange>): { sections: AccessSection[]; moves: Move[] } {
+  const moves: Move[] = [];
+  const sections = all.flatMap((section) => {
+    const revoked = [...section.revoked];
+    const granted = section.granted.filter((g) => {
+      if (!isComparable(g.role)) return true;
+      const i = revoked.findIndex((r) => r.resource !== g.resource && isComparable(r.role) && roleKey(r.role) === roleKey(g.role));
+      if (i < 0) return true;
+      const [r] = revoked.splice(i, 1);
+      moves.push({ role: g.role, from: r.resource, to: g.resource, person: section.person, app: section.app, sameAssignment: onlyRenamed(byName.get(r.resource), byName.get(g.resource)) });
+      return false;
+    });
+    if (granted.length === section.granted.length) return [section];
+    const left = { ...section, granted, revoked };
+    return granted.length + revoked.length + section.replacements.length > 0 ? [left] : [];
+  });
+  return { sections, moves };
+}
+
+// A deleted and a created assignment with the same person, app and roles differ only by their names.
+function onlyRenamed(from: ReadChange | undefined, to: ReadChange | undefined): boolean {
+  if (from?.change.op !== "delete" || to?.change.op !== "create" || !from.old || !to.new) return false;
+  const same = (a: AssignmentView["integratedAccountId"], b: AssignmentView["integratedAccountId"]) => a.known && b.known && a.value === b.value;
+  const keys = (v: AssignmentView) => (v.roles.known && v.opaqueRoles === 0 ? JSON.stringify(v.roles.value.map(roleKey).sort()) : undefined);
+  return (
+    same(from.old.integratedAccountId, to.new.integratedAccountId) &&
+    same(from.old.integration, to.new.integration) &&
+    same(from.old.userId, to.new.userId) &&
+    keys(from.old) !== undefined &&
+    keys(from.old) === keys(to.new)
+  );
 }
 
 function targetOf(view: AssignmentView, directory: Directory, urn: string): AssignmentTarget {

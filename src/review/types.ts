@@ -52,6 +52,26 @@ export interface RoleChange {
   readonly cause: ChangeCause;
 }
 
+/**
+ * A role one resource revokes and another grants to the same person in the same app in one preview: a
+ * rename or a move. The provider leaves such a grant in place (the delete or update that gives it up
+ * skips the revoke), so access does not change.
+ */
+export interface Move {
+  readonly role: RoleRef;
+  /** The resource giving the role up. */
+  readonly from: string;
+  /** The resource taking it. */
+  readonly to: string;
+  readonly person: PersonRef;
+  readonly app: AppRef;
+  /**
+   * True when `from` is deleted and `to` created with the same roles for the same person and app: the
+   * two differ only by name, and `aliases` would keep one resource.
+   */
+  readonly sameAssignment: boolean;
+}
+
 /** Which half of a replacement runs first. */
 export type ReplaceOrder = "delete-before-create" | "create-before-delete";
 
@@ -135,6 +155,8 @@ export interface AccessTotals {
   readonly granted: number;
   readonly revoked: number;
   readonly replacements: number;
+  /** Roles that move from one resource to another without a change in access. */
+  readonly moves: number;
   readonly privilegedGranted: number;
   readonly privilegedRevoked: number;
   /** Granted or revoked roles whose declared name is not the vendor's name for their id. */
@@ -151,7 +173,7 @@ export interface AccessTotals {
 
 /** The review of one preview. */
 export interface AccessReview {
-  /** False when no role is granted, revoked or replaced and nothing is left unknown or not understood. */
+  /** False when no role is granted, revoked, moved or replaced and nothing is left unknown or not understood. */
   readonly hasAccessChange: boolean;
   /** False when some RoleAssignment change could not be read: an op or steps not understood, or an unreadable value. */
   readonly understood: boolean;
@@ -160,6 +182,8 @@ export interface AccessReview {
   readonly sections: readonly AccessSection[];
   /** Sorted by resource name. */
   readonly replacements: readonly Replacement[];
+  /** Sorted by person, app, then role; their grants and revokes are not in `sections`. */
+  readonly moves: readonly Move[];
   /** Sorted by resource name. */
   readonly unresolved: readonly UnresolvedResource[];
   /** Sorted by resource name. */
