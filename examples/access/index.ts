@@ -65,7 +65,8 @@ function entries<K extends string, V>(record: Partial<Record<K, V>> | undefined)
 }
 
 const assignments: Record<string, RoleAssignment> = {};
-const assign = (name: string, args: RoleAssignmentArgs) => (assignments[name] = new RoleAssignment(name, args));
+// "restore": destroying the stack revokes what it granted and leaves the roles people held before it existed.
+const assign = (name: string, args: RoleAssignmentArgs) => (assignments[name] = new RoleAssignment(name, { ...args, onDelete: "restore" }));
 
 for (const [person, access] of entries(team)) {
   const user = people[person];

@@ -43,12 +43,14 @@ describe("examples/access (root stack)", () => {
       userId: SEED_IDS.slackenterprise.users.alice,
       workspaceId: SEED_IDS.slackenterprise.workspaces.platform,
       roles: [{ id: "Rl0A", name: "Channel Manager" }, { id: "Rl02", name: "Role Admin" }],
+      onDelete: "restore",
     });
     assert.deepEqual(plainInputs(resourceNamed(run, "bob-jumpcloud")), {
       integratedAccountId: SEED_IDS.accounts.jumpcloud,
       integration: "jumpcloud",
       userId: SEED_IDS.jumpcloud.users.bob,
       roles: [{ id: "read-only", name: "Read Only" }, { id: "help-desk", name: "Help Desk" }],
+      onDelete: "restore",
     });
     assert.deepEqual(plainInputs(resourceNamed(run, "dan-elastic-staging")), {
       integratedAccountId: SEED_IDS.accounts.elasticcloud,
@@ -56,6 +58,7 @@ describe("examples/access (root stack)", () => {
       userId: SEED_IDS.elasticcloud.users.dan,
       organizations: [{ id: SEED_IDS.elasticcloud.organizations.staging }],
       roles: [{ id: "deployment-admin", name: "Admin" }],
+      onDelete: "restore",
     });
   });
 

@@ -9,7 +9,7 @@ const USAGE = `Usage: npm run demo -- [options]   (from a checkout of the reposi
 Starts a sandbox with its seed, runs the root stack (examples/access) through \`pulumi up\`, a change of
 Bob's Slack role, \`pulumi preview --diff\`, \`pulumi up\` and \`pulumi destroy\`, and prints who holds what
 after each step. Without the Pulumi CLI on PATH it sends the same calls to the real provider host.
-Exits 0 only when the sandbox shows every role the demo declared revoked at the end.
+Exits 0 only when the sandbox shows every role the demo granted revoked at the end, and the roles held before it kept.
 
 Options:
   --state FILE      keep the sandbox's state in FILE (and leave it there afterwards)

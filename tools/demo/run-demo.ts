@@ -1,7 +1,8 @@
 /**
  * The demo: the repository's root stack (examples/access) against an embedded sandbox, through `up`, a
  * role change and `destroy`, with who-holds-what printed from the sandbox after each. It succeeds only
- * when the sandbox, not a provider answer, shows every role the demo declared revoked at the end.
+ * when the sandbox, not a provider answer, shows every role the demo granted revoked at the end and the roles
+ * people held before it still held (the program says onDelete "restore").
  */
 import { promises as fs } from "node:fs";
 import * as os from "node:os";
@@ -73,7 +74,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
 
     say(`Truto sandbox on ${sandbox.url}, started from its seed (state: ${options.stateFile ? stateFile : "a temp file"}).`);
     say(`Program: ${path.relative(projectDir, readProjectFile(projectDir).main)} (stack "demo"), ${before.resources.length} RoleAssignments.`);
-    await showHoldings("before");
+    const start = await showHoldings("before");
 
     const pulumi = options.pulumiCli === "never" ? undefined : findExecutable("pulumi");
     let failure: unknown;
@@ -95,16 +96,23 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
     }
 
     const final = await showHoldings("at the end");
+    // The program says onDelete "restore": roles held before the demo are left, everything it granted is revoked.
     const declared = uniqueGrants([...declaredGrants(before.resources), ...declaredGrants(after.resources)]);
-    const held = declared.filter((g) => isGrantHeld(final, g));
+    const preexisting = declared.filter((g) => isGrantHeld(start, g));
+    const held = declared.filter((g) => isGrantHeld(final, g) && !preexisting.includes(g));
+    const lost = preexisting.filter((g) => !isGrantHeld(final, g));
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     if (failure) say(`FAILED: ${failure instanceof Error ? failure.message : String(failure)}`);
+    if (lost.length > 0) {
+      say(`FAILED: ${lost.length} role(s) held before the demo were revoked although the program says onDelete "restore":\n${grantRows(lost)}`);
+      return 1;
+    }
     if (held.length > 0) {
       say(`FAILED: ${held.length} role(s) the demo declared are still held:\n${grantRows(held)}`);
       return 1;
     }
     if (failure) return 1;
-    say(`Done in ${seconds} s: the sandbox shows every role the demo declared revoked.`);
+    say(`Done in ${seconds} s: the sandbox shows every role the demo granted revoked, and the ${preexisting.length} held before it still held.`);
     return 0;
   } finally {
     await sandbox.close();
