@@ -6,6 +6,10 @@ const PEOPLE = [
   { key: "carol", name: "Carol Diaz" },
   { key: "dan", name: "Dan Kowalski" },
   { key: "erin", name: "Erin Walsh" },
+  // Every real account has an administrator: the person who connected it to Truto. Here that person holds
+  // each admin and owner role, in every workspace and organization, so the stacks the tests and the demo run
+  // are never the last holder of one (what the provider's last-holder guard protects).
+  { key: "owner", name: "Morgan Lee" },
 ] as const;
 
 /** The ids the built-in seed uses, so examples and tests never spell them by hand. */
@@ -19,7 +23,7 @@ export const SEED_IDS = {
     teamviewer: "5c1f3e0a-6b0e-4a47-9a53-2f1d8f0c5a06",
   },
   slackenterprise: {
-    users: { alice: "U01ALICE", bob: "U02BOB", carol: "U03CAROL", dan: "U04DAN", erin: "U05ERIN" },
+    users: { alice: "U01ALICE", bob: "U02BOB", carol: "U03CAROL", dan: "U04DAN", erin: "U05ERIN", owner: "U00OWNER" },
     workspaces: { platform: "T0PLATFORM", sales: "T0SALES" },
     // Slack's real role ids (api.slack.com admin.roles.addAssignments).
     roles: {
@@ -39,6 +43,7 @@ export const SEED_IDS = {
       carol: "64a1f0c2e4b0a1a1a1a1a003",
       dan: "64a1f0c2e4b0a1a1a1a1a004",
       erin: "64a1f0c2e4b0a1a1a1a1a005",
+      owner: "64a1f0c2e4b0a1a1a1a1a000",
     },
     roles: {
       administrator: "administrator",
@@ -49,7 +54,7 @@ export const SEED_IDS = {
     },
   },
   elasticcloud: {
-    users: { alice: "1183940201", bob: "1183940202", carol: "1183940203", dan: "1183940204", erin: "1183940205" },
+    users: { alice: "1183940201", bob: "1183940202", carol: "1183940203", dan: "1183940204", erin: "1183940205", owner: "1183940200" },
     organizations: { production: "4201839311", staging: "4201839312" },
     roles: {
       organizationAdmin: "organization-admin",
@@ -60,16 +65,16 @@ export const SEED_IDS = {
     },
   },
   blackline: {
-    users: { alice: "bl-alice", bob: "bl-bob", carol: "bl-carol", dan: "bl-dan", erin: "bl-erin" },
+    users: { alice: "bl-alice", bob: "bl-bob", carol: "bl-carol", dan: "bl-dan", erin: "bl-erin", owner: "bl-owner" },
     roles: { systemAdmin: "bl-system-admin", preparer: "bl-preparer", reviewer: "bl-reviewer", approver: "bl-approver" },
   },
   crowdstrike: {
-    users: { alice: "cs-alice", bob: "cs-bob", carol: "cs-carol", dan: "cs-dan", erin: "cs-erin" },
+    users: { alice: "cs-alice", bob: "cs-bob", carol: "cs-carol", dan: "cs-dan", erin: "cs-erin", owner: "cs-owner" },
     // CrowdStrike Falcon's own role ids look like these.
     roles: { admin: "falconhost_admin", analyst: "falconhost_analyst", readOnly: "falconhost_read_only" },
   },
   teamviewer: {
-    users: { alice: "tv-alice", bob: "tv-bob", carol: "tv-carol", dan: "tv-dan", erin: "tv-erin" },
+    users: { alice: "tv-alice", bob: "tv-bob", carol: "tv-carol", dan: "tv-dan", erin: "tv-erin", owner: "tv-owner" },
     roles: { admin: "tv-role-admin", member: "tv-role-member", supportAgent: "tv-role-support" },
   },
 } as const;
@@ -119,6 +124,14 @@ const HOLDINGS: Record<string, Record<string, HeldRole[]>> = {
   elasticcloud: { carol: [{ id: "deployment-viewer", organization: "4201839312" }] },
 };
 
+/** The roles the account owner holds: every role whose name says admin or owner, in every scope of the account. */
+function ownerRoles(slug: string): HeldRole[] {
+  const admin = Object.entries(ROLE_NAMES[slug]).filter(([id, name]) => /admin|owner/i.test(`${id} ${name}`)).map(([id]) => id);
+  if (slug === "slackenterprise") return ["T0PLATFORM", "T0SALES"].flatMap((workspace) => admin.map((id) => ({ id, workspace })));
+  if (slug === "elasticcloud") return ["4201839311", "4201839312"].flatMap((organization) => admin.map((id) => ({ id, organization })));
+  return admin.map((id) => ({ id }));
+}
+
 type Slug = keyof typeof SEED_IDS.accounts;
 
 function usersOf(slug: Slug): SandboxUser[] {
@@ -129,11 +142,11 @@ function usersOf(slug: Slug): SandboxUser[] {
     name: person.name,
     email: `${person.key}@example.com`,
     status: "active",
-    roles: (HOLDINGS[slug]?.[person.key] ?? []).map((role) => ({ ...role })),
+    roles: person.key === "owner" ? ownerRoles(slug) : (HOLDINGS[slug]?.[person.key] ?? []).map((role) => ({ ...role })),
   }));
 }
 
-/** A fresh deep copy of the built-in seed: six accounts, five people in each, three held roles. */
+/** A fresh deep copy of the built-in seed: six accounts, five people and the account's owner in each; the people hold three roles, the owner every admin role. */
 export function defaultSeed(): SandboxState {
   const slugs = Object.keys(SEED_IDS.accounts) as Slug[];
   const slack = SEED_IDS.accounts.slackenterprise;

@@ -137,14 +137,16 @@ describe("sandbox API basics", () => {
       const base = `/unified/user-directory/role_assignments?integrated_account_id=${accounts.slackenterprise}`;
       const platform = await sb.call("GET", `${base}&workspace_id=T0PLATFORM`);
       assert.equal(platform.status, 200);
-      assert.equal(platform.body.result.length, 1);
-      const row = platform.body.result[0];
+      const [row, ...owner] = platform.body.result;
       assert.deepEqual([row.user_id, row.role_id, row.workspace, row.group_id], ["U01ALICE", "Rl0A", ["T0PLATFORM"], "T0PLATFORM"]);
       assert.ok(row.id && row.created_at);
+      const ownerRoles = ["Rl01", "Rl02", "Rl03", "Rl0C", "Rl0J"];
+      const rows = (r: { body: { result: { user_id: string; role_id: string }[] } }) => r.body.result.map((a) => `${a.user_id} ${a.role_id}`).sort();
+      assert.deepEqual(rows({ body: { result: owner } }), ownerRoles.map((id) => `U00OWNER ${id}`), "the account owner holds the admin roles");
       const sales = await sb.call("GET", `${base}&workspace_id=T0SALES`);
-      assert.deepEqual(sales.body.result, []);
-      const filtered = await sb.call("GET", `${base}&workspace_id=T0PLATFORM&role_id=Rl01`);
-      assert.deepEqual(filtered.body.result, []);
+      assert.deepEqual(rows(sales), ownerRoles.map((id) => `U00OWNER ${id}`));
+      const filtered = await sb.call("GET", `${base}&workspace_id=T0PLATFORM&role_id=Rl0A`);
+      assert.deepEqual(rows(filtered), ["U01ALICE Rl0A"]);
     });
 
     it("lists every held role as a role assignment for integrations without workspaces", async () => {
@@ -152,7 +154,10 @@ describe("sandbox API basics", () => {
       assert.equal(response.status, 200);
       assert.deepEqual(
         response.body.result.map((r: { user_id: string; role_id: string }) => [r.user_id, r.role_id]),
-        [[SEED_IDS.jumpcloud.users.bob, "read-only"]],
+        [
+          [SEED_IDS.jumpcloud.users.bob, "read-only"],
+          [SEED_IDS.jumpcloud.users.owner, "administrator"],
+        ],
       );
     });
 
@@ -194,8 +199,8 @@ describe("sandbox API basics", () => {
         if (cursor === null) break;
       }
       assert.equal(pages + 1, 3);
-      assert.equal(seen.length, 450);
-      assert.equal(new Set(seen).size, 450);
+      assert.equal(seen.length, 451, "the seed's six and the 445 added");
+      assert.equal(new Set(seen).size, 451);
     });
 
     it("defaults to 50 per page and caps limit at 200", async () => {

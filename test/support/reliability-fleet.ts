@@ -31,6 +31,8 @@ export interface FleetAssignment {
 export interface Fleet {
   state: SandboxState;
   accountIds: string[];
+  /** Each account's owner, who holds every role in every scope (so no fleet user is a last holder); no assignment manages them. */
+  ownerIds: string[];
   assignments: FleetAssignment[];
 }
 
@@ -63,6 +65,7 @@ export function fleetInputs(a: Pick<FleetAssignment, "slug" | "accountId" | "use
 export function buildFleet(count: number, accountsPer: number): Fleet {
   const state = defaultSeed();
   const accountIds: string[] = [];
+  const ownerIds: string[] = [];
   for (const slug of SLUGS) {
     for (let n = 0; n < accountsPer; n++) {
       const id = accountId(slug, n);
@@ -71,6 +74,11 @@ export function buildFleet(count: number, accountsPer: number): Fleet {
       for (const role of ROLE_IDS[slug]) state.roles.push({ accountId: id, id: role, name: role });
       if (slug === "slackenterprise") for (const w of WORKSPACES) state.workspaces.push({ accountId: id, id: w, name: w });
       if (slug === "elasticcloud") for (const o of ORGS) state.organizations.push({ accountId: id, id: o, name: o });
+      const owner = `${id}-owner`;
+      ownerIds.push(owner);
+      const scoped = (role: string) =>
+        slug === "slackenterprise" ? WORKSPACES.map((workspace) => ({ id: role, workspace })) : slug === "elasticcloud" ? ORGS.map((organization) => ({ id: role, organization })) : [{ id: role }];
+      state.users.push({ accountId: id, id: owner, name: "Account Owner", email: `owner-${n}@example.com`, status: "active", roles: ROLE_IDS[slug].flatMap(scoped) });
     }
   }
   const assignments: FleetAssignment[] = [];
@@ -80,5 +88,5 @@ export function buildFleet(count: number, accountsPer: number): Fleet {
     state.users.push({ accountId: a.accountId, id: a.userId, name: `Person ${i}`, email: `person${i}@example.com`, status: "active", roles: [] });
     assignments.push({ ...a, name: `fleet-${i}`, inputs: fleetInputs(a, i) });
   }
-  return { state, accountIds, assignments };
+  return { state, accountIds, ownerIds, assignments };
 }
