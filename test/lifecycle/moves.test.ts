@@ -6,8 +6,9 @@
  * first, deletes of removed resources last).
  */
 import { strict as assert } from "node:assert";
-import { HostCallError, urn } from "../support/host";
-import { useProviderHost } from "../support/provider-host";
+import { assignmentInputs } from "../support/assignment-inputs";
+import { HostCallError } from "../support/host";
+import { resourceCalls, useProviderHost } from "../support/provider-host";
 import { useSandbox } from "../support/sandbox-fixture";
 import { SEED_IDS } from "../../src/sandbox";
 
@@ -16,59 +17,14 @@ type Props = Record<string, unknown>;
 const acct = SEED_IDS.accounts;
 const ORG_PROD = "4201839311";
 const ORG_STAGING = "4201839312";
-
-const jumpcloud = (userId: string, roles: string[], over: Props = {}): Props => ({
-  integratedAccountId: acct.jumpcloud,
-  integration: "jumpcloud",
-  userId,
-  roles: roles.map((id) => ({ id })),
-  ...over,
-});
-const slack = (userId: string, roles: string[], over: Props = {}): Props => ({
-  integratedAccountId: acct.slackenterprise,
-  integration: "slackenterprise",
-  userId,
-  workspaceId: "T0PLATFORM",
-  roles: roles.map((id) => ({ id })),
-  ...over,
-});
-const elastic = (userId: string, orgs: string[], roles: string[], over: Props = {}): Props => ({
-  integratedAccountId: acct.elasticcloud,
-  integration: "elasticcloud",
-  userId,
-  organizations: orgs.map((id) => ({ id })),
-  roles: roles.map((id) => ({ id })),
-  ...over,
-});
+const { jumpcloud, slack, elastic } = assignmentInputs;
 
 describe("moves, renames and onDelete through the provider host", function () {
   this.timeout(60_000);
   const sandbox = useSandbox({ rateLimit: false });
   const provider = useProviderHost(sandbox);
 
-  interface Live {
-    name: string;
-    id: string;
-    outputs: Props;
-  }
-
-  /** Check and Create as the engine does for a new resource; the class sets `resourceName` to its name. */
-  async function create(name: string, inputs: Props): Promise<Live> {
-    const ins = await provider.checked(name, { ...inputs, resourceName: name });
-    const { id, outputs } = await provider.host.create(urn(name), ins);
-    return { name, id, outputs };
-  }
-
-  /** Check, Diff and Update as the engine does for a changed resource. */
-  async function update(live: Live, inputs: Props): Promise<Live> {
-    const news = await provider.checked(live.name, { ...inputs, resourceName: live.name }, live.outputs);
-    const diff = await provider.host.diff(live.id, urn(live.name), live.outputs, news);
-    assert.equal(diff.changes, "some");
-    const { outputs } = await provider.host.update(live.id, urn(live.name), live.outputs, news);
-    return { ...live, outputs };
-  }
-
-  const remove = (live: Live) => provider.host.delete(live.id, urn(live.name), live.outputs);
+  const { create, update, remove } = resourceCalls(provider);
 
   /** The user's roles in the sandbox as "id" or "id@scope". */
   async function held(accountId: string, userId: string): Promise<string[]> {

@@ -6,7 +6,7 @@
  */
 import { startSandbox, type SandboxHandle, type SandboxState } from "../../src/sandbox";
 import { summarizePreview } from "../../src/review";
-import { sandboxCall, type SandboxAdmin } from "./sandbox-fixture";
+import { adminFor, type SandboxAdmin } from "./sandbox-fixture";
 import type { StateResource } from "./pulumi-cli";
 
 /** One grant as a string: `account/user/role@scope`, scope being the workspace or organization, or empty. */
@@ -79,22 +79,7 @@ export interface ScenarioSandbox {
 
 export async function scenarioSandbox(): Promise<ScenarioSandbox> {
   const handle = await startSandbox();
-  const send = async (method: string, path: string, body?: unknown): Promise<any> => {
-    const response = await sandboxCall(handle.url, handle.token, method, path, { body });
-    if (response.status >= 300) throw new Error(`sandbox admin ${method} ${path}: ${response.status} ${response.text}`);
-    return response.body;
-  };
-  const admin = {
-    state: () => send("GET", "/_sandbox/state"),
-    putState: (state: SandboxState) => send("PUT", "/_sandbox/state", state),
-    faults: (fault: object) => send("POST", "/_sandbox/faults", fault),
-    clearFaults: async () => void (await send("DELETE", "/_sandbox/faults")),
-    requests: async () => {
-      const body = await send("GET", "/_sandbox/requests");
-      return Array.isArray(body) ? body : body.requests;
-    },
-    clearRequests: async () => void (await send("DELETE", "/_sandbox/requests")),
-  } as ScenarioSandbox["admin"];
+  const admin = adminFor(() => handle);
   return {
     handle,
     admin,

@@ -22,8 +22,11 @@ export interface ProviderHostFixture {
   checked(name: string, inputs: Props, olds?: Props): Promise<Props>;
 }
 
-/** Starts the host with `settleMs` as the read-back window; reads are never cached, since tests edit the sandbox behind the provider. */
-export function useProviderHost(sandbox: SandboxFixture, settleMs = 400): ProviderHostFixture {
+/**
+ * Starts the host with `settleMs` as the read-back window and `env` added to its environment; reads are never
+ * cached, since tests edit the sandbox behind the provider.
+ */
+export function useProviderHost(sandbox: SandboxFixture, settleMs = 400, env: Record<string, string> = {}): ProviderHostFixture {
   let consumer: ConsumerProject | undefined;
   let host: Host | undefined;
   let providerText = "";
@@ -36,7 +39,7 @@ export function useProviderHost(sandbox: SandboxFixture, settleMs = 400): Provid
     providerText = await serializeProvider(roleAssignmentProvider);
     host = await startHost({
       cwd: consumer.dir,
-      env: { TRUTO_API_TOKEN: sandbox.token, TRUTO_BASE_URL: sandbox.url, TRUTO_SETTLE_MS: String(settleMs), TRUTO_RATE_LIMIT: "off", TRUTO_READ_CACHE_MS: "0" },
+      env: { TRUTO_API_TOKEN: sandbox.token, TRUTO_BASE_URL: sandbox.url, TRUTO_SETTLE_MS: String(settleMs), TRUTO_RATE_LIMIT: "off", TRUTO_READ_CACHE_MS: "0", ...env },
     });
     await host.configure({});
   });
@@ -60,4 +63,33 @@ export function useProviderHost(sandbox: SandboxFixture, settleMs = 400): Provid
       return res.inputs;
     },
   };
+}
+
+/** A resource as the engine holds it between calls: its name, id and last outputs. */
+export interface LiveResource {
+  name: string;
+  id: string;
+  outputs: Props;
+}
+
+/**
+ * The engine's calls for one resource, in its order, through `provider`'s host: Check then Create; Check, Diff
+ * (which must see a change) then Update; Delete with the stored outputs. The class sets `resourceName` to the
+ * resource's name, and so do these.
+ */
+export function resourceCalls(provider: ProviderHostFixture) {
+  async function create(name: string, inputs: Props): Promise<LiveResource> {
+    const ins = await provider.checked(name, { ...inputs, resourceName: name });
+    const { id, outputs } = await provider.host.create(urn(name), ins);
+    return { name, id, outputs };
+  }
+  async function update(live: LiveResource, inputs: Props): Promise<LiveResource> {
+    const news = await provider.checked(live.name, { ...inputs, resourceName: live.name }, live.outputs);
+    const diff = await provider.host.diff(live.id, urn(live.name), live.outputs, news);
+    assert.equal(diff.changes, "some");
+    const { outputs } = await provider.host.update(live.id, urn(live.name), live.outputs, news);
+    return { ...live, outputs };
+  }
+  const remove = (live: LiveResource) => provider.host.delete(live.id, urn(live.name), live.outputs);
+  return { create, update, remove };
 }

@@ -73,7 +73,8 @@ export async function sandboxCall(url: string, token: string | null, method: str
   return { status: response.statusCode, headers: flat, body: parsed, text };
 }
 
-function adminFor(get: () => SandboxHandle): SandboxAdmin {
+/** The admin API of the sandbox `get` returns (looked up on each call, so a fixture can hand it out before `before`). */
+export function adminFor(get: () => SandboxHandle): SandboxAdmin {
   const send = async (method: string, path: string, body?: unknown): Promise<any> => {
     const handle = get();
     const response = await sandboxCall(handle.url, handle.token, method, path, { body });
