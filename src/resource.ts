@@ -46,6 +46,13 @@ export interface RoleAssignmentArgs {
    * without an API call.
    */
   onDelete?: pulumi.Input<"revoke" | "restore">;
+  /**
+   * The last-holder guard's override: with `true`, a revoke may leave a protected role (an admin or owner
+   * role, or one named in `truto:protectedRoles`) with nobody holding it in its scope. Default false. To
+   * destroy such an assignment, set it and run `pulumi up` first: destroy reads it from state. Updates in
+   * place without an API call.
+   */
+  allowLastHolder?: pulumi.Input<boolean>;
 }
 
 /** The user as last read from Truto. */
@@ -138,6 +145,7 @@ export class RoleAssignment extends pulumi.dynamic.Resource {
   /** The declared roles the user already held when this resource first claimed them; `onDelete: "restore"` leaves them. */
   declare readonly adoptedRoles: pulumi.Output<{ id: string; name?: string; group?: string; organization?: string; workspace?: string }[]>;
   declare readonly onDelete: pulumi.Output<"revoke" | "restore" | undefined>;
+  declare readonly allowLastHolder: pulumi.Output<boolean | undefined>;
   /** The resource's name, as the provider names it in messages (a dynamic provider is not told the URN). */
   declare readonly resourceName: pulumi.Output<string>;
   /** The user as Truto describes them. */

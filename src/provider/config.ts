@@ -20,6 +20,8 @@ export interface ProviderSettings {
   rateLimit?: RateLimitSettings;
   /** How long a read-back may poll for a write to show (eventual consistency); default 5 s. */
   settleMs: number;
+  /** Words that protect a role from losing its last holder, beyond the defaults (see last-holder.ts). */
+  protectedRoles: string[];
 }
 
 /** Default settle window for read-backs after a write. */
@@ -35,6 +37,30 @@ function parseRateLimit(text: string, where: string): RateLimitSettings {
     throw new TrutoError(TrutoErrorCodes.config, `${where} must look like "50/10" (requests per seconds) or "off", not "${text}".`);
   }
   return { limit: Number(m[1]), windowMs: Math.round(Number(m[2]) * 1000) };
+}
+
+/** A list setting: a JSON array of strings, or words separated by commas or newlines. */
+function parseList(text: string | undefined, where: string): string[] {
+  if (text === undefined || text.trim() === "") return [];
+  const trimmed = text.trim();
+  if (trimmed.startsWith("[")) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(trimmed);
+    } catch {
+      parsed = undefined;
+    }
+    if (!Array.isArray(parsed) || !parsed.every((x) => typeof x === "string")) {
+      throw new TrutoError(TrutoErrorCodes.config, `${where} must be a JSON array of strings or a comma-separated list, such as "owner,manager", not ${JSON.stringify(clipSetting(text))}.`);
+    }
+    return parsed.map((x) => x.trim()).filter(Boolean);
+  }
+  return trimmed.split(/[,\n]/).map((x) => x.trim()).filter(Boolean);
+}
+
+// A setting echoed in an error is cut short: it is the user's own text, but need not fill the screen.
+function clipSetting(text: string): string {
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
 
 function parseMs(text: string | undefined, where: string): number | undefined {
@@ -58,12 +84,14 @@ export function resolveSettings(env: NodeJS.ProcessEnv, config?: ConfigSource): 
   const [rate, rateWhere] = pick("TRUTO_RATE_LIMIT", "rateLimit");
   const [timeout, timeoutWhere] = pick("TRUTO_TIMEOUT_MS", "timeoutMs");
   const [settle, settleWhere] = pick("TRUTO_SETTLE_MS", "settleMs");
+  const [protectedRoles, protectedWhere] = pick("TRUTO_PROTECTED_ROLES", "protectedRoles");
   return {
     token: token?.trim() || undefined,
     baseUrl,
     rateLimit: rate === undefined ? undefined : parseRateLimit(rate, rateWhere),
     timeoutMs: parseMs(timeout, timeoutWhere),
     settleMs: parseMs(settle, settleWhere) ?? DEFAULT_SETTLE_MS,
+    protectedRoles: parseList(protectedRoles, protectedWhere),
   };
 }
 

@@ -18,6 +18,8 @@ export const CHANGE_TABLE = {
   remoteQuery: "update-no-call",
   // What a later destroy does; changing it only changes what state records.
   onDelete: "update-no-call",
+  // Read when a revoke would leave a protected role without a holder; changing it records the choice.
+  allowLastHolder: "update-no-call",
 } as const;
 
 /** What the engine is told. */
@@ -32,6 +34,7 @@ type Props = Record<string, unknown>;
 function canonical(key: string, v: unknown): string {
   // Leaving onDelete out means its default.
   if (key === "onDelete") return stableJson(v ?? "revoke");
+  if (key === "allowLastHolder") return stableJson(v ?? false);
   if (v === undefined || v === null) return "";
   if (key === "organizations" && Array.isArray(v)) {
     // An organization's name is a label; the ids are the scope.

@@ -37,6 +37,8 @@ export interface RoleAssignmentInputs {
   remoteQuery?: Record<string, unknown>;
   /** What destroy does: `revoke` (the default) every declared role, or `restore` the roles held before this resource claimed them. */
   onDelete?: OnDelete;
+  /** Lets a revoke leave a protected role with no holder in its scope (the last-holder guard's override). */
+  allowLastHolder?: boolean;
   /** The resource's Pulumi name, set by the RoleAssignment class; only a label in messages, never a change. */
   resourceName?: string;
 }
@@ -64,6 +66,7 @@ export const INPUT_KEYS = [
   "remoteData",
   "remoteQuery",
   "onDelete",
+  "allowLastHolder",
   "resourceName",
 ] as const;
 
@@ -135,6 +138,12 @@ const Inputs = z.strictObject({
     z.enum(ON_DELETE, {
       error: (i) =>
         `onDelete must be "revoke" (destroy revokes every declared role) or "restore" (destroy revokes only the roles this resource granted, and leaves the roles the user already held), not ${JSON.stringify(i.input)}`,
+    }),
+  ).optional(),
+  allowLastHolder: orUnknown(
+    z.boolean({
+      error: (i) =>
+        `allowLastHolder must be true (a revoke may leave a protected role with no holder in its scope) or false (the default: it may not), not ${JSON.stringify(i.input)}`,
     }),
   ).optional(),
   resourceName: orUnknown(text("resourceName")).optional(),
@@ -363,6 +372,7 @@ function normalise(v: z.output<typeof Inputs>): Record<string, unknown> {
     remoteData: stripDeep(v.remoteData),
     remoteQuery: stripDeep(v.remoteQuery),
     onDelete: v.onDelete,
+    allowLastHolder: v.allowLastHolder,
     resourceName: v.resourceName,
   });
 }

@@ -21,6 +21,8 @@ export const TrutoErrorCodes = {
   partial: "TRUTO_PARTIAL_FAILURE",
   revokeNotConfirmed: "TRUTO_REVOKE_NOT_CONFIRMED",
   grantNotConfirmed: "TRUTO_GRANT_NOT_CONFIRMED",
+  lastHolder: "TRUTO_LAST_HOLDER",
+  holdersUnknown: "TRUTO_HOLDERS_UNKNOWN",
 } as const;
 
 /** One of the values of {@link TrutoErrorCodes}. */

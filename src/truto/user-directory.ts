@@ -273,15 +273,17 @@ export async function getUser(client: TrutoClient, scope: AssignmentScope, fresh
   return fresh ? load() : readCache.get(userKey(client, scope), load);
 }
 
-async function listAll<T extends z.ZodType>(
-  client: TrutoClient,
-  path: string,
-  integratedAccountId: string,
-  query: Record<string, unknown>,
-  item: T,
-): Promise<z.output<T>[]> {
+/** One list endpoint's call: where, for which account, with what filters, and the shape of an item. */
+interface ListCall<T extends z.ZodType> {
+  path: string;
+  integratedAccountId: string;
+  query: Record<string, unknown>;
+  item: T;
+}
+
+/** The pages of a list endpoint, in order, fetched one at a time as they are consumed. */
+async function* pages<T extends z.ZodType>(client: TrutoClient, { path, integratedAccountId, query, item }: ListCall<T>): AsyncGenerator<z.output<T>[]> {
   const envelope = listEnvelope(item);
-  const out: z.output<T>[] = [];
   let cursor: string | undefined;
   // Bounded: a server that never stops paging is a bug we must not loop on forever.
   for (let page = 0; page < 10_000; page++) {
@@ -289,26 +291,46 @@ async function listAll<T extends z.ZodType>(
       { method: "GET", path, integratedAccountId, query: { ...query, limit: 100, ...(cursor ? { next_cursor: cursor } : {}) } },
       envelope,
     );
-    out.push(...(res.result as z.output<T>[]));
+    yield res.result as z.output<T>[];
     cursor = res.next_cursor ?? undefined;
-    if (!cursor) return out;
+    if (!cursor) return;
   }
+}
+
+async function listAll<T extends z.ZodType>(client: TrutoClient, call: ListCall<T>): Promise<z.output<T>[]> {
+  const out: z.output<T>[] = [];
+  for await (const page of pages(client, call)) out.push(...page);
   return out;
+}
+
+/** The first item of a list, in page order, that `found` accepts; undefined when none does. Stops paging there. */
+async function findIn<T extends z.ZodType>(client: TrutoClient, call: ListCall<T>, found: (x: z.output<T>) => boolean): Promise<z.output<T> | undefined> {
+  for await (const page of pages(client, call)) {
+    const hit = page.find(found);
+    if (hit !== undefined) return hit;
+  }
+  return undefined;
+}
+
+/** The first user of the account, in page order, that `found` accepts (paging only as far as needed). */
+export function findUser(client: TrutoClient, integratedAccountId: string, found: (u: WireUserT) => boolean): Promise<WireUserT | undefined> {
+  return findIn(client, { path: `${BASE}/users`, integratedAccountId, query: {}, item: WireUser }, found);
 }
 
 /** Every user of the account (all pages). */
 export function listUsers(client: TrutoClient, integratedAccountId: string): Promise<WireUserT[]> {
-  return listAll(client, `${BASE}/users`, integratedAccountId, {}, WireUser);
+  return listAll(client, { path: `${BASE}/users`, integratedAccountId, query: {}, item: WireUser });
 }
 
 /** Every role the account's app defines (all pages). */
 export function listRoles(client: TrutoClient, integratedAccountId: string) {
-  return listAll(client, `${BASE}/roles`, integratedAccountId, {}, WireRoleRecord);
+  return listAll(client, { path: `${BASE}/roles`, integratedAccountId, query: {}, item: WireRoleRecord });
 }
 
 /** Every role assignment (all pages), in a workspace where the integration needs one. */
 export function listRoleAssignments(client: TrutoClient, integratedAccountId: string, workspaceId?: string): Promise<WireRoleAssignmentT[]> {
-  return listAll(client, `${BASE}/role_assignments`, integratedAccountId, workspaceId ? { workspace_id: workspaceId } : {}, WireRoleAssignment);
+  const query = workspaceId ? { workspace_id: workspaceId } : {};
+  return listAll(client, { path: `${BASE}/role_assignments`, integratedAccountId, query, item: WireRoleAssignment });
 }
 
 /**
@@ -318,16 +340,20 @@ export function listRoleAssignments(client: TrutoClient, integratedAccountId: st
 export async function readHolding(client: TrutoClient, rule: IntegrationRule, scope: AssignmentScope, fresh = false): Promise<Holding> {
   const user = await getUser(client, scope, fresh);
   if (!user) return { user: null, held: [] };
-  if (rule.readBack === "user-roles") {
-    return { user: summarize(user), held: user.roles.map((r) => strip({ id: r.id, group: r.group, organization: r.organization, workspace: r.workspace })) };
-  }
+  if (rule.readBack === "user-roles") return { user: summarize(user), held: grantsOfUser(user) };
   const list = () => listRoleAssignments(client, scope.integratedAccountId, scope.workspaceId);
   const assignments = await (fresh ? list() : readCache.get(workspaceKey(client, scope), list));
-  const held = assignments
-    .filter((a) => a.user_id === scope.userId)
-    .map((a) => {
-      const ws = Array.isArray(a.workspace) ? a.workspace[0] : a.workspace ?? a.group_id ?? scope.workspaceId;
-      return strip({ id: a.role_id, workspace: ws ?? undefined });
-    });
+  const held = assignments.filter((a) => a.user_id === scope.userId).map((a) => grantOfAssignment(a, scope.workspaceId));
   return { user: summarize(user), held };
+}
+
+/** The roles a unified user object says the user holds, as grants. */
+export function grantsOfUser(user: WireUserT): Grant[] {
+  return user.roles.map((r) => strip({ id: r.id, group: r.group, organization: r.organization, workspace: r.workspace }));
+}
+
+/** One role assignment row as a grant; a row that names no workspace is in the workspace that was asked for. */
+export function grantOfAssignment(a: WireRoleAssignmentT, workspaceId: string | undefined): Grant {
+  const ws = Array.isArray(a.workspace) ? a.workspace[0] : a.workspace ?? a.group_id ?? workspaceId;
+  return strip({ id: a.role_id, workspace: ws ?? undefined });
 }

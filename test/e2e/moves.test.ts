@@ -19,6 +19,7 @@ const CAROL_JC = "64a1f0c2e4b0a1a1a1a1a003";
 const PROD = "4201839311";
 const STAGING = "4201839312";
 const PROGRAM = path.join(__dirname, "programs", "assignments");
+const OWNERS = (Object.keys(SEED_IDS.accounts) as (keyof typeof SEED_IDS.accounts)[]).map((slug) => SEED_IDS[slug].users.owner);
 
 type Assignments = Record<string, object>;
 
@@ -111,7 +112,56 @@ describeWithPulumi("e2e: moves, renames and onDelete on the real Pulumi CLI", (p
       assert.deepEqual(Object.fromEntries(adopted), { "alice-slack": ["Rl0A"], "bob-jc": ["read-only"], "carol-elastic": ["deployment-viewer"] });
       await stack!.destroy();
       assert.deepEqual(sorted(await sandbox!.held()), sorted(before), "exactly the seed's roles are held again");
-      assert.equal(before.size, 3);
+      assert.equal([...before].filter((k) => !OWNERS.some((owner) => k.includes(`/${owner}/`))).length, 3, "the people's three, besides the owners'");
+    });
+  });
+
+  describe("the last-holder guard", function () {
+    this.timeout(600_000);
+
+    /** Takes Administrator away from JumpCloud's seeded owner, so carol, once granted it, is its last holder. */
+    async function carolLastAdministrator(): Promise<void> {
+      const state = await sandbox!.admin.state();
+      const owner = state.users.find((u) => u.accountId === JUMPCLOUD && u.id === SEED_IDS.jumpcloud.users.owner)!;
+      owner.roles = owner.roles.filter((r) => r.id !== "administrator");
+      await sandbox!.admin.putState(state);
+    }
+
+    it("destroy refuses to revoke the last Administrator and keeps state; allowLastHolder through up lets the next destroy revoke it", async () => {
+      await carolLastAdministrator();
+      await configure({ "carol-admin": jumpcloud(CAROL_JC, "administrator") });
+      await stack!.up();
+
+      const refused = await stack!.destroy({ allowFailure: true });
+      assert.notEqual(refused.code, 0);
+      assert.match(refused.output, /TRUTO_LAST_HOLDER/);
+      assert.match(refused.output, /`allowLastHolder: true` on RoleAssignment "carol-admin"/);
+      assert.deepEqual(await names(), ["carol-admin"], "the assignment stays in state");
+      assert.deepEqual(await heldOf(JUMPCLOUD, CAROL_JC), [grantKey(JUMPCLOUD, CAROL_JC, "administrator")]);
+
+      await configure({ "carol-admin": { ...jumpcloud(CAROL_JC, "administrator"), allowLastHolder: true } });
+      const preview = await stack!.previewJson();
+      assert.deepEqual(preview.steps!.filter((st) => st.op !== "same").map((st) => [st.op, st.urn.split("::").pop()]), [["update", "carol-admin"]]);
+      await stack!.up();
+      await stack!.destroy();
+      assert.deepEqual(await heldOf(JUMPCLOUD, CAROL_JC), []);
+      assert.deepEqual(await names(), []);
+    });
+
+    it("truto:protectedRoles in stack config protects a role the defaults do not", async () => {
+      await stack!.setConfig("truto:protectedRoles", "manager");
+      await configure({ carol: jumpcloud(CAROL_JC, "manager") });
+      await stack!.up();
+      await configure({ carol: jumpcloud(CAROL_JC, "help-desk") });
+      const refused = await stack!.up({ allowFailure: true });
+      assert.notEqual(refused.code, 0);
+      assert.match(refused.output, /TRUTO_LAST_HOLDER[^]*refusing to revoke manager[^]*matches "manager"/);
+      assert.deepEqual(await heldOf(JUMPCLOUD, CAROL_JC), [grantKey(JUMPCLOUD, CAROL_JC, "manager")], "nothing was written: help-desk not granted, manager kept");
+      // Destroy configures the provider with the config the last `up` recorded, so the change goes through `up`.
+      await stack!.removeConfig("truto:protectedRoles");
+      await stack!.up();
+      assert.deepEqual(await heldOf(JUMPCLOUD, CAROL_JC), [grantKey(JUMPCLOUD, CAROL_JC, "help-desk")]);
+      await stack!.destroy();
     });
   });
 });

@@ -22,7 +22,12 @@ export interface IntegrationCase {
 
 const acct = SEED_IDS.accounts;
 
-/** Slack Enterprise (one role per request, roles read from role_assignments), JumpCloud, Elastic Cloud (scope-wide revoke). */
+/**
+ * Slack Enterprise (one role per request, roles read from role_assignments), JumpCloud, Elastic Cloud (scope-wide
+ * revoke). Each says `allowLastHolder: true`: a fault aimed at an operation's first request must hit the
+ * operation's own calls, not the last-holder guard's listing in front of a revoke (that guard's behaviour under a
+ * failed listing is tested in test/lifecycle/last-holder.test.ts).
+ */
 export const INTEGRATION_CASES: readonly IntegrationCase[] = [
   {
     slug: "slackenterprise",
@@ -35,6 +40,7 @@ export const INTEGRATION_CASES: readonly IntegrationCase[] = [
       userId: SEED_IDS.slackenterprise.users.dan,
       workspaceId: SEED_IDS.slackenterprise.workspaces.platform,
       roles: roles.map((id) => ({ id })),
+      allowLastHolder: true,
     }),
     roles: ["Rl03", "Rl0J"],
     extra: "Rl0C",
@@ -49,6 +55,7 @@ export const INTEGRATION_CASES: readonly IntegrationCase[] = [
       integration: "jumpcloud",
       userId: SEED_IDS.jumpcloud.users.dan,
       roles: roles.map((id) => ({ id })),
+      allowLastHolder: true,
     }),
     roles: ["manager", "help-desk"],
     extra: "command-runner",
@@ -64,6 +71,7 @@ export const INTEGRATION_CASES: readonly IntegrationCase[] = [
       userId: SEED_IDS.elasticcloud.users.dan,
       organizations: [{ id: SEED_IDS.elasticcloud.organizations.production, name: "Acme Production" }],
       roles: roles.map((id) => ({ id })),
+      allowLastHolder: true,
     }),
     roles: ["deployment-editor", "billing-admin"],
     extra: "deployment-viewer",

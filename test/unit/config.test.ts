@@ -30,22 +30,23 @@ describe("config", () => {
   describe("resolveSettings", () => {
     it("uses Truto's API and the defaults when nothing is set", () => {
       const s = resolveSettings({});
-      assert.deepEqual(s, { token: undefined, baseUrl: DEFAULT_BASE_URL, rateLimit: undefined, timeoutMs: undefined, settleMs: DEFAULT_SETTLE_MS });
+      assert.deepEqual(s, { token: undefined, baseUrl: DEFAULT_BASE_URL, rateLimit: undefined, timeoutMs: undefined, settleMs: DEFAULT_SETTLE_MS, protectedRoles: [] });
       assert.equal(DEFAULT_BASE_URL, "https://api.truto.one");
     });
 
     it("lets the environment win over stack config", () => {
       const s = resolveSettings(
-        { TRUTO_API_TOKEN: TOKEN, TRUTO_BASE_URL: "https://env.example.com", TRUTO_RATE_LIMIT: "10/1", TRUTO_TIMEOUT_MS: "100", TRUTO_SETTLE_MS: "7" },
+        { TRUTO_API_TOKEN: TOKEN, TRUTO_BASE_URL: "https://env.example.com", TRUTO_RATE_LIMIT: "10/1", TRUTO_TIMEOUT_MS: "100", TRUTO_SETTLE_MS: "7", TRUTO_PROTECTED_ROLES: "manager, help-desk" },
         config({
           "truto:apiToken": CONFIG_TOKEN,
           "truto:baseUrl": "https://config.example.com",
           "truto:rateLimit": "off",
           "truto:timeoutMs": "200",
           "truto:settleMs": "8",
+          "truto:protectedRoles": "owner",
         }),
       );
-      assert.deepEqual(s, { token: TOKEN, baseUrl: "https://env.example.com", rateLimit: { limit: 10, windowMs: 1_000 }, timeoutMs: 100, settleMs: 7 });
+      assert.deepEqual(s, { token: TOKEN, baseUrl: "https://env.example.com", rateLimit: { limit: 10, windowMs: 1_000 }, timeoutMs: 100, settleMs: 7, protectedRoles: ["manager", "help-desk"] });
     });
 
     it("falls back to the truto:apiToken stack config", () => {
@@ -59,9 +60,20 @@ describe("config", () => {
     it("reads every setting from stack config", () => {
       const s = resolveSettings(
         {},
-        config({ "truto:baseUrl": "http://127.0.0.1:8787", "truto:rateLimit": "5/2", "truto:timeoutMs": "1500", "truto:settleMs": "0" }),
+        config({ "truto:baseUrl": "http://127.0.0.1:8787", "truto:rateLimit": "5/2", "truto:timeoutMs": "1500", "truto:settleMs": "0", "truto:protectedRoles": '["Rl0A", "command-runner"]' }),
       );
-      assert.deepEqual(s, { token: undefined, baseUrl: "http://127.0.0.1:8787", rateLimit: { limit: 5, windowMs: 2_000 }, timeoutMs: 1_500, settleMs: 0 });
+      assert.deepEqual(s, { token: undefined, baseUrl: "http://127.0.0.1:8787", rateLimit: { limit: 5, windowMs: 2_000 }, timeoutMs: 1_500, settleMs: 0, protectedRoles: ["Rl0A", "command-runner"] });
+    });
+
+    it("reads protectedRoles as a comma or newline separated list, or a JSON array, and names a bad array", () => {
+      assert.deepEqual(resolveSettings({ TRUTO_PROTECTED_ROLES: "manager,\n help-desk ,," }).protectedRoles, ["manager", "help-desk"]);
+      assert.deepEqual(resolveSettings({ TRUTO_PROTECTED_ROLES: "  " }).protectedRoles, []);
+      for (const bad of ['["manager", 7]', '["manager"']) {
+        assert.throws(
+          () => resolveSettings({}, config({ "truto:protectedRoles": bad })),
+          (e: Error & { code?: string }) => e.code === "TRUTO_CONFIG" && /truto:protectedRoles must be a JSON array of strings or a comma-separated list/.test(e.message),
+        );
+      }
     });
 
     it("trims the token", () => {

@@ -33,7 +33,7 @@ const NO_CHANGE = { changes: false, replaces: [], deleteBeforeReplace: false };
 
 describe("diff", () => {
   describe("the change table", () => {
-    it("replaces on the account, integration, user, workspace and organizations; updates roles, remote data and onDelete", () => {
+    it("replaces on the account, integration, user, workspace and organizations; updates roles, remote data, onDelete and allowLastHolder", () => {
       assert.deepEqual(CHANGE_TABLE, {
         integratedAccountId: "replace",
         integration: "replace",
@@ -44,6 +44,7 @@ describe("diff", () => {
         remoteData: "update-no-call",
         remoteQuery: "update-no-call",
         onDelete: "update-no-call",
+        allowLastHolder: "update-no-call",
       });
     });
   });

@@ -1,0 +1,161 @@
+/**
+ * The last-holder guard: a revoke never leaves a protected role with nobody holding it in its scope (the
+ * account, a Slack workspace, an Elastic organization), unless the resource says `allowLastHolder: true`.
+ * An account whose last administrator was revoked by a `pulumi destroy` can only be repaired by the vendor's
+ * support; Azure refuses to delete the last RBAC owner for the same reason (anchors-notes.md, "last admins").
+ *
+ * Protected: a role whose id, declared name or vendor name (integrations/known-roles.ts) contains one of the
+ * review's privileged words (admin, owner, …) or a word from `truto:protectedRoles` / `TRUTO_PROTECTED_ROLES`.
+ *
+ * Other holders are counted from the list endpoints, paged and governed like every call: `role_assignments`
+ * where that is how the integration reads roles back (Slack Enterprise), users with their roles elsewhere.
+ * Only an active user counts (Truto's unified user `status` is active, inactive, deleted or invited;
+ * truto-api-notes.md, "Unified user object"), or one whose app reports no status. A listing that fails is
+ * a refusal: the guard never lets a revoke through on what it could not see.
+ */
+import { knownRole } from "../integrations/known-roles";
+import { confirmable, grantsOf, isHeld, roleKey, type Grant, type Role } from "../integrations/grants";
+import type { IntegrationRule } from "../integrations/rules";
+import { DEFAULT_PRIVILEGED, normalizePrivileged } from "../review/privileged";
+import type { TrutoClient } from "../truto/client";
+import { TrutoError, TrutoErrorCodes, isTrutoError } from "../truto/errors";
+import { findUser, getUser, grantOfAssignment, grantsOfUser, listRoleAssignments, readHolding, type AssignmentRequest } from "../truto/user-directory";
+import { label, where } from "./describe";
+import type { RoleAssignmentInputs } from "./inputs";
+
+/** What the guard needs from the provider's configuration. */
+export interface GuardContext {
+  client: TrutoClient;
+  /** Words that protect a role beyond {@link DEFAULT_PRIVILEGED}. */
+  protectedRoles?: readonly string[];
+}
+
+/** How many other holders of a Slack role are looked up for their status before the guard gives up looking. */
+const MAX_STATUS_LOOKUPS = 25;
+
+/** The word that makes `role` protected, or undefined: matched in its id, its declared name and the vendor's name for it. */
+export function protectedBy(words: readonly string[], integration: string, role: Role): string | undefined {
+  const texts = [role.id, role.name, knownRole(integration, role.id)?.name].filter((t): t is string => t !== undefined).map((t) => t.toLowerCase());
+  return normalizePrivileged([...DEFAULT_PRIVILEGED, ...words]).find((w) => texts.some((t) => t.includes(w)));
+}
+
+// One guarded revoke at a time per integrated account in this process: when two users are the last two
+// holders of a role and both are revoked in one deployment, the second check runs after the first revoke
+// and sees it. Taken inside the per-user lock (claims.ts `exclusive`), always in that order.
+const accountLocks = new Map<string, Promise<void>>();
+
+async function lockAccount(key: string): Promise<() => void> {
+  const before = accountLocks.get(key) ?? Promise.resolve();
+  let release!: () => void;
+  const mine = new Promise<void>((resolve) => (release = resolve));
+  const tail = before.then(() => mine);
+  accountLocks.set(key, tail);
+  await before;
+  return () => {
+    release();
+    if (accountLocks.get(key) === tail) accountLocks.delete(key);
+  };
+}
+
+/** Counted as a holder: an active user, or one whose app reports no status. */
+function active(status: string | null | undefined): boolean {
+  return status === undefined || status === null || status === "" || status.toLowerCase() === "active";
+}
+
+/** Another active user who holds `grant` now, by the integration's read strategy; undefined when there is none. */
+async function otherHolder(client: TrutoClient, rule: IntegrationRule, req: AssignmentRequest, grant: Grant): Promise<string | undefined> {
+  const holds = (held: Grant[]) => isHeld(grant, held.map((g) => confirmable(rule, g)));
+  if (rule.readBack === "user-roles") {
+    const user = await findUser(client, req.integratedAccountId, (u) => u.id !== req.userId && active(u.status) && holds(grantsOfUser(u)));
+    return user?.id;
+  }
+  // role_assignments rows carry no status: look the holders up, one at a time, until one is active.
+  const rows = await listRoleAssignments(client, req.integratedAccountId, req.workspaceId);
+  const candidates = [...new Set(rows.filter((a) => a.user_id !== req.userId && holds([grantOfAssignment(a, req.workspaceId)])).map((a) => a.user_id))];
+  for (const userId of candidates.slice(0, MAX_STATUS_LOOKUPS)) {
+    const user = await getUser(client, { ...req, userId }, true);
+    if (user && active(user.status)) return user.id;
+  }
+  return undefined;
+}
+
+function scopeOf(grant: Grant): string {
+  if (grant.workspace) return `in workspace ${grant.workspace}`;
+  if (grant.organization) return `in organization ${grant.organization}`;
+  return "anywhere in the account";
+}
+
+/** The refusal when the guard cannot see: `what` is refused because `because`; the cause is quoted. */
+function unknownHolders(e: unknown, what: string, because: string, self: string, req: AssignmentRequest): TrutoError {
+  const why = isTrutoError(e) ? e.message : String((e as Error)?.message ?? e);
+  return new TrutoError(
+    TrutoErrorCodes.holdersUnknown,
+    `refusing to revoke ${what}: ${because}, so nothing was changed and the assignment stays in state. Fix the cause below and run again, or, to revoke without counting, ${override(self)}. ${why}`,
+    { integratedAccountId: req.integratedAccountId, cause: e },
+  );
+}
+
+function labels(roles: readonly Role[]): string {
+  return [...new Set(roles.map(label))].join(", ");
+}
+
+function override(self: string): string {
+  return `set \`allowLastHolder: true\` on RoleAssignment ${self} and run \`pulumi up\` (an update that makes no API call; destroy reads it from state), then run this again`;
+}
+
+/**
+ * Refuses a revoke of `revoking` that would leave a protected role with no other holder in its scope, and
+ * otherwise holds this account's guard lock until the returned release is called (after the revoke is
+ * confirmed), so no other revoke in this process can remove the holder counted here in the meantime.
+ * Nothing protected, or `allowLastHolder`: returns at once, with nothing to release.
+ */
+export async function guardLastHolders(
+  ctx: GuardContext,
+  rule: IntegrationRule,
+  req: AssignmentRequest,
+  i: RoleAssignmentInputs,
+  revoking: readonly Role[],
+  self: string,
+): Promise<() => void> {
+  if (i.allowLastHolder === true || revoking.length === 0) return () => {};
+  const words = ctx.protectedRoles ?? [];
+  const guarded = revoking.flatMap((role) => {
+    const word = protectedBy(words, i.integration, role);
+    return word === undefined ? [] : grantsOf(rule, req, role).map((grant) => ({ role, grant, word }));
+  });
+  if (guarded.length === 0) return () => {};
+  const release = await lockAccount(`${ctx.client.baseUrl}|${req.integratedAccountId}`);
+  try {
+    // Only what the user holds now can lose its last holder: a revoke of a role already gone, or of a user
+    // already deleted, changes nothing and is never refused.
+    let now: Awaited<ReturnType<typeof readHolding>>;
+    try {
+      now = await readHolding(ctx.client, rule, req, true);
+    } catch (e) {
+      throw unknownHolders(e, `${labels(guarded.map((g) => g.role))} from ${where(rule, i)}`, `what ${where(rule, i)} holds could not be read`, self, req);
+    }
+    const seen = new Set<string>();
+    for (const { role, grant, word } of guarded) {
+      if (seen.has(roleKey(grant)) || !isHeld(grant, now.held)) continue;
+      seen.add(roleKey(grant));
+      const what = `${label({ ...role, ...grant })} from ${where(rule, i)}`;
+      let holder: string | undefined;
+      try {
+        holder = await otherHolder(ctx.client, rule, req, grant);
+      } catch (e) {
+        throw unknownHolders(e, `${what}, which is protected (matches "${word}")`, `who else holds it ${scopeOf(grant)} could not be listed`, self, req);
+      }
+      if (holder === undefined) {
+        throw new TrutoError(
+          TrutoErrorCodes.lastHolder,
+          `refusing to revoke ${what}: nobody else active holds it ${scopeOf(grant)}, and it is protected (matches "${word}"), so the ${rule.displayName} account would be left without one. Nothing was changed. Grant it to someone else first, or, if no holder is intended, ${override(self)}.`,
+          { integratedAccountId: req.integratedAccountId },
+        );
+      }
+    }
+    return release;
+  } catch (e) {
+    release();
+    throw e;
+  }
+}
