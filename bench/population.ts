@@ -5,7 +5,8 @@
  * user (JumpCloud twice, CrowdStrike, TeamViewer, BlackLine), round-robin, so each account sees a fifth of
  * the traffic, every write carries all of an assignment's roles, and a read-back is one `GET users/{id}`:
  * the request pattern of most of Truto's role integrations. Every other assignment holds two roles.
- * Users start with no roles, so every create is a real grant and every delete a real revoke.
+ * Users start with no roles, so every create is a real grant and every delete a real revoke; each account's
+ * owner holds every role, so deletes of admin roles pass the last-holder guard (and pay for its count).
  * Slack Enterprise (one role per request, read-back through a workspace-wide list) and Elastic Cloud
  * (scope-wide revoke) have their own request-count cases instead, where their rules are what is measured.
  */
@@ -59,7 +60,13 @@ function addUser(state: SandboxState, accountId: string, userId: string, n: numb
 
 function populate(count: number, accounts: AccountSpec[]): Population {
   const state = emptyState();
-  accounts.forEach((spec, a) => addAccount(state, benchAccountId(a + 1), spec));
+  accounts.forEach((spec, a) => {
+    const accountId = benchAccountId(a + 1);
+    addAccount(state, accountId, spec);
+    // The account's owner holds every role, as in a real account, so no bench user is the last holder of an
+    // admin role: a delete pays the last-holder guard's count (one page of users, the owner first) and goes through.
+    state.users.push({ accountId, id: `owner-${a + 1}`, name: "Account Owner", email: `owner-${a + 1}@example.com`, status: "active", roles: spec.roles.map((id) => ({ id })) });
+  });
   const assignments: Declared[] = [];
   for (let i = 0; i < count; i++) {
     const a = i % accounts.length;
