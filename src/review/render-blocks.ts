@@ -40,6 +40,8 @@ export function summaryLine(review: AccessReview): string {
   if (t.moves > 0) parts.push(`${count(t.moves, "role")} ${t.moves === 1 ? "moves" : "move"} between resources with no change in access`);
   if (t.privilegedGranted > 0) parts.push(`⚠ ${count(t.privilegedGranted, "privileged role")} granted`);
   if (t.mislabelled > 0) parts.push(`⚠ ${count(t.mislabelled, "mislabelled role")}`);
+  if (t.expired > 0) parts.push(`${count(t.expired, "role")} expired`);
+  if (t.privilegedWithoutExpiry > 0) parts.push(`⚠ ${count(t.privilegedWithoutExpiry, "privileged role")} granted without \`expiresAt\``);
   if (t.unknown > 0) parts.push(`${count(t.unknown, "assignment")} with values known only at ${UP}`);
   if (t.secret > 0) parts.push(`${count(t.secret, "assignment")} with secret values`);
   if (t.unreadable > 0) parts.push(`${count(t.unreadable, "assignment")} with unreadable values`);

@@ -38,8 +38,22 @@ export interface AppRef {
 
 export type { RoleVerdict } from "./privileged";
 
+/** Where a role stands against its `expiresAt` when the review runs, when that is worth saying. */
+export interface RoleExpiry {
+  /** `expired`: its time has passed, so the next `pulumi up` revokes it; `expiring`: it expires within the review's window. */
+  readonly state: "expired" | "expiring";
+  /** The role's `expiresAt`. */
+  readonly at: string;
+  /** For `expiring`: whole days left, rounded up (at least 1). */
+  readonly inDays?: number;
+}
+
 /** A role in a review, with what the integration's role table says about its id. */
-export interface RoleRef extends Role, RoleVerdict {}
+export interface RoleRef extends Role, RoleVerdict {
+  readonly expiry?: RoleExpiry;
+  /** Set, with `requireExpiryForPrivileged`, on a privileged role granted without `expiresAt`. */
+  readonly expiryRequired?: true;
+}
 
 /** Which kind of resource change causes a role change. */
 export type ChangeCause = "create" | "delete" | "update" | "replace";
@@ -169,6 +183,10 @@ export interface AccessTotals {
   readonly unreadable: number;
   /** Assignments whose steps this review cannot read as a change it knows. */
   readonly notUnderstood: number;
+  /** Revoked roles whose time has passed (counted in `revoked` too). */
+  readonly expired: number;
+  /** With `requireExpiryForPrivileged`: privileged roles granted without `expiresAt` (0 without it). */
+  readonly privilegedWithoutExpiry: number;
 }
 
 /** The review of one preview. */
@@ -196,4 +214,8 @@ export interface AccessReview {
   readonly errorDiagnostics: number;
   /** The privileged words used (the defaults and the caller's), normalized. */
   readonly privilegedPatterns: readonly string[];
+  /** Roles expiring within this many days are shown with the days left. */
+  readonly expiringWithinDays: number;
+  /** Whether a privileged grant without `expiresAt` breaks policy. */
+  readonly requireExpiryForPrivileged: boolean;
 }
