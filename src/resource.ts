@@ -135,7 +135,7 @@ export class RoleAssignment extends pulumi.dynamic.Resource {
   declare readonly userId: pulumi.Output<string>;
   declare readonly workspaceId: pulumi.Output<string | undefined>;
   declare readonly organizations: pulumi.Output<{ id: string; name?: string }[] | undefined>;
-  declare readonly roles: pulumi.Output<{ id: string; name?: string; group?: string; organization?: string; workspace?: string }[]>;
+  declare readonly roles: pulumi.Output<{ id: string; name?: string; group?: string; organization?: string; workspace?: string; expiresAt?: string }[]>;
   declare readonly remoteData: pulumi.Output<Record<string, unknown> | undefined>;
   declare readonly remoteQuery: pulumi.Output<Record<string, unknown> | undefined>;
   /** The provider's id for this assignment. */
