@@ -23,20 +23,27 @@ export function expiryOf(role: Role, now: number, withinDays: number): RoleExpir
 }
 
 /**
- * Roles both states declare whose access time alone changes at `now`: `lapsed` have expired and the old
+ * Roles both states declare whose access changes with time: `lapsed` have expired at `now` and the old
  * state did not record them as expired (the update revokes them); `renewed` are active again although the
- * old state recorded them as expired (the update grants them).
+ * old state recorded them as expired (the update grants them); `edited` are active before and after, with
+ * another deadline (renewed, shortened, or given or relieved of one), which changes no access today.
  */
-export function expiryChanges(old: AssignmentView, next: AssignmentView, now: number): { lapsed: Role[]; renewed: Role[] } {
-  if (!old.roles.known || !next.roles.known) return { lapsed: [], renewed: [] };
-  const before = new Set(old.roles.value.filter(isComparable).map(roleKey));
+export function expiryChanges(
+  old: AssignmentView,
+  next: AssignmentView,
+  now: number,
+): { lapsed: Role[]; renewed: Role[]; edited: { role: Role; from?: string; to?: string }[] } {
+  if (!old.roles.known || !next.roles.known) return { lapsed: [], renewed: [], edited: [] };
+  const before = new Map(old.roles.value.filter(isComparable).map((r) => [roleKey(r), r]));
   const recorded = new Set(old.expired.map(roleKey));
   const both = next.roles.value.filter((r) => isComparable(r) && before.has(roleKey(r)));
   const expired = (r: Role) => expiryOf(r, now, 0)?.state === "expired";
-  return {
-    lapsed: both.filter((r) => expired(r) && !recorded.has(roleKey(r))),
-    renewed: both.filter((r) => !expired(r) && recorded.has(roleKey(r))),
-  };
+  const lapsed = both.filter((r) => expired(r) && !recorded.has(roleKey(r)));
+  const renewed = both.filter((r) => !expired(r) && recorded.has(roleKey(r)));
+  const edited = both
+    .filter((r) => !expired(r) && !recorded.has(roleKey(r)) && before.get(roleKey(r))?.expiresAt !== r.expiresAt)
+    .map((r) => ({ role: r, from: before.get(roleKey(r))?.expiresAt, to: r.expiresAt }));
+  return { lapsed, renewed, edited };
 }
 
 /** The roles of `view` that are still access: those its state has not recorded as expired. */

@@ -17,6 +17,7 @@ import type {
   AccessSection,
   AssignmentTarget,
   ChangeCause,
+  ExpiryEdit,
   Move,
   NotUnderstoodChange,
   Replacement,
@@ -66,6 +67,7 @@ export function summarizePreview(json: unknown, opts: SummarizeOptions = {}): Ac
   const replacements: Replacement[] = [];
   const unresolved: UnresolvedResource[] = [];
   const stateOnly: StateOnlyChange[] = [];
+  const expiryEdits: ExpiryEdit[] = [];
   const notUnderstood: NotUnderstoodChange[] = unreadViews.map(({ u, view }) => ({
     resource: u.name,
     urn: u.urn,
@@ -107,6 +109,11 @@ export function summarizePreview(json: unknown, opts: SummarizeOptions = {}): Ac
       const timed = expiryChanges(old, next, now);
       for (const role of timed.lapsed) book.revoke(target, toRef(role, next), name, "update");
       for (const role of timed.renewed) book.grant(target, toRef(role, next), name, "update");
+      for (const edit of timed.edited) {
+        const ref = toRef(edit.role, next);
+        const required = opts.requireExpiryForPrivileged && ref.privileged && edit.to === undefined;
+        expiryEdits.push({ resource: name, ...target, role: required ? { ...ref, expiryRequired: true } : ref, ...(edit.from ? { from: edit.from } : {}), ...(edit.to ? { to: edit.to } : {}) });
+      }
       note(unresolved, change, "update", target, [...old.hidden, ...next.hidden]);
     } else if (change.op === "replace" && old && next) {
       const replacement = replace(change, at(old), at(next), old, next, book, toRef);
@@ -125,7 +132,7 @@ export function summarizePreview(json: unknown, opts: SummarizeOptions = {}): Ac
   const otherTotal = Object.values(others).reduce((a, b) => a + b, 0);
   const unreadable = withReason("unreadable");
   return {
-    hasAccessChange: granted + revoked + moves.length + replacements.length + unresolved.length + notUnderstood.length > 0,
+    hasAccessChange: granted + revoked + moves.length + replacements.length + unresolved.length + notUnderstood.length + expiryEdits.length > 0,
     understood: notUnderstood.length === 0 && unreadable === 0,
     totals: {
       people: new Set(sections.map((s) => s.person.key)).size,
@@ -141,7 +148,7 @@ export function summarizePreview(json: unknown, opts: SummarizeOptions = {}): Ac
       unreadable,
       notUnderstood: notUnderstood.length,
       expired: sum((s) => s.revoked.filter((c) => c.role.expiry?.state === "expired").length),
-      privilegedWithoutExpiry: sum((s) => s.granted.filter((c) => c.role.expiryRequired).length),
+      privilegedWithoutExpiry: sum((s) => s.granted.filter((c) => c.role.expiryRequired).length) + expiryEdits.filter((e) => e.role.expiryRequired).length,
     },
     sections,
     replacements: replacements.sort((a, b) => compareText(a.resource, b.resource)),
@@ -149,6 +156,7 @@ export function summarizePreview(json: unknown, opts: SummarizeOptions = {}): Ac
     unresolved: unresolved.sort((a, b) => compareText(a.resource, b.resource)),
     notUnderstood: notUnderstood.sort((a, b) => compareText(a.resource, b.resource)),
     stateOnly: stateOnly.sort((a, b) => compareText(a.resource, b.resource) || compareText(a.kind, b.kind)),
+    expiryEdits: expiryEdits.sort((a, b) => compareText(a.resource, b.resource) || compareText(a.role.id, b.role.id)),
     otherResources: { total: otherTotal, byOp: others },
     errorDiagnostics: digest.diagnostics.filter((d) => d.severity === "error").length,
     privilegedPatterns: patterns,

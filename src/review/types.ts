@@ -162,6 +162,19 @@ export interface StateOnlyChange {
   readonly roles: readonly RoleRef[];
 }
 
+/** A role an update keeps whose deadline changes: renewed, shortened, given one, or made permanent. */
+export interface ExpiryEdit {
+  readonly resource: string;
+  readonly person: PersonRef;
+  readonly app: AppRef;
+  /** The role as the new inputs declare it (its `expiresAt` is `to`). */
+  readonly role: RoleRef;
+  /** The old deadline; absent when the role had none. */
+  readonly from?: string;
+  /** The new deadline; absent when the role has none now. */
+  readonly to?: string;
+}
+
 /** The numbers behind the summary line. */
 export interface AccessTotals {
   /** Distinct people with a grant, revocation or replacement. */
@@ -185,7 +198,7 @@ export interface AccessTotals {
   readonly notUnderstood: number;
   /** Revoked roles whose time has passed (counted in `revoked` too). */
   readonly expired: number;
-  /** With `requireExpiryForPrivileged`: privileged roles granted without `expiresAt` (0 without it). */
+  /** With `requireExpiryForPrivileged`: privileged roles granted, or kept while their `expiresAt` is removed, without `expiresAt` (0 without it). */
   readonly privilegedWithoutExpiry: number;
 }
 
@@ -208,6 +221,8 @@ export interface AccessReview {
   readonly notUnderstood: readonly NotUnderstoodChange[];
   /** Imports and forgotten assignments, sorted by resource name. */
   readonly stateOnly: readonly StateOnlyChange[];
+  /** Kept roles whose `expiresAt` changes, sorted by resource name, then role id. */
+  readonly expiryEdits: readonly ExpiryEdit[];
   /** Other resources that change, by logical op; the stack and providers are not counted. */
   readonly otherResources: { readonly total: number; readonly byOp: Readonly<Record<string, number>> };
   /** How many error diagnostics the preview reported (the summary may then be incomplete). */

@@ -96,6 +96,28 @@ describe("review: expiry", () => {
     assert.ok(renderMarkdown(review).includes("— ⚠ no `expiresAt` (required for privileged roles)"));
   });
 
+  it("lists a kept role whose deadline changes as an expiry change, not as a grant", () => {
+    const old = [{ id: "help-desk", expiresAt: iso(NOW + DAY) }];
+    const next = [{ id: "help-desk", expiresAt: iso(NOW + 30 * DAY) }];
+    const review = summarizePreview(digestOf([updateStep("jc", jumpcloud(USER, old), jumpcloud(USER, next))]), { now: NOW });
+    assert.deepEqual(granted(review), []);
+    assert.deepEqual(revoked(review), []);
+    assert.deepEqual(review.expiryEdits.map((e) => [e.role.id, e.from, e.to]), [["help-desk", iso(NOW + DAY), iso(NOW + 30 * DAY)]]);
+    assert.equal(review.hasAccessChange, true);
+    const md = renderMarkdown(review);
+    assert.ok(md.includes("#### Expiry changes"), md);
+    assert.ok(md.includes(`until \`${iso(NOW + DAY)}\` → until \`${iso(NOW + 30 * DAY)}\``), md);
+  });
+
+  it("with requireExpiryForPrivileged, flags a privileged role whose expiresAt is removed", () => {
+    const old = [{ id: "administrator", expiresAt: iso(NOW + DAY) }];
+    const step = updateStep("jc", jumpcloud(USER, old), jumpcloud(USER, [{ id: "administrator" }]));
+    assert.equal(summarizePreview(digestOf([step]), { now: NOW }).totals.privilegedWithoutExpiry, 0);
+    const review = summarizePreview(digestOf([step]), { now: NOW, requireExpiryForPrivileged: true });
+    assert.equal(review.totals.privilegedWithoutExpiry, 1);
+    assert.ok(renderMarkdown(review).includes("→ no expiry (`jc`) — ⚠ no `expiresAt` (required for privileged roles)"), renderMarkdown(review));
+  });
+
   describe("the command", () => {
     let dir: string;
     before(() => {
