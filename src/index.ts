@@ -4,6 +4,7 @@
 export { RoleAssignment, type RoleAssignmentArgs, type RoleArgs, type OrganizationArgs, type RoleAssignmentUser } from "./resource";
 export type { RoleAssignmentInputs } from "./provider/inputs";
 export type { RoleAssignmentOutputs } from "./provider/lifecycle";
+export type { ExpiredRole } from "./provider/expiry";
 export { TrutoError, TrutoErrorCodes, isTrutoError, type TrutoErrorCode } from "./truto/errors";
 export { TrutoClient, DEFAULT_BASE_URL, DEFAULT_TIMEOUT_MS, type TrutoClientOptions } from "./truto/client";
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./truto/retry";

@@ -14,6 +14,8 @@ export interface RoleArgs {
   group?: pulumi.Input<string>;
   organization?: pulumi.Input<string>;
   workspace?: pulumi.Input<string>;
+  /** When this role expires (ISO 8601 with an offset, e.g. "2026-12-08T17:00:00Z"); overrides the resource's `expiresAt`. Not part of the role's identity. */
+  expiresAt?: pulumi.Input<string>;
 }
 
 /** An organization the assignment is scoped to (Elastic Cloud). */
@@ -36,6 +38,11 @@ export interface RoleAssignmentArgs {
   organizations?: pulumi.Input<pulumi.Input<OrganizationArgs>[]>;
   /** The roles the user must hold; updated in place. */
   roles: pulumi.Input<pulumi.Input<RoleArgs>[]>;
+  /**
+   * When every role without its own `expiresAt` expires (ISO 8601 with an offset). The first `pulumi up` after
+   * it revokes them; changing it is an update without an API call while the roles are active.
+   */
+  expiresAt?: pulumi.Input<string>;
   /** Passed as-is to the vendor in the request body (`remote_data`). */
   remoteData?: pulumi.Input<Record<string, pulumi.Input<unknown>>>;
   /** Passed as-is to the vendor as query parameters (`remote_query[...]`); cannot override the call's own fields. */
@@ -135,7 +142,7 @@ export class RoleAssignment extends pulumi.dynamic.Resource {
   declare readonly userId: pulumi.Output<string>;
   declare readonly workspaceId: pulumi.Output<string | undefined>;
   declare readonly organizations: pulumi.Output<{ id: string; name?: string }[] | undefined>;
-  declare readonly roles: pulumi.Output<{ id: string; name?: string; group?: string; organization?: string; workspace?: string }[]>;
+  declare readonly roles: pulumi.Output<{ id: string; name?: string; group?: string; organization?: string; workspace?: string; expiresAt?: string }[]>;
   declare readonly remoteData: pulumi.Output<Record<string, unknown> | undefined>;
   declare readonly remoteQuery: pulumi.Output<Record<string, unknown> | undefined>;
   /** The provider's id for this assignment. */
@@ -144,6 +151,11 @@ export class RoleAssignment extends pulumi.dynamic.Resource {
   declare readonly heldRoles: pulumi.Output<{ id: string; name?: string; group?: string; organization?: string; workspace?: string }[]>;
   /** The declared roles the user already held when this resource first claimed them; `onDelete: "restore"` leaves them. */
   declare readonly adoptedRoles: pulumi.Output<{ id: string; name?: string; group?: string; organization?: string; workspace?: string }[]>;
+  /** The declared roles not expired at the last create, update or refresh. */
+  declare readonly activeRoles: pulumi.Output<{ id: string; name?: string; group?: string; organization?: string; workspace?: string; expiresAt?: string }[]>;
+  /** The declared roles whose time had passed then, each with `expiredAt`: revoked and never granted again. */
+  declare readonly expiredRoles: pulumi.Output<{ id: string; name?: string; group?: string; organization?: string; workspace?: string; expiresAt?: string; expiredAt: string }[]>;
+  declare readonly expiresAt: pulumi.Output<string | undefined>;
   declare readonly onDelete: pulumi.Output<"revoke" | "restore" | undefined>;
   declare readonly allowLastHolder: pulumi.Output<boolean | undefined>;
   /** The resource's name, as the provider names it in messages (a dynamic provider is not told the URN). */
@@ -180,7 +192,7 @@ export class RoleAssignment extends pulumi.dynamic.Resource {
     super(
       roleAssignmentProvider,
       name,
-      { ...props, resourceName: name, assignmentId: undefined, heldRoles: undefined, adoptedRoles: undefined, user: undefined },
+      { ...props, resourceName: name, assignmentId: undefined, heldRoles: undefined, adoptedRoles: undefined, activeRoles: undefined, expiredRoles: undefined, user: undefined },
       opts,
       "truto",
       "RoleAssignment",

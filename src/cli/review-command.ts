@@ -1,11 +1,12 @@
 /**
- * `pulumi-truto-access review [FILE|-] [--privileged a,b,c] [--fail-on-unknown] [--full-report PATH]`:
+ * `pulumi-truto-access review [FILE|-] [--privileged a,b,c] [--fail-on-unknown] [--expiring-within DAYS] [--require-expiry-for-privileged] [--full-report PATH]`:
  * prints the Markdown access summary of a `pulumi preview --json` document, for a pull-request comment,
  * shortened to fit GitHub's comment limit, and writes the whole review to PATH.
  */
 import { readFile, stat, writeFile } from "node:fs/promises";
 import {
   COMMENT_BUDGET,
+  DEFAULT_EXPIRING_WITHIN_DAYS,
   DEFAULT_PRIVILEGED,
   GITHUB_COMMENT_LIMIT,
   isReviewInputError,
@@ -23,6 +24,7 @@ export interface CommandIO {
 
 /** The usage text of `review`. */
 export const REVIEW_USAGE = `Usage: pulumi-truto-access review [FILE|-] [--privileged WORD,WORD,...] [--fail-on-unknown]
+                                  [--expiring-within DAYS] [--require-expiry-for-privileged]
                                   [--full-report PATH [--full-report-url URL]]
 
 Summarizes the role changes in \`pulumi preview --json\` output as Markdown for a pull-request comment.
@@ -37,6 +39,12 @@ not understood, privileged and mislabelled roles and revocations first, then a s
   --fail-on-unknown exit 3 when a RoleAssignment change is not understood: a step op this
                     tool does not know, steps that do not make one change, or inputs not in the
                     shape the resource writes (the review, which lists them first, is still printed)
+  --expiring-within DAYS
+                    show "expires in N days" on roles whose expiresAt is at most DAYS days away
+                    (default ${DEFAULT_EXPIRING_WITHIN_DAYS}); expired roles always show "expired: revoked at the next \`pulumi up\`"
+  --require-expiry-for-privileged
+                    exit 4 when a privileged role is granted without expiresAt (the review,
+                    which flags each one, is still printed)
   --full-report PATH
                     also write the whole review to PATH (shortened or not); a shortened
                     comment names PATH
@@ -49,10 +57,14 @@ Example:
   pulumi preview --json > preview.json && pulumi-truto-access review preview.json
 
 Exit status: 0 on success; 1 on an unexpected failure; 2 on bad usage or input that is not
-a preview; 3 with --fail-on-unknown when some change is not understood.`;
+a preview; 3 with --fail-on-unknown when some change is not understood; 4 with
+--require-expiry-for-privileged when a privileged role is granted without expiresAt.`;
 
 /** The exit code of `--fail-on-unknown` when the review could not read every RoleAssignment change. */
 export const EXIT_NOT_UNDERSTOOD = 3;
+
+/** The exit code of `--require-expiry-for-privileged` when a privileged role is granted without `expiresAt`. */
+export const EXIT_EXPIRY_REQUIRED = 4;
 
 // Previews of large stacks run to tens of megabytes; far beyond that something else is being piped in.
 const MAX_INPUT_BYTES = 256 * 1024 * 1024;
@@ -61,6 +73,8 @@ interface ReviewArgs {
   readonly source: string;
   readonly privileged?: string[];
   readonly failOnUnknown: boolean;
+  readonly expiringWithinDays?: number;
+  readonly requireExpiryForPrivileged: boolean;
   readonly fullReport?: string;
   readonly fullReportUrl?: string;
   readonly help: boolean;
@@ -87,7 +101,11 @@ export async function reviewCommand(args: string[], io: CommandIO): Promise<numb
     }
     const content = fromStdin ? await readStream(io.stdin) : await readInputFile(parsed.source);
     const json = parsePreviewText(content, fromStdin ? "stdin" : parsed.source);
-    const review = summarizePreview(json, parsed.privileged ? { privileged: parsed.privileged } : {});
+    const review = summarizePreview(json, {
+      ...(parsed.privileged ? { privileged: parsed.privileged } : {}),
+      ...(parsed.expiringWithinDays !== undefined ? { expiringWithinDays: parsed.expiringWithinDays } : {}),
+      requireExpiryForPrivileged: parsed.requireExpiryForPrivileged,
+    });
     const comment = renderComment(review, {
       fullReport: { ...(parsed.fullReport ? { path: parsed.fullReport } : {}), ...(parsed.fullReportUrl ? { url: parsed.fullReportUrl } : {}) },
     });
@@ -99,6 +117,14 @@ export async function reviewCommand(args: string[], io: CommandIO): Promise<numb
       const what = unread === 1 ? "1 RoleAssignment change is" : `${unread} RoleAssignment changes are`;
       await write(io.stderr, `review: ${what} not understood (listed first in the review); failing because of --fail-on-unknown.\n`);
       return EXIT_NOT_UNDERSTOOD;
+    }
+    if (parsed.requireExpiryForPrivileged && review.totals.privilegedWithoutExpiry > 0) {
+      const n = review.totals.privilegedWithoutExpiry;
+      await write(
+        io.stderr,
+        `review: ${n === 1 ? "1 privileged role is" : `${n} privileged roles are`} granted without expiresAt (flagged in the review); give each an expiresAt, or the resource one, e.g. "2026-12-08T17:00:00Z". Failing because of --require-expiry-for-privileged.\n`,
+      );
+      return EXIT_EXPIRY_REQUIRED;
     }
     return 0;
   } catch (err) {
@@ -118,6 +144,7 @@ const VALUE_OPTIONS = {
   "--privileged": "a comma-separated list, e.g. --privileged admin,owner",
   "--full-report": "a file path, e.g. --full-report access-review-full.md",
   "--full-report-url": "a URL, e.g. --full-report-url https://github.com/OWNER/REPO/actions/runs/ID",
+  "--expiring-within": "a whole number of days, e.g. --expiring-within 14",
 } as const;
 
 type ValueOption = keyof typeof VALUE_OPTIONS;
@@ -125,6 +152,7 @@ type ValueOption = keyof typeof VALUE_OPTIONS;
 function parseArgs(args: readonly string[]): ReviewArgs {
   let source: string | undefined;
   let failOnUnknown = false;
+  let requireExpiryForPrivileged = false;
   let help = false;
   const values: Partial<Record<ValueOption, string>> = {};
   for (let i = 0; i < args.length; i += 1) {
@@ -132,6 +160,7 @@ function parseArgs(args: readonly string[]): ReviewArgs {
     const option = (Object.keys(VALUE_OPTIONS) as ValueOption[]).find((o) => arg === o || arg.startsWith(`${o}=`));
     if (arg === "-h" || arg === "--help") help = true;
     else if (arg === "--fail-on-unknown") failOnUnknown = true;
+    else if (arg === "--require-expiry-for-privileged") requireExpiryForPrivileged = true;
     else if (option) {
       const value = arg === option ? args[++i] : arg.slice(option.length + 1);
       // An empty --privileged adds no word; an empty path or URL is a mistake.
@@ -144,8 +173,14 @@ function parseArgs(args: readonly string[]): ReviewArgs {
   if (values["--full-report-url"] !== undefined && !/^https?:\/\/\S+$/.test(values["--full-report-url"])) {
     throw new Error(`--full-report-url needs an http(s) URL, got ${JSON.stringify(values["--full-report-url"])}`);
   }
+  const within = values["--expiring-within"];
+  if (within !== undefined && !/^\d{1,5}$/.test(within)) {
+    throw new Error(`--expiring-within needs ${VALUE_OPTIONS["--expiring-within"]}, got ${JSON.stringify(within)}`);
+  }
   return {
     source: source ?? "-",
+    ...(within !== undefined ? { expiringWithinDays: Number(within) } : {}),
+    requireExpiryForPrivileged,
     ...(values["--privileged"] !== undefined ? { privileged: values["--privileged"].split(",") } : {}),
     ...(values["--full-report"] !== undefined ? { fullReport: values["--full-report"] } : {}),
     ...(values["--full-report-url"] !== undefined ? { fullReportUrl: values["--full-report-url"] } : {}),

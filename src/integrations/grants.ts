@@ -4,13 +4,17 @@
  */
 import { ROLE_SCOPE_FIELDS, type IntegrationRule } from "./rules";
 
-/** A role as declared: `id` identifies it; `group`, `organization`, `workspace` scope it; `name` is a label. */
+/**
+ * A role as declared: `id` identifies it; `group`, `organization`, `workspace` scope it; `name` is a label;
+ * `expiresAt` (canonical ISO 8601) is when it stops being held, and is not part of its identity.
+ */
 export interface Role {
   id: string;
   name?: string;
   group?: string;
   organization?: string;
   workspace?: string;
+  expiresAt?: string;
 }
 
 /** An organization the assignment is scoped to (Elastic Cloud). */

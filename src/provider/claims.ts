@@ -52,7 +52,8 @@ export function claimUnchanged(id: string, olds: Record<string, unknown>, news: 
     workspaceId: olds.workspaceId as string | undefined,
     organizations: olds.organizations as AssignmentScope["organizations"],
   };
-  recordClaim({ id, name }, RULES[slug], scope, olds.roles as Role[]);
+  // An expired role is no longer access this resource holds (activeRoles is absent in older state).
+  recordClaim({ id, name }, RULES[slug], scope, (Array.isArray(olds.activeRoles) ? olds.activeRoles : olds.roles) as Role[]);
 }
 
 /** Ends every claim of the resource `id`. */

@@ -3,8 +3,9 @@
  * replacement must delete the old assignment first. It never calls the API.
  */
 import { isKnownIntegration, RULES } from "../integrations/rules";
-import { grantsOf, roleKey, type Grant, type Organization, type Role } from "../integrations/grants";
+import { grantsOf, isHeld, roleKey, type Grant, type Organization, type Role } from "../integrations/grants";
 import { containsUnknown } from "./unknowns";
+import { expiredKeys, hasExpired } from "./expiry";
 
 /** How a change to each input is applied. */
 export const CHANGE_TABLE = {
@@ -14,6 +15,8 @@ export const CHANGE_TABLE = {
   workspaceId: "replace",
   organizations: "replace",
   roles: "update",
+  // Renewing (or shortening) access: no API call while the roles stay active; see expiryChange.
+  expiresAt: "update-no-call",
   remoteData: "update-no-call",
   remoteQuery: "update-no-call",
   // What a later destroy does; changing it only changes what state records.
@@ -40,7 +43,8 @@ function canonical(key: string, v: unknown): string {
     // An organization's name is a label; the ids are the scope.
     return JSON.stringify((v as Organization[]).map((o) => o.id).sort());
   }
-  if (key === "roles" && Array.isArray(v)) return JSON.stringify((v as Role[]).map(roleKey).sort());
+  // A role's expiresAt is not its identity, but editing it is a change (an update without an API call).
+  if (key === "roles" && Array.isArray(v)) return JSON.stringify((v as Role[]).map((r) => `${roleKey(r)}@${r.expiresAt ?? ""}`).sort());
   if (key === "integratedAccountId" && typeof v === "string") return v.toLowerCase();
   return stableJson(v);
 }
@@ -98,12 +102,31 @@ export function overlaps(olds: Props, news: Props): boolean {
   return newGrants.some((g) => oldKeys.has(roleKey(g)));
 }
 
-/** Compares old outputs with new checked inputs. A change to the provider code alone is no change. */
-export function diffInputs(olds: Props, news: Props): DiffResult {
+/**
+ * Whether time alone changed what the resource must hold at `now`: a declared role whose deadline has
+ * passed that state does not yet record as expired, or still records as held (the update revokes it), or
+ * one state records as expired that is active again (the update grants it). Roles are matched by
+ * identity, without expiresAt.
+ */
+export function expiryChange(olds: Props, news: Props, now: number): boolean {
+  if (!Array.isArray(news.roles) || containsUnknown(news.roles) || containsUnknown(news.expiresAt)) return false;
+  const recorded = expiredKeys(olds.expiredRoles);
+  const held = Array.isArray(olds.heldRoles) ? (olds.heldRoles as Grant[]) : [];
+  const resourceExpiry = news.expiresAt as string | undefined;
+  return (news.roles as Role[]).some((r) =>
+    hasExpired(r, resourceExpiry, now) ? !recorded.has(roleKey(r)) || isHeld(r, held) : recorded.has(roleKey(r)),
+  );
+}
+
+/**
+ * Compares old outputs with new checked inputs at `now` (injected, so diff stays pure). A change to the
+ * provider code alone is no change.
+ */
+export function diffInputs(olds: Props, news: Props, now: number = Date.now()): DiffResult {
   const replaces = Object.entries(CHANGE_TABLE)
     .filter(([key, how]) => how === "replace" && changed(key, olds, news))
     .map(([key]) => key);
-  const updates = Object.entries(CHANGE_TABLE).some(([key, how]) => how !== "replace" && changed(key, olds, news));
+  const updates = Object.entries(CHANGE_TABLE).some(([key, how]) => how !== "replace" && changed(key, olds, news)) || expiryChange(olds, news, now);
   return {
     changes: replaces.length > 0 || updates,
     replaces,

@@ -16,6 +16,7 @@ import {
 import { grantsOf, roleKey, sortRoles, strip, type Grant, type Organization, type Role } from "../integrations/grants";
 import { MAX_ROLES_PER_RESOURCE, MAX_SINGLE_ROLE_QUERY_BYTES, singleRoleQueryBytes } from "../truto/request-size";
 import { containsUnknown, isUnknown } from "./unknowns";
+import { canonicalInstant, effectiveExpiry, EXPIRY_EXAMPLE } from "./expiry";
 
 /**
  * The longest role id (and role organization, workspace or group id), in characters: every write repeats it
@@ -33,6 +34,8 @@ export interface RoleAssignmentInputs {
   workspaceId?: string;
   organizations?: Organization[];
   roles: Role[];
+  /** When every role without an `expiresAt` of its own expires (canonical ISO 8601, UTC); see expiry.ts. */
+  expiresAt?: string;
   remoteData?: Record<string, unknown>;
   remoteQuery?: Record<string, unknown>;
   /** What destroy does: `revoke` (the default) every declared role, or `restore` the roles held before this resource claimed them. */
@@ -63,6 +66,7 @@ export const INPUT_KEYS = [
   "workspaceId",
   "organizations",
   "roles",
+  "expiresAt",
   "remoteData",
   "remoteQuery",
   "onDelete",
@@ -70,7 +74,7 @@ export const INPUT_KEYS = [
   "resourceName",
 ] as const;
 
-const ROLE_KEYS = ["id", "name", "group", "organization", "workspace"] as const;
+const ROLE_KEYS = ["id", "name", "group", "organization", "workspace", "expiresAt"] as const;
 const ORG_KEYS = ["id", "name"] as const;
 const DANGEROUS_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
@@ -92,6 +96,17 @@ const text = (what: string, max = 1024, why = "") =>
     .min(1, `${what} must not be empty or blank`)
     .max(max, { error: (i) => `${what} is ${String(i.input).length} characters long; at most ${max} are allowed${why}` });
 
+// An instant with an explicit offset, normalised so that formatting ("+00:00" or "Z", with or without
+// seconds) is never a diff.
+const instant = z
+  .string({ error: `must be an ISO 8601 date and time with an offset, e.g. "${EXPIRY_EXAMPLE}"` })
+  .transform((v, ctx) => {
+    const canonical = canonicalInstant(v);
+    if (canonical !== undefined) return canonical;
+    ctx.addIssue({ code: "custom", message: `${JSON.stringify(v)} is not an ISO 8601 date and time with an offset; write it like "${EXPIRY_EXAMPLE}" (or "2026-12-08T18:00:00+01:00")` });
+    return z.NEVER;
+  });
+
 // A role's id and scope travel in every write's query string and body, once per role.
 const onTheWire = `, since it travels in the query string of every request`;
 
@@ -101,6 +116,7 @@ const Role = z.strictObject({
   group: orUnknown(text("the group", MAX_ROLE_ID_LENGTH, onTheWire)).optional(),
   organization: orUnknown(text("the organization id", MAX_ROLE_ID_LENGTH, onTheWire)).optional(),
   workspace: orUnknown(text("the workspace id", MAX_ROLE_ID_LENGTH, onTheWire)).optional(),
+  expiresAt: orUnknown(instant).optional(),
 });
 
 const Org = z.strictObject({
@@ -132,6 +148,7 @@ const Inputs = z.strictObject({
           `and ${MAX_ROLES_PER_RESOURCE} keep a resource's writes within one window of Truto's rate limit and its record in state small; split the roles across resources`,
       }),
   ),
+  expiresAt: orUnknown(instant).optional(),
   remoteData: orUnknown(plainRecord("remoteData")).optional(),
   remoteQuery: orUnknown(plainRecord("remoteQuery")).optional(),
   onDelete: orUnknown(
@@ -369,6 +386,7 @@ function normalise(v: z.output<typeof Inputs>): Record<string, unknown> {
         ? [...(orgs as Organization[])].map((o) => strip(o)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
         : orgs,
     roles: sortable ? sortRoles((roles as Role[]).map((r) => strip(r))) : Array.isArray(roles) ? roles.map((r) => (r && typeof r === "object" ? strip(r) : r)) : roles,
+    expiresAt: v.expiresAt,
     remoteData: stripDeep(v.remoteData),
     remoteQuery: stripDeep(v.remoteQuery),
     onDelete: v.onDelete,
@@ -388,8 +406,14 @@ function withoutRedundantScope(v: z.output<typeof Inputs>): z.output<typeof Inpu
 /**
  * Validates and normalises `news`. Returns the normalised inputs (with `__provider` kept) and failures
  * that name the property and say what to do. Never throws and never returns `undefined` values.
+ * `olds` (the previous inputs; empty for a new resource) and `now` decide which roles are being added,
+ * and an added role may not have expired already.
  */
-export function checkInputs(news: Record<string, unknown>): { inputs: Record<string, unknown>; failures: CheckFailure[] } {
+export function checkInputs(
+  news: Record<string, unknown>,
+  olds: Record<string, unknown> = {},
+  now: number = Date.now(),
+): { inputs: Record<string, unknown>; failures: CheckFailure[] } {
   try {
     if (news === null || typeof news !== "object" || Array.isArray(news)) {
       return { inputs: {}, failures: [{ property: "(inputs)", reason: "inputs must be an object." }] };
@@ -399,7 +423,7 @@ export function checkInputs(news: Record<string, unknown>): { inputs: Record<str
     const unsafe = dangerousKeyFailures(rest);
     const parsed = Inputs.safeParse(rest);
     if (!parsed.success) return { inputs: stripDeep(news), failures: [...unsafe, ...failuresFrom(parsed.error)] };
-    const failures = [...unsafe, ...crossFieldFailures(parsed.data)];
+    const failures = [...unsafe, ...crossFieldFailures(parsed.data), ...pastExpiryFailures(parsed.data, olds, now)];
     const inputs = failures.length ? stripDeep(news) : normalise(withoutRedundantScope(parsed.data));
     if (__provider !== undefined) inputs.__provider = __provider;
     return { inputs, failures };
@@ -425,5 +449,28 @@ function dangerousKeyFailures(rest: Record<string, unknown>): CheckFailure[] {
     }
   };
   for (const field of ["remoteData", "remoteQuery"]) walk(Object.prototype.hasOwnProperty.call(rest, field) ? rest[field] : undefined, field, 0);
+  return out;
+}
+
+/**
+ * An added role (one the previous inputs do not list, or any role of a new resource) whose expiry has
+ * already passed would be refused at once and never granted: say so now rather than deploy a no-op.
+ */
+function pastExpiryFailures(v: z.output<typeof Inputs>, olds: Record<string, unknown>, now: number): CheckFailure[] {
+  if (!Array.isArray(v.roles) || containsUnknown(v.expiresAt)) return [];
+  const before = new Set(Array.isArray(olds.roles) ? (olds.roles as unknown[]).filter((r): r is Role => known(r) && typeof r === "object" && r !== null).map(roleKey) : []);
+  const out: CheckFailure[] = [];
+  // Compared as olds were stored: a Slack role naming the resource's own workspace is the role without it.
+  (withoutRedundantScope(v).roles as unknown[]).forEach((r, i) => {
+    if (!known(r) || typeof r !== "object" || r === null) return;
+    const role = strip(r as Role);
+    const at = effectiveExpiry(role, v.expiresAt as string | undefined);
+    if (at === undefined || Date.parse(at) > now || before.has(roleKey(role))) return;
+    const own = role.expiresAt !== undefined;
+    out.push({
+      property: own ? `roles[${i}].expiresAt` : "expiresAt",
+      reason: `${at} has already passed, so role "${role.id}" would never be granted; give a later time (e.g. ${new Date(now + 7 * 86_400_000).toISOString().replace(/\.000Z$/, "Z")}) or leave the role out.`,
+    });
+  });
   return out;
 }

@@ -25,6 +25,7 @@ import { assignRoles, getIntegration, readHolding, unassignRoles, type Assignmen
 import { claimantName, claimedByOthers, exclusive, recordClaim, releaseClaim, type KeptGrant } from "./claims";
 import { label, where } from "./describe";
 import { INPUT_KEYS, type RoleAssignmentInputs } from "./inputs";
+import { declaredRole, expiredKeys, splitByExpiry, type ExpiredRole } from "./expiry";
 import { guardLastHolders } from "./last-holder";
 import { notice } from "./notice";
 
@@ -47,6 +48,10 @@ export interface RoleAssignmentOutputs extends RoleAssignmentInputs {
    * A role this resource granted is never adopted.
    */
   adoptedRoles?: Role[];
+  /** The declared roles not expired at the last create, update or refresh: the access this resource grants. */
+  activeRoles: Role[];
+  /** The declared roles whose `expiresAt` (their own or the resource's) had passed then, each with `expiredAt`: revoked, never granted again. */
+  expiredRoles: ExpiredRole[];
   user: { id: string; name?: string; email?: string; status?: string };
 }
 
@@ -68,6 +73,22 @@ function inputsOf(props: Props): RoleAssignmentInputs {
   const out: Props = {};
   for (const key of INPUT_KEYS) if (props[key] !== undefined) out[key] = props[key];
   return out as unknown as RoleAssignmentInputs;
+}
+
+/** The inputs as the lifecycle acts on them at `now`: `roles` are the active roles, `expired` the rest. */
+interface LiveInputs extends RoleAssignmentInputs {
+  expired: ExpiredRole[];
+}
+
+function live(i: RoleAssignmentInputs, now: number = Date.now()): LiveInputs {
+  const { active, expired } = splitByExpiry(i.roles ?? [], i.expiresAt, now);
+  return { ...i, roles: active, expired };
+}
+
+/** The roles state still declares as access: expired roles are left out once state records them as expired. */
+function declaredInState(props: Props): Role[] {
+  const expired = expiredKeys(props.expiredRoles);
+  return ((props.roles as Role[] | undefined) ?? []).filter((r) => !expired.has(roleKey(r)));
 }
 
 function requestOf(i: RoleAssignmentInputs): AssignmentRequest {
@@ -160,9 +181,21 @@ function firstCode(outcomes: WriteOutcome[], fallback: TrutoErrorCode): TrutoErr
   return isTrutoError(e) ? (e.code as TrutoErrorCode) : fallback;
 }
 
-function outputsOf(i: RoleAssignmentInputs, id: string, held: Role[], holding: Holding, previousUser: unknown, adopted: Role[] | undefined): RoleAssignmentOutputs {
+function outputsOf(live: LiveInputs, id: string, held: Role[], holding: Holding, previousUser: unknown, adopted: Role[] | undefined): RoleAssignmentOutputs {
+  const { expired, ...i } = live;
   const user = holding.user ?? (previousUser as RoleAssignmentOutputs["user"] | undefined) ?? { id: i.userId };
-  return strip({ ...i, roles: sortRoles(i.roles), assignmentId: id, heldRoles: sortRoles(held), adoptedRoles: adopted && sortRoles(dedupe(adopted)), user: strip(user) });
+  // The expired roles stay declared (the program still lists them); only activeRoles are access.
+  const roles = sortRoles([...i.roles, ...expired.map(declaredRole)]);
+  return strip({
+    ...i,
+    roles,
+    activeRoles: sortRoles(i.roles),
+    expiredRoles: sortRoles(expired),
+    assignmentId: id,
+    heldRoles: sortRoles(held),
+    adoptedRoles: adopted && sortRoles(dedupe(adopted)),
+    user: strip(user),
+  });
 }
 
 /** Whether this resource records which roles it adopts: only with onDelete "restore", whose destroy uses them. */
@@ -226,17 +259,18 @@ async function confirmIntegration(ctx: LifecycleContext, i: RoleAssignmentInputs
 
 /** Grants the declared roles; a role the user already holds counts as granted (existing access is adopted). */
 export async function create(ctx: LifecycleContext, props: Props): Promise<{ id: string; outs: RoleAssignmentOutputs }> {
-  const i = inputsOf(props);
+  // An expired role is never granted (time may pass between check and create).
+  const i = live(inputsOf(props));
   const rule = ruleFor(i.integration);
   const req = requestOf(i);
   await confirmIntegration(ctx, i);
-  return exclusive(req, () => claiming(rule, req, (r) => ({ id: r.id, roles: r.outs.roles }), i.resourceName, () => createNow(ctx, props, i, rule, req)));
+  return exclusive(req, () => claiming(rule, req, (r) => ({ id: r.id, roles: r.outs.activeRoles }), i.resourceName, () => createNow(ctx, props, i, rule, req)));
 }
 
 async function createNow(
   ctx: LifecycleContext,
   props: Props,
-  i: RoleAssignmentInputs,
+  i: LiveInputs,
   rule: IntegrationRule,
   req: AssignmentRequest,
 ): Promise<{ id: string; outs: RoleAssignmentOutputs }> {
@@ -289,30 +323,36 @@ async function createNow(
  * gone: it stays, narrowed to where it is held, so the next preview shows the re-grant and destroy revokes it.
  */
 export async function read(ctx: LifecycleContext, id: string, props: Props): Promise<{ id: string; props?: Props; inputs?: Props }> {
-  const i = inputsOf(props);
+  const i = live(inputsOf(props));
   const rule = ruleFor(i.integration);
   const req = requestOf(i);
   const holding = await readHolding(ctx.client, rule, req);
-  const held = sortRoles(heldPart(rule, req, i.roles ?? [], holding.held));
-  if (holding.user === null || held.length === 0) {
+  const held = sortRoles(heldPart(rule, req, i.roles, holding.held));
+  // Expired roles are remembered, held or not: a resource whose roles all expired holds nothing and stays.
+  if (holding.user === null || (held.length === 0 && i.expired.length === 0)) {
     releaseClaim(id);
     return { id: "" };
   }
   // What drifted away is dropped from both outputs and inputs, so the next preview shows the re-grant
-  // (which then grants it: a role granted again is no longer adopted).
-  const current = { ...i, roles: held };
+  // (which then grants it: a role granted again is no longer adopted). Expired roles stay in the inputs,
+  // so a refresh never turns them into a re-grant; one still held stays in heldRoles, so the next
+  // preview shows the update that revokes it.
+  const current: LiveInputs = { ...i, roles: held };
+  const heldExpired = heldPart(rule, req, i.expired.map(declaredRole), holding.held);
   const recorded = props.adoptedRoles as Role[] | undefined;
   const adopted = recorded && adoptedWithin(rule, req, heldPart(rule, req, recorded, holding.held), held);
   recordClaim({ id, name: i.resourceName }, rule, req, held);
-  return { id, props: { ...outputsOf(current, id, held, holding, props.user, adopted) }, inputs: strip({ ...current }) as Props };
+  const outs = outputsOf(current, id, [...held, ...heldExpired], holding, props.user, adopted);
+  return { id, props: { ...outs }, inputs: strip({ ...inputsOf(outs as unknown as Props) }) as Props };
 }
 
 /** Grants added roles, then revokes removed ones (Elastic: revoke the scope, then re-grant what stays). */
 export async function update(ctx: LifecycleContext, id: string, olds: Props, news: Props): Promise<RoleAssignmentOutputs> {
-  const i = inputsOf(news);
+  // A role whose time has passed is no longer declared access: the removal path below revokes it.
+  const i = live(inputsOf(news));
   const req = requestOf(i);
   const rule = ruleFor(i.integration);
-  return exclusive(req, () => claiming(rule, req, (outs) => ({ id, roles: outs.roles }), i.resourceName, () => updateNow(ctx, id, olds, news, i, rule, req)));
+  return exclusive(req, () => claiming(rule, req, (outs) => ({ id, roles: outs.activeRoles }), i.resourceName, () => updateNow(ctx, id, olds, news, i, rule, req)));
 }
 
 async function updateNow(
@@ -320,11 +360,11 @@ async function updateNow(
   id: string,
   olds: Props,
   news: Props,
-  i: RoleAssignmentInputs,
+  i: LiveInputs,
   rule: IntegrationRule,
   req: AssignmentRequest,
 ): Promise<RoleAssignmentOutputs> {
-  const oldRoles = onWire(rule, [...((olds.roles as Role[]) ?? []), ...((olds.heldRoles as Role[]) ?? [])]);
+  const oldRoles = onWire(rule, [...declaredInState(olds), ...((olds.heldRoles as Role[]) ?? [])]);
   const heldBefore = onWire(rule, (olds.heldRoles as Role[] | undefined) ?? (olds.roles as Role[]) ?? []);
   const adoptedInState = olds.adoptedRoles as Role[] | undefined;
   const adoptedBefore = adoptedInState ? adoptedWithin(rule, req, onWire(rule, adoptedInState), i.roles) : undefined;
@@ -372,7 +412,7 @@ async function updateNow(
       () => {
         const untouched = revokesScope ? [] : heldPart(rule, req, i.roles, heldBefore.flatMap((r) => grantsOf(rule, req, r)));
         const outs = outputsOf(i, id, untouched, { user: null, held: [] }, olds.user, adopted);
-        return { id, properties: { ...outs, roles: sortRoles(dedupe([...i.roles, ...removed])), __provider: news.__provider } };
+        return { id, properties: { ...outs, roles: sortRoles(dedupe([...outs.roles, ...removed])), __provider: news.__provider } };
       },
       `updating ${where(rule, i)}`,
     );
@@ -396,7 +436,7 @@ async function updateNow(
     // State must keep what is really held: roles that could not be revoked stay, so the next run revokes them.
     const recorded = strip({
       ...outs,
-      roles: sortRoles(dedupe([...i.roles, ...stillHeld])),
+      roles: sortRoles(dedupe([...outs.roles, ...stillHeld])),
       heldRoles: sortRoles(dedupe([...held, ...stillHeld])),
       __provider: news.__provider,
     });
@@ -454,7 +494,8 @@ export async function remove(ctx: LifecycleContext, id: string, props: Props): P
 }
 
 async function removeNow(ctx: LifecycleContext, id: string, props: Props, i: RoleAssignmentInputs, rule: IntegrationRule, req: AssignmentRequest): Promise<void> {
-  const declared = onWire(rule, [...((props.roles as Role[]) ?? []), ...((props.heldRoles as Role[]) ?? [])]);
+  // An expired role state records as revoked is not held: destroy sends nothing for it.
+  const declared = onWire(rule, [...declaredInState(props), ...((props.heldRoles as Role[]) ?? [])]);
   const mine = declared.flatMap((r) => grantsOf(rule, req, r));
   const adoptedGrants =
     i.onDelete === "restore" ? adoptedWithin(rule, req, onWire(rule, (props.adoptedRoles as Role[] | undefined) ?? []), declared).flatMap((r) => grantsOf(rule, req, r)) : [];

@@ -53,9 +53,9 @@ export function configure(req: { config: ConfigSource }): Promise<void> {
   return Promise.resolve();
 }
 
-/** Validates and normalises inputs. */
-export async function check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
-  const { inputs, failures } = checkInputs(news);
+/** Validates and normalises inputs; `olds` tell which roles are being added (an added role may not have expired). */
+export async function check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
+  const { inputs, failures } = checkInputs(news, olds ?? {});
   return failures.length ? { inputs, failures } : { inputs };
 }
 

@@ -32,6 +32,8 @@ export interface AssignmentView {
   /** How many listed roles were left out because the role or its id is hidden. */
   readonly opaqueRoles: number;
   readonly user?: DirectoryUser;
+  /** The roles the state's outputs record as expired (`expiredRoles`), as the review compares roles. */
+  readonly expired: readonly Role[];
   /** Every input that could not be read, in path order. */
   readonly hidden: readonly HiddenValue[];
 }
@@ -50,10 +52,11 @@ export function readAssignment(state: PreviewState): AssignmentView {
   const userId = readString(inputs.userId, "userId", hidden);
   const workspaceId = readOptionalString(inputs.workspaceId, "workspaceId", hidden);
   const organizations = readOrganizations(inputs.organizations, hidden);
-  const { roles, opaque } = readRoles(inputs.roles, hidden, {
-    workspace: workspaceId,
-    organizations,
-  });
+  const expiresAt = typeof inputs.expiresAt === "string" && !placeholderOf(inputs.expiresAt) ? inputs.expiresAt : undefined;
+  const scope: Scope = { workspace: workspaceId, organizations, expiresAt };
+  const { roles, opaque } = readRoles(inputs.roles, hidden, scope);
+  // Outputs only: what the provider recorded as expired at the last up (nothing in an older state).
+  const expiredRoles = readRoles(state.outputs?.expiredRoles, [], scope).roles;
   for (const [key, value] of Object.entries(inputs)) {
     if (!IGNORED_INPUTS.has(key) && !TYPED_INPUTS.has(key)) collectHidden(value, key, hidden, 0);
   }
@@ -64,6 +67,7 @@ export function readAssignment(state: PreviewState): AssignmentView {
     userId,
     roles,
     opaqueRoles: opaque,
+    expired: expiredRoles.known ? expiredRoles.value : [],
     ...(user ? { user } : {}),
     hidden: hidden.sort((a, b) => a.path.localeCompare(b.path)),
   };
@@ -111,6 +115,8 @@ function readOrganizations(value: unknown, hidden: HiddenValue[]): Field<readonl
 interface Scope {
   readonly workspace: Field<string> | undefined;
   readonly organizations: Field<readonly Organization[]> | undefined;
+  /** The assignment's own `expiresAt`, for roles without one. */
+  readonly expiresAt?: string;
 }
 
 function readRoles(value: unknown, hidden: HiddenValue[], scope: Scope): { roles: Field<readonly Role[]>; opaque: number } {
@@ -137,6 +143,8 @@ function readRole(item: unknown, path: string, hidden: HiddenValue[], scope: Sco
   const group = readOptionalString(obj.group, `${path}.group`, hidden);
   const organization = readOptionalString(obj.organization, `${path}.organization`, hidden);
   const workspace = readOptionalString(obj.workspace, `${path}.workspace`, hidden) ?? scope.workspace;
+  const ownExpiry = readOptionalString(obj.expiresAt, `${path}.expiresAt`, hidden);
+  const expiresAt = ownExpiry ? (ownExpiry.known ? ownExpiry.value : undefined) : scope.expiresAt;
   if (!id.known) return undefined;
   const orgs = organization ? undefined : scope.organizations;
   const hiddenScope = [group, organization, workspace, orgs].find((f) => f !== undefined && !f.known);
@@ -152,6 +160,7 @@ function readRole(item: unknown, path: string, hidden: HiddenValue[], scope: Sco
     ...(workspace?.known ? { workspace: workspace.value } : {}),
     ...(orgs?.known ? { organizations: orgs.value } : {}),
     ...(hiddenScope && !hiddenScope.known ? { hiddenScope: hiddenScope.reason } : {}),
+    ...(expiresAt !== undefined ? { expiresAt } : {}),
   };
 }
 

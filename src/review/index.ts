@@ -7,6 +7,7 @@ export { renderMarkdown, REVIEW_TITLE } from "./render-markdown";
 export { COMMENT_BUDGET, GITHUB_COMMENT_LIMIT, renderComment, type CommentOptions, type ReviewComment } from "./render-comment";
 export { parsePreviewText } from "./parse-text";
 export { DEFAULT_PRIVILEGED } from "./privileged";
+export { DEFAULT_EXPIRING_WITHIN_DAYS } from "./expiry";
 export { ROLE_ASSIGNMENT_TYPE, STEP_OPS, type StepMeaning } from "./resource-changes";
 export { EXPECTED_INPUT, isReviewInputError, ReviewErrorCodes, ReviewInputError, type ReviewErrorCode } from "./errors";
 export { SECRET_VALUE, UNKNOWN_VALUE } from "./sentinels";

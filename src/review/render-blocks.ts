@@ -8,7 +8,7 @@ import { compareText } from "./order";
 import { appText, personText, roleText, UP } from "./render-parts";
 import { STEP_OPS } from "./resource-changes";
 import type { HiddenReason } from "./sentinels";
-import type { AccessReview, AccessSection, ChangeCause, Move, NotUnderstoodChange, StateOnlyChange } from "./types";
+import type { AccessReview, AccessSection, ChangeCause, ExpiryEdit, Move, NotUnderstoodChange, StateOnlyChange } from "./types";
 
 /** A titled list: the lines before its items, and the items (one line each). */
 export interface Block {
@@ -40,6 +40,9 @@ export function summaryLine(review: AccessReview): string {
   if (t.moves > 0) parts.push(`${count(t.moves, "role")} ${t.moves === 1 ? "moves" : "move"} between resources with no change in access`);
   if (t.privilegedGranted > 0) parts.push(`⚠ ${count(t.privilegedGranted, "privileged role")} granted`);
   if (t.mislabelled > 0) parts.push(`⚠ ${count(t.mislabelled, "mislabelled role")}`);
+  if (t.expired > 0) parts.push(`${count(t.expired, "role")} expired`);
+  if (review.expiryEdits.length > 0) parts.push(count(review.expiryEdits.length, "expiry change"));
+  if (t.privilegedWithoutExpiry > 0) parts.push(`⚠ ${count(t.privilegedWithoutExpiry, "privileged role")} granted without \`expiresAt\``);
   if (t.unknown > 0) parts.push(`${count(t.unknown, "assignment")} with values known only at ${UP}`);
   if (t.secret > 0) parts.push(`${count(t.secret, "assignment")} with secret values`);
   if (t.unreadable > 0) parts.push(`${count(t.unreadable, "assignment")} with unreadable values`);
@@ -136,6 +139,17 @@ export function movesBlock(all: readonly Move[]): Block | undefined {
     return `- ↪ ${personText(m.person)} · ${appText(m.app)}: ${roleText(m.role)}${m.role.privileged ? " (⚠ privileged)" : ""} moves from ${code(m.from)} to ${code(m.to)}: no change in access.${alias}`;
   });
   return { head: ["#### Moves"], items };
+}
+
+/** Kept roles whose deadline changes, or undefined when there are none. */
+export function expiryEditsBlock(all: readonly ExpiryEdit[]): Block | undefined {
+  if (all.length === 0) return undefined;
+  const items = all.map((e) => {
+    const when = (at: string | undefined) => (at ? `until ${code(at)}` : "no expiry");
+    const flag = e.role.expiryRequired ? " — ⚠ no `expiresAt` (required for privileged roles)" : e.role.privileged ? " (⚠ privileged)" : "";
+    return `- ⏱ ${personText(e.person)} · ${appText(e.app)}: ${roleText(e.role)} ${when(e.from)} → ${when(e.to)} (${code(e.resource)})${flag}`;
+  });
+  return { head: ["#### Expiry changes"], items };
 }
 
 /** Imports and forgotten assignments, or undefined when there are none. */

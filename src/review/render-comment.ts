@@ -6,7 +6,7 @@
  * that the workflow keeps as an artifact, and the comment says where.
  */
 import { code, count, number } from "./markdown-text";
-import { blockLines, closingLines, errorLines, movesBlock, notUnderstoodBlock, summaryLine, unresolvedBlock, type Block } from "./render-blocks";
+import { blockLines, closingLines, errorLines, expiryEditsBlock, movesBlock, notUnderstoodBlock, summaryLine, unresolvedBlock, type Block } from "./render-blocks";
 import { renderMarkdown, REVIEW_TITLE } from "./render-markdown";
 import { ambiguousApps, appText, personText, roleLine } from "./render-parts";
 import type { AccessReview, AccessSection, RoleChange } from "./types";
@@ -63,8 +63,9 @@ function shortened(review: AccessReview, full: string, budget: number, where: Co
   const revokedTitle = flagged && flagged.items.some((i) => i.includes(" revokes ")) ? "#### Other revocations" : "#### Revocations";
   const revocations = take(changeBlock(review.sections, revokedTitle, (c) => !c.role.privileged && !c.role.mislabelled, "revoked"));
   const moves = take(movesBlock(review.moves));
+  const expiryEdits = take(expiryEditsBlock(review.expiryEdits));
   const grants = take(changeBlock(review.sections, "#### Grants", (c) => !c.role.privileged && !c.role.mislabelled, "granted"));
-  const lines = [...head, ...notUnderstood, ...unreadable, ...flaggedLines, ...revocations, ...moves, ...table, ...grants, ...tail];
+  const lines = [...head, ...notUnderstood, ...unreadable, ...flaggedLines, ...revocations, ...moves, ...expiryEdits, ...table, ...grants, ...tail];
   // The sizes above are exact; this only guards a budget smaller than the parts that are never cut.
   while (lines.length > 0 && size(lines.join("\n").trimEnd()) > budget) lines.pop();
   return lines.join("\n").trimEnd();

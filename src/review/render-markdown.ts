@@ -4,7 +4,7 @@
  * one line. A pull-request comment of a large preview is shortened from this (render-comment.ts).
  */
 import { code, listText } from "./markdown-text";
-import { blockLines, closingLines, errorLines, movesBlock, noChangeLine, notUnderstoodBlock, stateOnlyBlock, summaryLine, unresolvedBlock } from "./render-blocks";
+import { blockLines, closingLines, errorLines, expiryEditsBlock, movesBlock, noChangeLine, notUnderstoodBlock, stateOnlyBlock, summaryLine, unresolvedBlock } from "./render-blocks";
 import { ambiguousApps, appText, personText, roleLine, roleText } from "./render-parts";
 import type { AccessReview, AccessSection, Replacement } from "./types";
 
@@ -21,6 +21,7 @@ export function renderMarkdown(review: AccessReview): string {
   const ambiguous = ambiguousApps(review.sections);
   for (const section of review.sections) lines.push(...sectionLines(section, ambiguous.has(section.app.key)), "");
   lines.push(...blockLines(movesBlock(review.moves)));
+  lines.push(...blockLines(expiryEditsBlock(review.expiryEdits)));
   lines.push(...blockLines(unresolvedBlock(review, "unknown")));
   lines.push(...blockLines(unresolvedBlock(review, "secret")));
   lines.push(...blockLines(stateOnlyBlock(review.stateOnly)));

@@ -59,13 +59,23 @@ export function roleText(role: RoleRef): string {
   return scope.length > 0 ? `${base} in ${listText(scope)}` : base;
 }
 
-/** A granted or revoked role with its flags: "— ⚠ privileged", "— ⚠ declared as "X" but `id` is Y". */
+/**
+ * A granted or revoked role with its flags: "— ⚠ privileged", "— ⚠ declared as "X" but `id` is Y",
+ * "— expires in 3 days", "— expired: revoked at the next `pulumi up`", "— ⚠ privileged without expiresAt".
+ */
 export function roleLine(change: RoleChange): string {
   const { role } = change;
   const privileged = role.privileged ? " — ⚠ privileged" : "";
   const mislabel =
     role.mislabelled && role.name && role.knownName ? ` — ⚠ declared as "${text(role.name)}" but ${code(role.id)} is ${text(role.knownName)}` : "";
-  return `${roleText(role)}${privileged}${mislabel}`;
+  return `${roleText(role)}${privileged}${mislabel}${expiryText(role)}`;
+}
+
+function expiryText(role: RoleChange["role"]): string {
+  if (role.expiryRequired) return " — ⚠ no `expiresAt` (required for privileged roles)";
+  if (role.expiry?.state === "expired") return ` — expired: revoked at the next ${code("pulumi up")} (expiresAt ${code(role.expiry.at)})`;
+  if (role.expiry?.state === "expiring") return ` — expires in ${role.expiry.inDays === 1 ? "1 day" : `${role.expiry.inDays} days`} (${code(role.expiry.at)})`;
+  return "";
 }
 
 /** Keys of apps whose display name another app in `sections` shares: two accounts of one integration. */

@@ -23,6 +23,8 @@ export interface Role {
   readonly organizations?: readonly Organization[];
   /** Set when the group, organization or workspace is unknown or secret: the role cannot be compared. */
   readonly hiddenScope?: HiddenReason;
+  /** When the role expires: its own `expiresAt`, else the assignment's. Never part of its identity. */
+  readonly expiresAt?: string;
 }
 
 /** Whether `role` can be compared with another by identity (its whole scope is known). */

@@ -5,6 +5,7 @@
  */
 import { readAssignment, type AssignmentView, type HiddenValue } from "./assignment";
 import { readDigest } from "./digest";
+import { DEFAULT_EXPIRING_WITHIN_DAYS, expiryChanges, expiryOf, unexpiredRoles } from "./expiry";
 import { appOf, buildDirectory, personOf, type Directory } from "./people";
 import { DEFAULT_PRIVILEGED, normalizePrivileged, roleJudge } from "./privileged";
 import { groupSteps, type ResourceChange } from "./resource-changes";
@@ -16,6 +17,7 @@ import type {
   AccessSection,
   AssignmentTarget,
   ChangeCause,
+  ExpiryEdit,
   Move,
   NotUnderstoodChange,
   Replacement,
@@ -33,6 +35,12 @@ export interface SummarizeOptions {
    * real name, never by the name the program declares.
    */
   readonly privileged?: readonly string[];
+  /** The review's clock (ms since the epoch); defaults to now. Decides which roles have expired. */
+  readonly now?: number;
+  /** Roles expiring within this many days are shown with the days left (default 7). */
+  readonly expiringWithinDays?: number;
+  /** Flag (and count in `privilegedWithoutExpiry`) every privileged role granted without `expiresAt`. */
+  readonly requireExpiryForPrivileged?: boolean;
 }
 
 /** Summarizes the parsed output of `pulumi preview --json`; throws a ReviewInputError for anything else. */
@@ -41,7 +49,12 @@ export function summarizePreview(json: unknown, opts: SummarizeOptions = {}): Ac
   const { assignments, notUnderstood: unread, others } = groupSteps(digest.steps);
   const patterns = normalizePrivileged([...DEFAULT_PRIVILEGED, ...(opts.privileged ?? [])]);
   const judge = roleJudge(patterns);
-  const toRef = (role: Role, view: AssignmentView): RoleRef => ({ ...role, ...judge(role, view.integration.known ? view.integration.value : undefined) });
+  const now = opts.now ?? Date.now();
+  const withinDays = opts.expiringWithinDays ?? DEFAULT_EXPIRING_WITHIN_DAYS;
+  const toRef = (role: Role, view: AssignmentView): RoleRef => {
+    const expiry = expiryOf(role, now, withinDays);
+    return { ...role, ...judge(role, view.integration.known ? view.integration.value : undefined), ...(expiry ? { expiry } : {}) };
+  };
 
   const read = assignments.map((change) => ({
     change,
@@ -54,6 +67,7 @@ export function summarizePreview(json: unknown, opts: SummarizeOptions = {}): Ac
   const replacements: Replacement[] = [];
   const unresolved: UnresolvedResource[] = [];
   const stateOnly: StateOnlyChange[] = [];
+  const expiryEdits: ExpiryEdit[] = [];
   const notUnderstood: NotUnderstoodChange[] = unreadViews.map(({ u, view }) => ({
     resource: u.name,
     urn: u.urn,
@@ -73,7 +87,8 @@ export function summarizePreview(json: unknown, opts: SummarizeOptions = {}): Ac
     } else if ((change.op === "delete" || change.op === "relinquish") && old) {
       // A relinquished assignment (now read with `.get()`) is deleted by the engine like any other.
       const target = at(old);
-      for (const role of knownRoles(old)) book.revoke(target, toRef(role, old), name, "delete");
+      // A role the provider already revoked when it expired is not revoked again.
+      for (const role of unexpiredRoles(old)) book.revoke(target, toRef(role, old), name, "delete");
       note(unresolved, change, "delete", target, old.hidden);
     } else if (change.op === "import-replace" && old && next) {
       // The managed assignment is deleted and the imported one adopted as it is.
@@ -90,6 +105,15 @@ export function summarizePreview(json: unknown, opts: SummarizeOptions = {}): Ac
       const diff = compareRoles(old, next);
       for (const role of diff.granted) book.grant(target, toRef(role, next), name, "update");
       for (const role of diff.revoked) book.revoke(target, toRef(role, old), name, "update");
+      // Declared before and after: only time changes them (an expiry passed, or an expired role renewed).
+      const timed = expiryChanges(old, next, now);
+      for (const role of timed.lapsed) book.revoke(target, toRef(role, next), name, "update");
+      for (const role of timed.renewed) book.grant(target, toRef(role, next), name, "update");
+      for (const edit of timed.edited) {
+        const ref = toRef(edit.role, next);
+        const required = opts.requireExpiryForPrivileged && ref.privileged && edit.to === undefined;
+        expiryEdits.push({ resource: name, ...target, role: required ? { ...ref, expiryRequired: true } : ref, ...(edit.from ? { from: edit.from } : {}), ...(edit.to ? { to: edit.to } : {}) });
+      }
       note(unresolved, change, "update", target, [...old.hidden, ...next.hidden]);
     } else if (change.op === "replace" && old && next) {
       const replacement = replace(change, at(old), at(next), old, next, book, toRef);
@@ -98,7 +122,9 @@ export function summarizePreview(json: unknown, opts: SummarizeOptions = {}): Ac
     }
   }
 
-  const { sections, moves } = pairMoves(book.sections(), new Map(read.map((r) => [r.change.name, r])));
+  const paired = pairMoves(book.sections(), new Map(read.map((r) => [r.change.name, r])));
+  const moves = paired.moves;
+  const sections = opts.requireExpiryForPrivileged ? paired.sections.map(requireExpiry) : paired.sections;
   const sum = (pick: (s: (typeof sections)[number]) => number): number => sections.reduce((n, s) => n + pick(s), 0);
   const granted = sum((s) => s.granted.length);
   const revoked = sum((s) => s.revoked.length);
@@ -106,7 +132,7 @@ export function summarizePreview(json: unknown, opts: SummarizeOptions = {}): Ac
   const otherTotal = Object.values(others).reduce((a, b) => a + b, 0);
   const unreadable = withReason("unreadable");
   return {
-    hasAccessChange: granted + revoked + moves.length + replacements.length + unresolved.length + notUnderstood.length > 0,
+    hasAccessChange: granted + revoked + moves.length + replacements.length + unresolved.length + notUnderstood.length + expiryEdits.length > 0,
     understood: notUnderstood.length === 0 && unreadable === 0,
     totals: {
       people: new Set(sections.map((s) => s.person.key)).size,
@@ -121,6 +147,8 @@ export function summarizePreview(json: unknown, opts: SummarizeOptions = {}): Ac
       secret: withReason("secret"),
       unreadable,
       notUnderstood: notUnderstood.length,
+      expired: sum((s) => s.revoked.filter((c) => c.role.expiry?.state === "expired").length),
+      privilegedWithoutExpiry: sum((s) => s.granted.filter((c) => c.role.expiryRequired).length) + expiryEdits.filter((e) => e.role.expiryRequired).length,
     },
     sections,
     replacements: replacements.sort((a, b) => compareText(a.resource, b.resource)),
@@ -128,10 +156,19 @@ export function summarizePreview(json: unknown, opts: SummarizeOptions = {}): Ac
     unresolved: unresolved.sort((a, b) => compareText(a.resource, b.resource)),
     notUnderstood: notUnderstood.sort((a, b) => compareText(a.resource, b.resource)),
     stateOnly: stateOnly.sort((a, b) => compareText(a.resource, b.resource) || compareText(a.kind, b.kind)),
+    expiryEdits: expiryEdits.sort((a, b) => compareText(a.resource, b.resource) || compareText(a.role.id, b.role.id)),
     otherResources: { total: otherTotal, byOp: others },
     errorDiagnostics: digest.diagnostics.filter((d) => d.severity === "error").length,
     privilegedPatterns: patterns,
+    expiringWithinDays: withinDays,
+    requireExpiryForPrivileged: opts.requireExpiryForPrivileged === true,
   };
+}
+
+/** Marks the section's privileged grants without `expiresAt`, which the expiry policy refuses. */
+function requireExpiry(section: AccessSection): AccessSection {
+  const granted = section.granted.map((c) => (c.role.privileged && c.role.expiresAt === undefined ? { ...c, role: { ...c.role, expiryRequired: true as const } } : c));
+  return { ...section, granted };
 }
 
 interface ReadChange {

@@ -38,8 +38,22 @@ export interface AppRef {
 
 export type { RoleVerdict } from "./privileged";
 
+/** Where a role stands against its `expiresAt` when the review runs, when that is worth saying. */
+export interface RoleExpiry {
+  /** `expired`: its time has passed, so the next `pulumi up` revokes it; `expiring`: it expires within the review's window. */
+  readonly state: "expired" | "expiring";
+  /** The role's `expiresAt`. */
+  readonly at: string;
+  /** For `expiring`: whole days left, rounded up (at least 1). */
+  readonly inDays?: number;
+}
+
 /** A role in a review, with what the integration's role table says about its id. */
-export interface RoleRef extends Role, RoleVerdict {}
+export interface RoleRef extends Role, RoleVerdict {
+  readonly expiry?: RoleExpiry;
+  /** Set, with `requireExpiryForPrivileged`, on a privileged role granted without `expiresAt`. */
+  readonly expiryRequired?: true;
+}
 
 /** Which kind of resource change causes a role change. */
 export type ChangeCause = "create" | "delete" | "update" | "replace";
@@ -148,6 +162,19 @@ export interface StateOnlyChange {
   readonly roles: readonly RoleRef[];
 }
 
+/** A role an update keeps whose deadline changes: renewed, shortened, given one, or made permanent. */
+export interface ExpiryEdit {
+  readonly resource: string;
+  readonly person: PersonRef;
+  readonly app: AppRef;
+  /** The role as the new inputs declare it (its `expiresAt` is `to`). */
+  readonly role: RoleRef;
+  /** The old deadline; absent when the role had none. */
+  readonly from?: string;
+  /** The new deadline; absent when the role has none now. */
+  readonly to?: string;
+}
+
 /** The numbers behind the summary line. */
 export interface AccessTotals {
   /** Distinct people with a grant, revocation or replacement. */
@@ -169,6 +196,10 @@ export interface AccessTotals {
   readonly unreadable: number;
   /** Assignments whose steps this review cannot read as a change it knows. */
   readonly notUnderstood: number;
+  /** Revoked roles whose time has passed (counted in `revoked` too). */
+  readonly expired: number;
+  /** With `requireExpiryForPrivileged`: privileged roles granted, or kept while their `expiresAt` is removed, without `expiresAt` (0 without it). */
+  readonly privilegedWithoutExpiry: number;
 }
 
 /** The review of one preview. */
@@ -190,10 +221,16 @@ export interface AccessReview {
   readonly notUnderstood: readonly NotUnderstoodChange[];
   /** Imports and forgotten assignments, sorted by resource name. */
   readonly stateOnly: readonly StateOnlyChange[];
+  /** Kept roles whose `expiresAt` changes, sorted by resource name, then role id. */
+  readonly expiryEdits: readonly ExpiryEdit[];
   /** Other resources that change, by logical op; the stack and providers are not counted. */
   readonly otherResources: { readonly total: number; readonly byOp: Readonly<Record<string, number>> };
   /** How many error diagnostics the preview reported (the summary may then be incomplete). */
   readonly errorDiagnostics: number;
   /** The privileged words used (the defaults and the caller's), normalized. */
   readonly privilegedPatterns: readonly string[];
+  /** Roles expiring within this many days are shown with the days left. */
+  readonly expiringWithinDays: number;
+  /** Whether a privileged grant without `expiresAt` breaks policy. */
+  readonly requireExpiryForPrivileged: boolean;
 }

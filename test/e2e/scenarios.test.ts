@@ -1,7 +1,8 @@
 /**
  * The rules this package and tools/engine assume about the engine, shown on the real Pulumi CLI:
  * drift through refresh, replacement order both ways, a partial failure recorded and converged by an
- * Update, a destroy that cannot be confirmed keeping state, unknowns at preview, and a CLI killed mid-run.
+ * Update, a destroy that cannot be confirmed keeping state, unknowns at preview, a role revoked once its
+ * expiresAt passes, and a CLI killed mid-run.
  * Each scenario has its own sandbox and stack; the program is test/e2e/programs/assignments.
  */
 import { strict as assert } from "node:assert";
@@ -10,6 +11,7 @@ import * as path from "node:path";
 import type { SandboxState } from "../../src/sandbox";
 import { declaredGrants, grantKey, minus, reviewedChanges, scenarioSandbox, sorted, type ScenarioSandbox } from "../support/e2e-access";
 import { describeWithPulumi, PulumiStack, PulumiWorkspace, type StateResource } from "../support/pulumi-cli";
+import { renderMarkdown, summarizePreview } from "../../src/review";
 
 const SLACK = "5c1f3e0a-6b0e-4a47-9a53-2f1d8f0c5a01";
 const JUMPCLOUD = "5c1f3e0a-6b0e-4a47-9a53-2f1d8f0c5a02";
@@ -249,6 +251,40 @@ describeWithPulumi("e2e: engine behaviour on the real Pulumi CLI", (pulumi) => {
 
       await s.stack().up();
       assert.ok((await s.sandbox().held()).has(grantKey(JUMPCLOUD, DAN_JC, "help-desk")));
+      await s.stack().preview({}, "--expect-no-changes");
+    });
+  });
+
+  describe("time-bound access", function () {
+    this.timeout(600_000);
+    const s = scenario();
+
+    it("a role granted until a deadline: after it, preview shows the update and the review says expired, up revokes it, and the next preview has no changes", async () => {
+      // Far enough ahead for the first up to grant it on a slow machine; the test then waits for it.
+      const deadline = new Date(Date.now() + 45_000);
+      deadline.setUTCMilliseconds(0);
+      const expiresAt = deadline.toISOString().replace(/\.000Z$/, "Z");
+      const carol = { ...jumpcloud(CAROL_JC, "manager"), roles: [{ id: "manager" }, { id: "help-desk", expiresAt }] };
+      await s.configure({ carol });
+      await s.stack().up();
+      assert.ok(Date.now() < deadline.getTime(), "precondition: the first up finished before the deadline (raise the 45 s if this machine is slower)");
+      assert.ok((await s.sandbox().held()).has(grantKey(JUMPCLOUD, CAROL_JC, "help-desk")), "granted while active");
+      await s.stack().preview({}, "--expect-no-changes");
+
+      while (Date.now() <= deadline.getTime()) await new Promise((r) => setTimeout(r, Math.max(50, deadline.getTime() - Date.now() + 50)));
+      const preview = await s.stack().previewJson();
+      assert.equal(preview.steps!.find((st) => st.urn.endsWith("::carol"))!.op, "update", "the deadline alone makes an update");
+      assert.deepEqual(reviewedChanges(preview).revoked, [grantKey(JUMPCLOUD, CAROL_JC, "help-desk")]);
+      const md = renderMarkdown(summarizePreview(preview));
+      assert.ok(md.includes("— expired: revoked at the next `pulumi up`"), md);
+
+      await s.stack().up();
+      const held = await s.sandbox().held();
+      assert.ok(!held.has(grantKey(JUMPCLOUD, CAROL_JC, "help-desk")), "revoked after the deadline");
+      assert.ok(held.has(grantKey(JUMPCLOUD, CAROL_JC, "manager")), "the role without expiry stays");
+      const outputs = (await s.stack().assignments()).get("carol")!.outputs!;
+      assert.deepEqual(outputs.expiredRoles, [{ id: "help-desk", expiresAt, expiredAt: expiresAt }]);
+      assert.deepEqual(outputs.activeRoles, [{ id: "manager" }]);
       await s.stack().preview({}, "--expect-no-changes");
     });
   });

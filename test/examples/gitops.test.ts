@@ -32,9 +32,17 @@ describe("examples/gitops workflow", () => {
 
   it("on push to main: runs pulumi up --yes, one at a time", () => {
     const up = job("up");
-    assert.match(up, /if: github\.event_name == 'push' && github\.ref == 'refs\/heads\/main'/);
+    assert.match(up, /if: \(github\.event_name == 'push' \|\| github\.event_name == 'schedule'\) && github\.ref == 'refs\/heads\/main'/);
     assert.match(up, /pulumi up --yes --stack "\$PULUMI_STACK"/);
     assert.match(up, /cancel-in-progress: false/);
+  });
+
+  it("every hour, on main: runs the same pulumi up, so expired roles are revoked without a push", () => {
+    assert.match(WORKFLOW, /\n  schedule:\n    - cron: "\d{1,2} \* \* \* \*"\n/, "an hourly cron trigger");
+    const up = job("up");
+    assert.match(up, /pulumi up --yes --stack "\$PULUMI_STACK"/);
+    assert.match(up, /group: access-up-\$\{\{ github\.ref \}\}/, "shares the push's concurrency group, so the two never race");
+    assert.doesNotMatch(job("preview"), /schedule/, "a scheduled run previews nothing and posts no comment");
   });
 
   it("passes the Truto token through env from a secret, never through stack config", () => {

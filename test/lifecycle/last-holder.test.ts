@@ -154,6 +154,23 @@ describe("the last-holder guard through the provider host", function () {
       assert.deepEqual(await held(acct.elasticcloud, ELASTIC.dan), [`deployment-admin@${ORG_PROD}`]);
     });
 
+    it("guards an expired role's revoke like any other: the last holder keeps it until someone else holds it", async () => {
+      await withoutOwner(acct.jumpcloud, "administrator");
+      const expiresAt = new Date(Date.now() + 1_500).toISOString();
+      const carol = await create("carol", jumpcloud(JC.carol, ["administrator"], { expiresAt }));
+      await new Promise((r) => setTimeout(r, 1_700));
+      const details = await refusal(() => update(carol, jumpcloud(JC.carol, ["administrator"], { expiresAt })));
+      assert.match(details, /TRUTO_LAST_HOLDER[^]*refusing to revoke administrator/);
+      assert.deepEqual(await held(acct.jumpcloud, JC.carol), ["administrator"]);
+
+      await editState((s) => {
+        s.users.find((u) => u.accountId === acct.jumpcloud && u.id === JC.owner)!.roles.push({ id: "administrator" });
+      });
+      const expired = await update(carol, jumpcloud(JC.carol, ["administrator"], { expiresAt }));
+      assert.deepEqual(await held(acct.jumpcloud, JC.carol), [], "revoked once the owner holds it again");
+      assert.deepEqual((expired.outputs.expiredRoles as { id: string }[]).map((r) => r.id), ["administrator"]);
+    });
+
     it("never refuses what the user no longer holds: the role removed out of band, or the user gone", async () => {
       await withoutOwner(acct.jumpcloud, "administrator");
       const carol = await create("carol", jumpcloud(JC.carol, ["administrator"]));

@@ -33,7 +33,7 @@ const NO_CHANGE = { changes: false, replaces: [], deleteBeforeReplace: false };
 
 describe("diff", () => {
   describe("the change table", () => {
-    it("replaces on the account, integration, user, workspace and organizations; updates roles, remote data, onDelete and allowLastHolder", () => {
+    it("replaces on the account, integration, user, workspace and organizations; updates roles, expiresAt, remote data, onDelete and allowLastHolder", () => {
       assert.deepEqual(CHANGE_TABLE, {
         integratedAccountId: "replace",
         integration: "replace",
@@ -41,6 +41,7 @@ describe("diff", () => {
         workspaceId: "replace",
         organizations: "replace",
         roles: "update",
+        expiresAt: "update-no-call",
         remoteData: "update-no-call",
         remoteQuery: "update-no-call",
         onDelete: "update-no-call",

@@ -173,7 +173,7 @@ describe("check", () => {
       const f = onlyFailure(jumpcloud({ somethingElse: 1 }));
       assert.equal(f.property, "somethingElse");
       assert.doesNotMatch(f.reason, /did you mean/);
-      assert.match(f.reason, /integratedAccountId, integration, userId, workspaceId, organizations, roles, remoteData, remoteQuery/);
+      assert.match(f.reason, /integratedAccountId, integration, userId, workspaceId, organizations, roles, expiresAt, remoteData, remoteQuery/);
     });
   });
 

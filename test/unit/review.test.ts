@@ -28,7 +28,7 @@ describe("review: summarizePreview and renderMarkdown", () => {
       const jc = section(result, "65a1c0ffee00000000000c03", "JumpCloud");
       assert.deepEqual(ids(jc.granted), ["5f0c9a7e2b1d4c3a8e6f0b12"]);
       assert.deepEqual(result.totals, {
-        people: 2, granted: 3, revoked: 0, replacements: 0, moves: 0, privilegedGranted: 0, privilegedRevoked: 0, mislabelled: 0, unknown: 0, secret: 0, unreadable: 0, notUnderstood: 0,
+        people: 2, granted: 3, revoked: 0, replacements: 0, moves: 0, privilegedGranted: 0, privilegedRevoked: 0, mislabelled: 0, unknown: 0, secret: 0, unreadable: 0, notUnderstood: 0, expired: 0, privilegedWithoutExpiry: 0,
       });
       assert.equal(result.hasAccessChange, true);
     });
