@@ -19,7 +19,7 @@ import type { IntegrationRule } from "../integrations/rules";
 import { DEFAULT_PRIVILEGED, normalizePrivileged } from "../review/privileged";
 import type { TrutoClient } from "../truto/client";
 import { TrutoError, TrutoErrorCodes, isTrutoError } from "../truto/errors";
-import { findUser, getUser, grantOfAssignment, grantsOfUser, listRoleAssignments, readHolding, type AssignmentRequest } from "../truto/user-directory";
+import { findUser, getUser, grantOfAssignment, grantsOfUser, listRoleAssignments, type AssignmentRequest } from "../truto/user-directory";
 import { label, where } from "./describe";
 import type { RoleAssignmentInputs } from "./inputs";
 
@@ -62,21 +62,35 @@ function active(status: string | null | undefined): boolean {
   return status === undefined || status === null || status === "" || status.toLowerCase() === "active";
 }
 
-/** Another active user who holds `grant` now, by the integration's read strategy; undefined when there is none. */
-async function otherHolder(client: TrutoClient, rule: IntegrationRule, req: AssignmentRequest, grant: Grant): Promise<string | undefined> {
+/** Who holds `grant` now, as far as the guard needs to know: another active holder, if any, and whether the user does. */
+interface Holders {
+  other?: string;
+  selfHolds: boolean;
+}
+
+/**
+ * One fresh pass over the integration's listing: it names the user's own roles too, so no separate read of the
+ * user is needed. Stops at the first other active holder (the user's own holding does not matter then).
+ */
+async function holdersOf(client: TrutoClient, rule: IntegrationRule, req: AssignmentRequest, grant: Grant): Promise<Holders> {
   const holds = (held: Grant[]) => isHeld(grant, held.map((g) => confirmable(rule, g)));
   if (rule.readBack === "user-roles") {
-    const user = await findUser(client, req.integratedAccountId, (u) => u.id !== req.userId && active(u.status) && holds(grantsOfUser(u)));
-    return user?.id;
+    let selfHolds = false;
+    const other = await findUser(client, req.integratedAccountId, (u) => {
+      if (u.id === req.userId) selfHolds = holds(grantsOfUser(u));
+      return u.id !== req.userId && active(u.status) && holds(grantsOfUser(u));
+    });
+    return { other: other?.id, selfHolds };
   }
   // role_assignments rows carry no status: look the holders up, one at a time, until one is active.
-  const rows = await listRoleAssignments(client, req.integratedAccountId, req.workspaceId);
-  const candidates = [...new Set(rows.filter((a) => a.user_id !== req.userId && holds([grantOfAssignment(a, req.workspaceId)])).map((a) => a.user_id))];
+  const rows = (await listRoleAssignments(client, req.integratedAccountId, req.workspaceId)).filter((a) => holds([grantOfAssignment(a, req.workspaceId)]));
+  const selfHolds = rows.some((a) => a.user_id === req.userId);
+  const candidates = [...new Set(rows.filter((a) => a.user_id !== req.userId).map((a) => a.user_id))];
   for (const userId of candidates.slice(0, MAX_STATUS_LOOKUPS)) {
     const user = await getUser(client, { ...req, userId }, true);
-    if (user && active(user.status)) return user.id;
+    if (user && active(user.status)) return { other: user.id, selfHolds };
   }
-  return undefined;
+  return { selfHolds };
 }
 
 function scopeOf(grant: Grant): string {
@@ -93,10 +107,6 @@ function unknownHolders(e: unknown, what: string, because: string, self: string,
     `refusing to revoke ${what}: ${because}, so nothing was changed and the assignment stays in state. Fix the cause below and run again, or, to revoke without counting, ${override(self)}. ${why}`,
     { integratedAccountId: req.integratedAccountId, cause: e },
   );
-}
-
-function labels(roles: readonly Role[]): string {
-  return [...new Set(roles.map(label))].join(", ");
 }
 
 function override(self: string): string {
@@ -126,26 +136,20 @@ export async function guardLastHolders(
   if (guarded.length === 0) return () => {};
   const release = await lockAccount(`${ctx.client.baseUrl}|${req.integratedAccountId}`);
   try {
-    // Only what the user holds now can lose its last holder: a revoke of a role already gone, or of a user
-    // already deleted, changes nothing and is never refused.
-    let now: Awaited<ReturnType<typeof readHolding>>;
-    try {
-      now = await readHolding(ctx.client, rule, req, true);
-    } catch (e) {
-      throw unknownHolders(e, `${labels(guarded.map((g) => g.role))} from ${where(rule, i)}`, `what ${where(rule, i)} holds could not be read`, self, req);
-    }
     const seen = new Set<string>();
     for (const { role, grant, word } of guarded) {
-      if (seen.has(roleKey(grant)) || !isHeld(grant, now.held)) continue;
+      if (seen.has(roleKey(grant))) continue;
       seen.add(roleKey(grant));
       const what = `${label({ ...role, ...grant })} from ${where(rule, i)}`;
-      let holder: string | undefined;
+      let holders: Holders;
       try {
-        holder = await otherHolder(ctx.client, rule, req, grant);
+        holders = await holdersOf(ctx.client, rule, req, grant);
       } catch (e) {
-        throw unknownHolders(e, `${what}, which is protected (matches "${word}")`, `who else holds it ${scopeOf(grant)} could not be listed`, self, req);
+        throw unknownHolders(e, `${what}, which is protected (matches "${word}")`, `who holds it ${scopeOf(grant)} could not be listed`, self, req);
       }
-      if (holder === undefined) {
+      // Only what the user holds now can lose its last holder: a revoke of a role already gone, or of a user
+      // already deleted, changes nothing and is never refused.
+      if (holders.other === undefined && holders.selfHolds) {
         throw new TrutoError(
           TrutoErrorCodes.lastHolder,
           `refusing to revoke ${what}: nobody else active holds it ${scopeOf(grant)}, and it is protected (matches "${word}"), so the ${rule.displayName} account would be left without one. Nothing was changed. Grant it to someone else first, or, if no holder is intended, ${override(self)}.`,

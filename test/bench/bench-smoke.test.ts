@@ -9,12 +9,22 @@ import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { runBench } from "../../bench/bench";
 import { SMOKE_PLAN } from "../../bench/plan";
+import { throughputPopulation } from "../../bench/population";
+import { protectedBy } from "../../src/provider/last-holder";
 import type { BenchResults } from "../../bench/results";
 import { report } from "../../bench/table";
 import { repoRoot } from "../../tools/engine/consumer-project";
 
-// Five accounts, each looked up once per host process; everything else is two requests per operation.
+// Five accounts, each looked up once per host process; everything else is two requests per operation, and one
+// more per protected role a delete revokes: the last-holder guard reads the first page of users, where the
+// account's owner, who holds every role, comes first.
 const ACCOUNTS = 5;
+
+/** The protected roles the throughput population's deletes revoke, one guard listing each. */
+function guardListings(count: number): number {
+  const roles = throughputPopulation(count).assignments.flatMap((a) => (a.inputs.roles as { id: string }[]).map((r) => ({ integration: String(a.inputs.integration), role: r })));
+  return roles.filter(({ integration, role }) => protectedBy([], integration, role) !== undefined).length;
+}
 
 describe("npm run bench (smoke plan)", function () {
   this.timeout(180_000);
@@ -48,8 +58,10 @@ describe("npm run bench (smoke plan)", function () {
     assert.equal(d.trivialHostRuns.length, d.cpuBoundRuns.length);
   });
 
-  it("makes two requests per create and per delete, plus one account lookup per account, and replays exactly those", () => {
-    const expected = SMOKE_PLAN.assignments * 4 + ACCOUNTS;
+  it("makes two requests per create and per delete, one per protected role a delete revokes, plus one account lookup per account, and replays exactly those", () => {
+    const guarded = guardListings(SMOKE_PLAN.assignments);
+    assert.ok(guarded > 0, "the population revokes some protected roles, so the guard's cost is measured");
+    const expected = SMOKE_PLAN.assignments * 4 + guarded + ACCOUNTS;
     for (const run of [...results.details.throughputRuns, ...results.details.cpuBoundRuns]) {
       assert.equal(run.requests, expected);
       assert.equal(run.operations, SMOKE_PLAN.assignments * 2);

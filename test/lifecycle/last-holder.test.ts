@@ -187,7 +187,7 @@ describe("the last-holder guard through the provider host", function () {
       const carol = await create("carol", jumpcloud(JC.carol, ["administrator"]));
       await sandbox.admin.faults({ method: "GET", path: "/unified/user-directory/users", count: 1_000, status: 403 });
       const details = await refusal(() => remove(carol));
-      assert.match(details, /TRUTO_HOLDERS_UNKNOWN[^]*who else holds it anywhere in the account could not be listed, so nothing was changed/);
+      assert.match(details, /TRUTO_HOLDERS_UNKNOWN[^]*who holds it anywhere in the account could not be listed, so nothing was changed/);
       assert.match(details, /403/);
       await sandbox.admin.clearFaults();
       assert.deepEqual(await held(acct.jumpcloud, JC.carol), ["administrator"]);
