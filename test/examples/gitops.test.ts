@@ -155,10 +155,11 @@ describe("examples/gitops access.yml: pull requests", () => {
 describe("examples/gitops access.yml: main", () => {
   const up = ACCESS.jobs["up"];
 
-  it("applies on a push to main and every hour, in the protected environment, one run at a time", () => {
+  it("applies a push to main in the protected environment, the hourly run in the main-only enforce environment, one run at a time", () => {
     assert.equal(up.if, "(github.event_name == 'push' || github.event_name == 'schedule') && github.ref == 'refs/heads/main'");
     assert.deepEqual(ACCESS.on["schedule"], [{ cron: "17 * * * *" }], "hourly, so expired roles are revoked without a push");
-    assert.equal(environmentOf(up), "access-production");
+    // A merge needs a reviewer; the hourly re-apply of main (expiry) must not wait for one.
+    assert.equal(environmentOf(up), "${{ github.event_name == 'schedule' && 'access-enforce' || 'access-production' }}");
     assert.deepEqual(up.concurrency, { group: "access-up", "cancel-in-progress": false });
     assert.deepEqual(up.permissions, { contents: "read" });
   });
@@ -219,7 +220,7 @@ describe("examples/gitops README", () => {
   const readme = readFileSync(path.join(DIR, "README.md"), "utf8");
 
   it("names the secrets, the environments and the workflows", () => {
-    for (const word of ["TRUTO_API_TOKEN", "PULUMI_ACCESS_TOKEN", "PULUMI_BACKEND_URL", "access-production", "access-audit", "required reviewers", "access.yml", "access-drift.yml", ".github/scripts/access-report.js"]) {
+    for (const word of ["TRUTO_API_TOKEN", "PULUMI_ACCESS_TOKEN", "PULUMI_BACKEND_URL", "access-production", "access-enforce", "access-audit", "required reviewers", "access.yml", "access-drift.yml", ".github/scripts/access-report.js"]) {
       assert.ok(readme.includes(word), word);
     }
   });
