@@ -110,7 +110,7 @@ const instant = z
 // A role's id and scope travel in every write's query string and body, once per role.
 const onTheWire = `, since it travels in the query string of every request`;
 
-const Role = z.strictObject({
+const RoleSchema = z.strictObject({
   id: orUnknown(text("the role id", MAX_ROLE_ID_LENGTH, onTheWire)),
   name: orUnknown(text("the role name")).optional(),
   group: orUnknown(text("the group", MAX_ROLE_ID_LENGTH, onTheWire)).optional(),
@@ -140,7 +140,7 @@ const Inputs = z.strictObject({
   organizations: orUnknown(z.array(orUnknown(Org)).min(1, "give at least one organization, or leave organizations out")).optional(),
   roles: orUnknown(
     z
-      .array(orUnknown(Role), { error: "roles must be a list of { id } objects" })
+      .array(orUnknown(RoleSchema), { error: "roles must be a list of { id } objects" })
       .min(1, "give at least one role; to revoke every role, delete the resource")
       .max(MAX_ROLES_PER_RESOURCE, {
         error: (i) =>

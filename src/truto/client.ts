@@ -4,11 +4,11 @@
  */
 import { randomUUID } from "node:crypto";
 import { Agent, request as undiciRequest, type Dispatcher } from "undici";
-import type { z } from "zod";
 import { TrutoError, TrutoErrorCodes, codeForStatus, isTrutoError, redact, registerSecret } from "./errors";
 import { RateGovernor, DEFAULT_RATE_LIMIT, serverWaitRefusal, type RateLimitSettings } from "./governor";
 import { DEFAULT_RETRY_POLICY, retryAfterFromHeaders, retryDecision, type AttemptOutcome, type RetryPolicy } from "./retry";
-import { WireErrorBody } from "./wire";
+import { WireErrorBody, type WireErrorBodyT } from "./wire";
+import type { ResponseSchema } from "./wire-types";
 import { DEFAULT_BASE_URL, checkBaseUrl } from "./base-url";
 import { encodeQuery } from "./request-size";
 
@@ -102,7 +102,7 @@ export class TrutoClient {
   }
 
   /** Performs one logical call, retrying as the policy allows, and validates the answer with `schema`. */
-  async call<S extends z.ZodType>(req: TrutoRequest, schema: S): Promise<z.output<S>> {
+  async call<T>(req: TrutoRequest, schema: ResponseSchema<T>): Promise<T> {
     const json = await this.send(req);
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
@@ -239,7 +239,7 @@ export class TrutoClient {
     retryAfterMs: number | undefined,
     named: { method: string; path: string; integratedAccountId?: string; attempts: number },
   ): TrutoError {
-    let body: z.output<typeof WireErrorBody> = {};
+    let body: WireErrorBodyT = {};
     try {
       const parsed = WireErrorBody.safeParse(JSON.parse(text));
       if (parsed.success) body = parsed.data;

@@ -16,9 +16,8 @@ import {
   WireRoleRecord,
   WireUser,
   listEnvelope,
-  type WireRoleAssignmentT,
-  type WireUserT,
 } from "./wire";
+import type { WireRoleAssignmentT, WireUserT } from "./wire-types";
 
 const BASE = "/unified/user-directory";
 

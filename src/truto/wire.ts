@@ -3,6 +3,7 @@
  * that does not match becomes a TRUTO_BAD_RESPONSE error, never a crash deeper in.
  */
 import { z } from "zod";
+import type { WireRoleAssignmentT, WireRoleT, WireUserT } from "./wire-types";
 
 const idLike = z.union([z.string(), z.number()]).transform((v) => String(v));
 const optionalText = z.string().nullish().transform((v) => v ?? undefined);
@@ -78,6 +79,12 @@ export const WireErrorBody = z.looseObject({
     .optional(),
 });
 
-export type WireUserT = z.infer<typeof WireUser>;
-export type WireRoleT = z.infer<typeof WireRole>;
-export type WireRoleAssignmentT = z.infer<typeof WireRoleAssignment>;
+export type { ResponseSchema, WireRoleAssignmentT, WireRoleT, WireUserT } from "./wire-types";
+
+/** An error body, after validation. */
+export type WireErrorBodyT = z.output<typeof WireErrorBody>;
+
+// The hand-written types (wire-types.ts) must stay what the schemas produce: these fail to compile the day they differ.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const sameTypes: [Same<WireUserT, z.output<typeof WireUser>>, Same<WireRoleT, z.output<typeof WireRole>>, Same<WireRoleAssignmentT, z.output<typeof WireRoleAssignment>>] = [true, true, true];
+void sameTypes;
