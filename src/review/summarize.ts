@@ -78,10 +78,10 @@ export function summarizePreview(json: unknown, opts: SummarizeOptions = {}): Ac
   }));
 
   for (const { change, old, new: next } of read) {
-    const at = (view: AssignmentView): AssignmentTarget => targetOf(view, directory, change.urn);
+    const at = (view: AssignmentView, created = false): AssignmentTarget => targetOf(view, directory, change.urn, created);
     const name = change.name;
     if (change.op === "create" && next) {
-      const target = at(next);
+      const target = at(next, true);
       for (const role of knownRoles(next)) book.grant(target, toRef(role, next), name, "create");
       note(unresolved, change, "create", target, next.hidden);
     } else if ((change.op === "delete" || change.op === "relinquish") && old) {
@@ -116,7 +116,7 @@ export function summarizePreview(json: unknown, opts: SummarizeOptions = {}): Ac
       }
       note(unresolved, change, "update", target, [...old.hidden, ...next.hidden]);
     } else if (change.op === "replace" && old && next) {
-      const replacement = replace(change, at(old), at(next), old, next, book, toRef);
+      const replacement = replace(change, at(old), at(next, !sameField(old.userId, next.userId)), old, next, book, toRef);
       replacements.push(replacement);
       note(unresolved, change, "replace", replacement.to, [...old.hidden, ...next.hidden]);
     }
@@ -203,19 +203,23 @@ function pairMoves(all: readonly AccessSection[], byName: ReadonlyMap<string, Re
 // A deleted and a created assignment with the same person, app and roles differ only by their names.
 function onlyRenamed(from: ReadChange | undefined, to: ReadChange | undefined): boolean {
   if (from?.change.op !== "delete" || to?.change.op !== "create" || !from.old || !to.new) return false;
-  const same = (a: AssignmentView["integratedAccountId"], b: AssignmentView["integratedAccountId"]) => a.known && b.known && a.value === b.value;
   const keys = (v: AssignmentView) => (v.roles.known && v.opaqueRoles === 0 ? JSON.stringify(v.roles.value.map(roleKey).sort()) : undefined);
   return (
-    same(from.old.integratedAccountId, to.new.integratedAccountId) &&
-    same(from.old.integration, to.new.integration) &&
-    same(from.old.userId, to.new.userId) &&
+    sameField(from.old.integratedAccountId, to.new.integratedAccountId) &&
+    sameField(from.old.integration, to.new.integration) &&
+    sameField(from.old.userId, to.new.userId) &&
     keys(from.old) !== undefined &&
     keys(from.old) === keys(to.new)
   );
 }
 
-function targetOf(view: AssignmentView, directory: Directory, urn: string): AssignmentTarget {
-  return { person: personOf(view, directory, urn), app: appOf(view, urn) };
+function targetOf(view: AssignmentView, directory: Directory, urn: string, created = false): AssignmentTarget {
+  return { person: personOf(view, directory, urn, created), app: appOf(view, urn) };
+}
+
+// Only known values compare equal: a hidden user id may or may not be the same one.
+function sameField(a: AssignmentView["userId"], b: AssignmentView["userId"]): boolean {
+  return a.known && b.known && a.value === b.value;
 }
 
 function stateOnlyOf(
