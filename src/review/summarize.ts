@@ -35,6 +35,11 @@ export interface SummarizeOptions {
    * real name, never by the name the program declares.
    */
   readonly privileged?: readonly string[];
+  /**
+   * The words that mark a role privileged, in place of {@link DEFAULT_PRIVILEGED} (and `privileged` is
+   * added to them). The role table still flags the ids it knows as privileged.
+   */
+  readonly privilegedOnly?: readonly string[];
   /** The review's clock (ms since the epoch); defaults to now. Decides which roles have expired. */
   readonly now?: number;
   /** Roles expiring within this many days are shown with the days left (default 7). */
@@ -47,7 +52,7 @@ export interface SummarizeOptions {
 export function summarizePreview(json: unknown, opts: SummarizeOptions = {}): AccessReview {
   const digest = readDigest(json);
   const { assignments, notUnderstood: unread, others } = groupSteps(digest.steps);
-  const patterns = normalizePrivileged([...DEFAULT_PRIVILEGED, ...(opts.privileged ?? [])]);
+  const patterns = normalizePrivileged([...(opts.privilegedOnly ?? DEFAULT_PRIVILEGED), ...(opts.privileged ?? [])]);
   const judge = roleJudge(patterns);
   const now = opts.now ?? Date.now();
   const withinDays = opts.expiringWithinDays ?? DEFAULT_EXPIRING_WITHIN_DAYS;
