@@ -43,12 +43,14 @@ describe("review: a failed preview", () => {
     assert.ok(!md.includes("error: pulumi-nodejs"), "the engine's prefix is dropped");
   });
 
-  it("exits 5 on the real failed preview and prints the comment with the error", async () => {
-    const { code, stdout, stderr } = await runReview([REAL]);
+  it("exits 5 on the real failed preview and prints the comment with the error, also to --full-report", async () => {
+    const report = join(dir, "full.md");
+    const { code, stdout, stderr } = await runReview([REAL, "--full-report", report]);
     assert.equal(code, 5, stderr);
     assert.ok(stdout.startsWith(`${MARKER}\n${FAILED_TITLE}\n`), stdout);
     assert.ok(stdout.includes(CHECK_ERROR), stdout);
     assert.ok(stderr.includes("the preview reported 1 error"), stderr);
+    assert.equal(readFileSync(report, "utf8"), stdout, "the workflow's artifact upload finds the file");
   });
 
   it("redacts tokens in the errors it quotes: by value from the environment, after a scheme or key, and by shape", async () => {
