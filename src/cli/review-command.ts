@@ -1,7 +1,8 @@
 /**
- * `pulumi-truto-access review [FILE|-] [--privileged a,b,c] [--fail-on-unknown] [--expiring-within DAYS] [--require-expiry-for-privileged] [--full-report PATH]`:
- * prints the Markdown access summary of a `pulumi preview --json` document, for a pull-request comment,
- * shortened to fit GitHub's comment limit, and writes the whole review to PATH.
+ * `pulumi-truto-access review [FILE|-] [options]` (REVIEW_USAGE lists them): prints the Markdown access
+ * summary of a `pulumi preview --json` document for a pull-request comment, marked so a workflow keeps
+ * one comment per stack, shortened to fit GitHub's comment limit (the whole review to --full-report), or
+ * the review as JSON; a failed preview gets a comment quoting its errors, and exit 5.
  */
 import { readFile, stat, writeFile } from "node:fs/promises";
 import {
@@ -10,9 +11,13 @@ import {
   DEFAULT_PRIVILEGED,
   GITHUB_COMMENT_LIMIT,
   isReviewInputError,
-  parsePreviewText,
   renderComment,
-  summarizePreview,
+  renderFailure,
+  reviewJson,
+  reviewPreviewText,
+  type AccessReview,
+  type PreviewOutcome,
+  type StackRef,
 } from "../review";
 
 /** The streams a command reads and writes; main.ts passes the process's own. */
@@ -20,22 +25,41 @@ export interface CommandIO {
   readonly stdin: NodeJS.ReadableStream;
   readonly stdout: NodeJS.WritableStream;
   readonly stderr: NodeJS.WritableStream;
+  /** Where the API tokens to redact from quoted errors are read; defaults to the process's environment. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /** The usage text of `review`. */
-export const REVIEW_USAGE = `Usage: pulumi-truto-access review [FILE|-] [--privileged WORD,WORD,...] [--fail-on-unknown]
-                                  [--expiring-within DAYS] [--require-expiry-for-privileged]
+export const REVIEW_USAGE = `Usage: pulumi-truto-access review [FILE|-] [--format markdown|json] [--project NAME] [--stack NAME]
+                                  [--privileged WORD,... | --privileged-only WORD,...] [--fail-on-privileged]
+                                  [--fail-on-unknown] [--expiring-within DAYS] [--require-expiry-for-privileged]
                                   [--full-report PATH [--full-report-url URL]]
 
 Summarizes the role changes in \`pulumi preview --json\` output as Markdown for a pull-request comment.
 A comment over ${COMMENT_BUDGET.toLocaleString("en-US")} bytes (GitHub stops at ${GITHUB_COMMENT_LIMIT.toLocaleString("en-US")} characters) is shortened: totals, changes
 not understood, privileged and mislabelled roles and revocations first, then a summary per app.
 
+The comment's first line is a hidden marker, ${"`"}<!-- pulumi-truto-access:review PROJECT/STACK -->${"`"}, so a
+workflow updates one comment per stack; the title names the stack too. A failed preview (nothing
+printed, an error printed instead of JSON, error diagnostics, no steps) gets a "preview failed" comment
+with the marker and the errors (secrets and token-like values redacted), and exit 5.
+
   FILE              the JSON printed by \`pulumi preview --json\`; \`-\` or nothing reads stdin
+  --format FORMAT   markdown (default): the comment; json: the review as one JSON document for tools
+                    (version, status, marker, project, stack, totals, sections, privilegedGrants,
+                    replacements, moves, expiries, errors, failure)
+  --project NAME, --stack NAME
+                    the project and stack for the marker and title, in place of those in the
+                    preview's URNs; give both, so a preview that printed no JSON still gets the
+                    stack's marker
   --privileged LIST comma-separated words added to the defaults (${DEFAULT_PRIVILEGED.join(",")}).
                     A role is flagged as privileged when the app's role table lists its id as
                     privileged, or its id or name contains one of the words (ignoring case); for an
                     id the table knows, the vendor's name counts, not the name the program declares
+  --privileged-only LIST
+                    the words in place of the defaults (the role table still flags what it knows)
+  --fail-on-privileged
+                    exit 6 when a privileged role is granted (the review is still printed)
   --fail-on-unknown exit 3 when a RoleAssignment change is not understood: a step op this
                     tool does not know, steps that do not make one change, or inputs not in the
                     shape the resource writes (the review, which lists them first, is still printed)
@@ -56,9 +80,16 @@ not understood, privileged and mislabelled roles and revocations first, then a s
 Example:
   pulumi preview --json > preview.json && pulumi-truto-access review preview.json
 
-Exit status: 0 on success; 1 on an unexpected failure; 2 on bad usage or input that is not
-a preview; 3 with --fail-on-unknown when some change is not understood; 4 with
---require-expiry-for-privileged when a privileged role is granted without expiresAt.`;
+Exit status:
+  0  the review is printed
+  1  unexpected failure
+  2  bad usage, JSON that is not a preview digest (another Pulumi format), a file that cannot be
+     read or a full report that cannot be written (nothing is printed on stdout)
+  3  --fail-on-unknown: some RoleAssignment change is not understood
+  4  --require-expiry-for-privileged: a privileged role is granted without expiresAt
+  5  the preview failed: the "preview failed" comment is printed
+  6  --fail-on-privileged: a privileged role is granted
+With 3, 4 and 6 the review is printed; when several apply, the lowest is returned.`;
 
 /** The exit code of `--fail-on-unknown` when the review could not read every RoleAssignment change. */
 export const EXIT_NOT_UNDERSTOOD = 3;
@@ -66,12 +97,25 @@ export const EXIT_NOT_UNDERSTOOD = 3;
 /** The exit code of `--require-expiry-for-privileged` when a privileged role is granted without `expiresAt`. */
 export const EXIT_EXPIRY_REQUIRED = 4;
 
+/** The exit code when the preview failed (or printed nothing): the comment quotes its errors instead of a review. */
+export const EXIT_PREVIEW_FAILED = 5;
+
+/** The exit code of `--fail-on-privileged` when a privileged role is granted. */
+export const EXIT_PRIVILEGED_GRANTED = 6;
+
+// Tokens a CI job may hold; an error that echoes one is redacted by value, whatever its shape.
+const SECRET_ENV = ["TRUTO_API_TOKEN", "PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE", "GITHUB_TOKEN", "GH_TOKEN"];
+
 // Previews of large stacks run to tens of megabytes; far beyond that something else is being piped in.
 const MAX_INPUT_BYTES = 256 * 1024 * 1024;
 
 interface ReviewArgs {
   readonly source: string;
+  readonly format: "markdown" | "json";
+  readonly target: StackRef;
   readonly privileged?: string[];
+  readonly privilegedOnly?: string[];
+  readonly failOnPrivileged: boolean;
   readonly failOnUnknown: boolean;
   readonly expiringWithinDays?: number;
   readonly requireExpiryForPrivileged: boolean;
@@ -100,33 +144,23 @@ export async function reviewCommand(args: string[], io: CommandIO): Promise<numb
       return 2;
     }
     const content = fromStdin ? await readStream(io.stdin) : await readInputFile(parsed.source);
-    const json = parsePreviewText(content, fromStdin ? "stdin" : parsed.source);
-    const review = summarizePreview(json, {
+    const env = io.env ?? process.env;
+    const outcome = reviewPreviewText(content, fromStdin ? "stdin" : parsed.source, {
+      target: parsed.target,
+      secrets: SECRET_ENV.map((name) => env[name]),
       ...(parsed.privileged ? { privileged: parsed.privileged } : {}),
+      ...(parsed.privilegedOnly ? { privilegedOnly: parsed.privilegedOnly } : {}),
       ...(parsed.expiringWithinDays !== undefined ? { expiringWithinDays: parsed.expiringWithinDays } : {}),
       requireExpiryForPrivileged: parsed.requireExpiryForPrivileged,
     });
-    const comment = renderComment(review, {
-      fullReport: { ...(parsed.fullReport ? { path: parsed.fullReport } : {}), ...(parsed.fullReportUrl ? { url: parsed.fullReportUrl } : {}) },
-    });
-    // Written before the comment, so a comment that names the file never goes out without it.
-    if (parsed.fullReport) await writeReport(parsed.fullReport, `${comment.full}\n`);
-    await write(io.stdout, `${comment.markdown}\n`);
-    const unread = review.totals.notUnderstood + review.totals.unreadable;
-    if (parsed.failOnUnknown && !review.understood) {
-      const what = unread === 1 ? "1 RoleAssignment change is" : `${unread} RoleAssignment changes are`;
-      await write(io.stderr, `review: ${what} not understood (listed first in the review); failing because of --fail-on-unknown.\n`);
-      return EXIT_NOT_UNDERSTOOD;
+    await printOutcome(outcome, parsed, io);
+    if (outcome.kind === "failed") {
+      const f = outcome.failure;
+      const what = f.reason === "errors" ? `reported ${f.errorCount === 1 ? "1 error" : `${f.errorCount} errors`}` : f.reason === "empty" ? "printed nothing" : f.reason === "not-json" ? "printed no JSON" : "planned no step";
+      await write(io.stderr, `review: the preview ${what}; printed the "preview failed" comment instead of a review.\n`);
+      return EXIT_PREVIEW_FAILED;
     }
-    if (parsed.requireExpiryForPrivileged && review.totals.privilegedWithoutExpiry > 0) {
-      const n = review.totals.privilegedWithoutExpiry;
-      await write(
-        io.stderr,
-        `review: ${n === 1 ? "1 privileged role is" : `${n} privileged roles are`} granted without expiresAt (flagged in the review); give each an expiresAt, or the resource one, e.g. "2026-12-08T17:00:00Z". Failing because of --require-expiry-for-privileged.\n`,
-      );
-      return EXIT_EXPIRY_REQUIRED;
-    }
-    return 0;
+    return await policyExit(outcome.review, parsed, io);
   } catch (err) {
     if (isReviewInputError(err) || err instanceof InputReadError) {
       await write(io.stderr, `review: ${err.message}\n`);
@@ -139,9 +173,49 @@ export async function reviewCommand(args: string[], io: CommandIO): Promise<numb
   }
 }
 
+/** Prints the comment (or JSON) of `outcome`, and writes the full report first when asked. */
+async function printOutcome(outcome: PreviewOutcome, parsed: ReviewArgs, io: CommandIO): Promise<void> {
+  const fullReport = { ...(parsed.fullReport ? { path: parsed.fullReport } : {}), ...(parsed.fullReportUrl ? { url: parsed.fullReportUrl } : {}) };
+  const comment =
+    outcome.kind === "failed"
+      ? { markdown: renderFailure(outcome.failure), full: renderFailure(outcome.failure) }
+      : renderComment(outcome.review, { fullReport, target: outcome.target });
+  // Written before the comment, so a comment that names the file never goes out without it.
+  if (parsed.fullReport) await writeReport(parsed.fullReport, `${comment.full}\n`);
+  await write(io.stdout, parsed.format === "json" ? `${JSON.stringify(reviewJson(outcome), null, 2)}\n` : `${comment.markdown}\n`);
+}
+
+/** The exit code the policy flags ask for, after the review is printed: the lowest that applies. */
+async function policyExit(review: AccessReview, parsed: ReviewArgs, io: CommandIO): Promise<number> {
+  const unread = review.totals.notUnderstood + review.totals.unreadable;
+  if (parsed.failOnUnknown && !review.understood) {
+    const what = unread === 1 ? "1 RoleAssignment change is" : `${unread} RoleAssignment changes are`;
+    await write(io.stderr, `review: ${what} not understood (listed first in the review); failing because of --fail-on-unknown.\n`);
+    return EXIT_NOT_UNDERSTOOD;
+  }
+  if (parsed.requireExpiryForPrivileged && review.totals.privilegedWithoutExpiry > 0) {
+    const n = review.totals.privilegedWithoutExpiry;
+    await write(
+      io.stderr,
+      `review: ${n === 1 ? "1 privileged role is" : `${n} privileged roles are`} granted without expiresAt (flagged in the review); give each an expiresAt, or the resource one, e.g. "2026-12-08T17:00:00Z". Failing because of --require-expiry-for-privileged.\n`,
+    );
+    return EXIT_EXPIRY_REQUIRED;
+  }
+  if (parsed.failOnPrivileged && review.totals.privilegedGranted > 0) {
+    const n = review.totals.privilegedGranted;
+    await write(io.stderr, `review: ${n === 1 ? "1 privileged role is" : `${n} privileged roles are`} granted (flagged in the review); failing because of --fail-on-privileged.\n`);
+    return EXIT_PRIVILEGED_GRANTED;
+  }
+  return 0;
+}
+
 // Options that take a value, with the example their error message gives.
 const VALUE_OPTIONS = {
   "--privileged": "a comma-separated list, e.g. --privileged admin,owner",
+  "--privileged-only": "a comma-separated list, e.g. --privileged-only admin,owner,root",
+  "--format": "markdown or json, e.g. --format json",
+  "--project": "a Pulumi project name, e.g. --project access",
+  "--stack": "a Pulumi stack name, e.g. --stack dev",
   "--full-report": "a file path, e.g. --full-report access-review-full.md",
   "--full-report-url": "a URL, e.g. --full-report-url https://github.com/OWNER/REPO/actions/runs/ID",
   "--expiring-within": "a whole number of days, e.g. --expiring-within 14",
@@ -153,6 +227,7 @@ function parseArgs(args: readonly string[]): ReviewArgs {
   let source: string | undefined;
   let failOnUnknown = false;
   let requireExpiryForPrivileged = false;
+  let failOnPrivileged = false;
   let help = false;
   const values: Partial<Record<ValueOption, string>> = {};
   for (let i = 0; i < args.length; i += 1) {
@@ -161,10 +236,11 @@ function parseArgs(args: readonly string[]): ReviewArgs {
     if (arg === "-h" || arg === "--help") help = true;
     else if (arg === "--fail-on-unknown") failOnUnknown = true;
     else if (arg === "--require-expiry-for-privileged") requireExpiryForPrivileged = true;
+    else if (arg === "--fail-on-privileged") failOnPrivileged = true;
     else if (option) {
       const value = arg === option ? args[++i] : arg.slice(option.length + 1);
-      // An empty --privileged adds no word; an empty path or URL is a mistake.
-      if (value === undefined || (value === "" && option !== "--privileged")) throw new Error(`${option} needs ${VALUE_OPTIONS[option]}`);
+      // An empty --privileged adds no word, an empty --privileged-only leaves only the role table; an empty path or URL is a mistake.
+      if (value === undefined || (value === "" && !option.startsWith("--privileged"))) throw new Error(`${option} needs ${VALUE_OPTIONS[option]}`);
       values[option] = value;
     } else if (arg.startsWith("-") && arg !== "-") throw new Error(`unknown option ${JSON.stringify(arg)}`);
     else if (source !== undefined) throw new Error(`expected one input file, got ${JSON.stringify(source)} and ${JSON.stringify(arg)}`);
@@ -173,12 +249,26 @@ function parseArgs(args: readonly string[]): ReviewArgs {
   if (values["--full-report-url"] !== undefined && !/^https?:\/\/\S+$/.test(values["--full-report-url"])) {
     throw new Error(`--full-report-url needs an http(s) URL, got ${JSON.stringify(values["--full-report-url"])}`);
   }
+  const format = values["--format"] ?? "markdown";
+  if (format !== "markdown" && format !== "json") throw new Error(`--format needs ${VALUE_OPTIONS["--format"]}, got ${JSON.stringify(format)}`);
+  const target: { project?: string; stack?: string } = {};
+  for (const [option, key] of [["--project", "project"], ["--stack", "stack"]] as const) {
+    const name = values[option];
+    if (name === undefined) continue;
+    // Pulumi's own rule for both names; it also keeps the marker a plain HTML comment.
+    if (!/^[A-Za-z0-9_.-]{1,100}$/.test(name)) throw new Error(`${option} needs ${VALUE_OPTIONS[option]} (letters, digits, _ . -), got ${JSON.stringify(name)}`);
+    target[key] = name;
+  }
   const within = values["--expiring-within"];
   if (within !== undefined && !/^\d{1,5}$/.test(within)) {
     throw new Error(`--expiring-within needs ${VALUE_OPTIONS["--expiring-within"]}, got ${JSON.stringify(within)}`);
   }
   return {
     source: source ?? "-",
+    format,
+    target,
+    failOnPrivileged,
+    ...(values["--privileged-only"] !== undefined ? { privilegedOnly: values["--privileged-only"].split(",") } : {}),
     ...(within !== undefined ? { expiringWithinDays: Number(within) } : {}),
     requireExpiryForPrivileged,
     ...(values["--privileged"] !== undefined ? { privileged: values["--privileged"].split(",") } : {}),

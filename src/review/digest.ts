@@ -59,6 +59,22 @@ const DIGEST_KEYS = ["config", "steps", "diagnostics", "duration", "changeSummar
 
 /** Validates `json` as a preview digest, or throws a {@link ReviewInputError} that says what is wrong and where. */
 export function readDigest(json: unknown): PreviewDigest {
+  const { steps, diagnostics } = parseDigest(json);
+  if (steps.length === 0) {
+    const errors = diagnostics.filter((d) => d.severity === "error").length;
+    if (errors > 0) {
+      throw new ReviewInputError(
+        ReviewErrorCodes.previewFailed,
+        `The preview failed before planning any step (${errors} error diagnostic${errors === 1 ? "" : "s"}); ` +
+          "fix the errors `pulumi preview` reports, then run the review on its new output.",
+      );
+    }
+  }
+  return { steps, diagnostics };
+}
+
+/** Like {@link readDigest}, but a digest without steps is returned too: the caller reports the failed preview. */
+export function parseDigest(json: unknown): PreviewDigest {
   rejectOtherFormats(json);
   const parsed = digestSchema.safeParse(json);
   if (!parsed.success) {
@@ -71,20 +87,7 @@ export function readDigest(json: unknown): PreviewDigest {
       { cause: parsed.error },
     );
   }
-  const digest = parsed.data;
-  const diagnostics = digest.diagnostics ?? [];
-  const steps = digest.steps ?? [];
-  if (steps.length === 0) {
-    const errors = diagnostics.filter((d) => d.severity === "error").length;
-    if (errors > 0) {
-      throw new ReviewInputError(
-        ReviewErrorCodes.previewFailed,
-        `The preview failed before planning any step (${errors} error diagnostic${errors === 1 ? "" : "s"}); ` +
-          "fix the errors `pulumi preview` reports, then run the review on its new output.",
-      );
-    }
-  }
-  return { steps, diagnostics };
+  return { steps: parsed.data.steps ?? [], diagnostics: parsed.data.diagnostics ?? [] };
 }
 
 // Other JSON that Pulumi prints looks close enough to be fed in by mistake; naming it saves a search.

@@ -3,7 +3,12 @@
  * or loses which role where, for a pull-request comment.
  */
 export { summarizePreview, type SummarizeOptions } from "./summarize";
-export { renderMarkdown, REVIEW_TITLE } from "./render-markdown";
+export { renderMarkdown, REVIEW_TITLE, reviewTitle, type MarkdownOptions } from "./render-markdown";
+export { reviewPreviewJson, reviewPreviewText, type OutcomeOptions, type PreviewOutcome } from "./outcome";
+export { FAILED_TITLE, renderFailure, type PreviewFailure, type PreviewFailureReason } from "./render-failure";
+export { MAX_QUOTED_ERRORS, previewErrors, redactText, type PreviewError } from "./preview-errors";
+export { MARKER_PREFIX, reviewMarker, stackRefOf, type StackRef } from "./stack-ref";
+export { REVIEW_JSON_VERSION, reviewJson, type ReviewJson } from "./review-json";
 export { COMMENT_BUDGET, GITHUB_COMMENT_LIMIT, renderComment, type CommentOptions, type ReviewComment } from "./render-comment";
 export { parsePreviewText } from "./parse-text";
 export { DEFAULT_PRIVILEGED } from "./privileged";

@@ -32,8 +32,11 @@ export function appOf(view: AssignmentView, urn: string): AppRef {
   return { key: `${integration.value}|${account.value}`, label, integration: integration.value, integratedAccountId: account.value };
 }
 
-/** The person of `view`, named from its own `user` output or, failing that, from `directory`. */
-export function personOf(view: AssignmentView, directory: Directory, urn: string): PersonRef {
+/**
+ * The person of `view`, named from its own `user` output or, failing that, from `directory`. `created`:
+ * the view is of an assignment being created for this user, so a user nothing names is a new one.
+ */
+export function personOf(view: AssignmentView, directory: Directory, urn: string, created = false): PersonRef {
   const { userId } = view;
   if (!userId.known) {
     return { key: `hidden:${urn}`, label: HIDDEN_USER[userId.reason], hidden: userId.reason };
@@ -42,13 +45,15 @@ export function personOf(view: AssignmentView, directory: Directory, urn: string
   const user = view.user ?? (key ? directory.get(key) : undefined);
   const name = user?.name;
   const email = user?.email;
-  const label = name && email ? `${name} (${email})` : name ?? email ?? userId.value;
+  const isNew = created && !name && !email;
+  const label = name && email ? `${name} (${email})` : name ?? email ?? (isNew ? `${userId.value} (new user)` : userId.value);
   return {
     key: email ? `email:${email.toLowerCase()}` : `user:${key ?? `${urn}|${userId.value}`}`,
     label,
     userId: userId.value,
     ...(name ? { name } : {}),
     ...(email ? { email } : {}),
+    ...(isNew ? { isNew: true as const } : {}),
   };
 }
 

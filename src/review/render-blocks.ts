@@ -8,6 +8,7 @@ import { compareText } from "./order";
 import { appText, personText, roleText, UP } from "./render-parts";
 import { STEP_OPS } from "./resource-changes";
 import type { HiddenReason } from "./sentinels";
+import { stackRefText, type StackRef } from "./stack-ref";
 import type { AccessReview, AccessSection, ChangeCause, ExpiryEdit, Move, NotUnderstoodChange, StateOnlyChange } from "./types";
 
 /** A titled list: the lines before its items, and the items (one line each). */
@@ -55,8 +56,8 @@ export function errorLines(review: AccessReview): string[] {
   return [`> ⚠ The preview reported ${count(review.errorDiagnostics, "error")}, so this summary may be incomplete.`, ""];
 }
 
-/** The one line of a review without access change. */
-export function noChangeLine(review: AccessReview): string {
+/** The one line of a review without access change, naming the stack when `target` says it. */
+export function noChangeLine(review: AccessReview, target?: StackRef): string {
   const notes: string[] = [];
   const names = (kind: StateOnlyChange["kind"]): string[] => review.stateOnly.filter((c) => c.kind === kind).map((c) => code(c.resource));
   const imported = names("import");
@@ -74,7 +75,8 @@ export function noChangeLine(review: AccessReview): string {
   }
   if (review.otherResources.total > 0) notes.push(otherResourcesText(review));
   if (review.errorDiagnostics > 0) notes.push(`the preview reported ${count(review.errorDiagnostics, "error")}, so this may be incomplete`);
-  return ["No access changes in this preview: no role is granted, revoked or replaced", ...notes].join("; ") + ".";
+  const where = target ? stackRefText(target) : undefined;
+  return [`No access changes in this preview${where ? ` of ${code(where)}` : ""}: no role is granted, revoked or replaced`, ...notes].join("; ") + ".";
 }
 
 /** RoleAssignments whose steps the review cannot read, or undefined when there are none. */
@@ -170,9 +172,10 @@ export function stateOnlyBlock(all: readonly StateOnlyChange[]): Block | undefin
 export function closingLines(review: AccessReview): string[] {
   const lines: string[] = [];
   if (review.totals.privilegedGranted + review.totals.privilegedRevoked > 0) {
+    const words = review.privilegedPatterns;
     lines.push(
-      "⚠ privileged: the app's role table lists the role's id as privileged, or its id or name contains one of " +
-        `${review.privilegedPatterns.map(code).join(", ")} (a declared name counts only for an id the table does not know).`,
+      "⚠ privileged: the app's role table lists the role's id as privileged" +
+        (words.length > 0 ? `, or its id or name contains one of ${words.map(code).join(", ")} (a declared name counts only for an id the table does not know).` : "."),
       "",
     );
   }

@@ -7,8 +7,9 @@
  */
 import { code, count, number } from "./markdown-text";
 import { blockLines, closingLines, errorLines, expiryEditsBlock, movesBlock, notUnderstoodBlock, summaryLine, unresolvedBlock, type Block } from "./render-blocks";
-import { renderMarkdown, REVIEW_TITLE } from "./render-markdown";
+import { renderMarkdown, reviewTitle } from "./render-markdown";
 import { ambiguousApps, appText, personText, roleLine } from "./render-parts";
+import { reviewMarker, type StackRef } from "./stack-ref";
 import type { AccessReview, AccessSection, RoleChange } from "./types";
 
 /** The most characters GitHub accepts in an issue or pull-request comment. */
@@ -23,6 +24,11 @@ export interface CommentOptions {
   readonly budget?: number;
   /** Where readers find the whole review when the comment is shortened: a file path, a link, or both. */
   readonly fullReport?: { readonly path?: string; readonly url?: string };
+  /**
+   * The project and stack: named in the title, and the comment's first line is then the hidden
+   * {@link reviewMarker} a workflow finds its comment by (counted in `budget`).
+   */
+  readonly target?: StackRef;
 }
 
 /** A comment and the whole review it was made from. */
@@ -39,14 +45,17 @@ const MAX_APP_ROWS = 50;
 
 /** The comment for `review`: the whole review when it fits `budget`, else a shortened one. */
 export function renderComment(review: AccessReview, opts: CommentOptions = {}): ReviewComment {
-  const full = renderMarkdown(review);
-  const budget = opts.budget ?? COMMENT_BUDGET;
-  if (size(full) <= budget) return { markdown: full, full, shortened: false };
-  return { markdown: shortened(review, full, budget, opts.fullReport), full, shortened: true };
+  const full = renderMarkdown(review, opts.target ? { target: opts.target } : {});
+  const marker = opts.target ? reviewMarker(opts.target) : undefined;
+  const withMarker = (body: string): string => (marker ? `${marker}\n${body}` : body);
+  const budget = (opts.budget ?? COMMENT_BUDGET) - (marker ? size(marker) + 1 : 0);
+  if (size(full) <= budget) return { markdown: withMarker(full), full, shortened: false };
+  return { markdown: withMarker(shortened(review, full, budget, opts)), full, shortened: true };
 }
 
-function shortened(review: AccessReview, full: string, budget: number, where: CommentOptions["fullReport"]): string {
-  const head = [REVIEW_TITLE, "", summaryLine(review), "", ...errorLines(review), shortenedNote(full, where), ""];
+function shortened(review: AccessReview, full: string, budget: number, opts: CommentOptions): string {
+  const where = opts.fullReport;
+  const head = [reviewTitle(opts.target), "", summaryLine(review), "", ...errorLines(review), shortenedNote(full, where), ""];
   const tail = closingLines(review);
   const table = appTable(review);
   let room = budget - linesSize(head) - linesSize(tail) - linesSize(table);

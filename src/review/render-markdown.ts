@@ -6,15 +6,28 @@
 import { code, listText } from "./markdown-text";
 import { blockLines, closingLines, errorLines, expiryEditsBlock, movesBlock, noChangeLine, notUnderstoodBlock, stateOnlyBlock, summaryLine, unresolvedBlock } from "./render-blocks";
 import { ambiguousApps, appText, personText, roleLine, roleText } from "./render-parts";
+import { stackRefText, type StackRef } from "./stack-ref";
 import type { AccessReview, AccessSection, Replacement } from "./types";
 
 /** The first line of every review with an access change (the one-line "no change" review has none). */
 export const REVIEW_TITLE = "### Access review";
 
+/** Options of {@link renderMarkdown}. */
+export interface MarkdownOptions {
+  /** The project and stack the preview is of, named in the title (or the no-change line). */
+  readonly target?: StackRef;
+}
+
+/** The title, naming the stack when it is known: "### Access review: `project/stack`". */
+export function reviewTitle(target: StackRef | undefined): string {
+  const where = target ? stackRefText(target) : undefined;
+  return where ? `${REVIEW_TITLE}: ${code(where)}` : REVIEW_TITLE;
+}
+
 /** The Markdown of `review`, without a trailing newline. */
-export function renderMarkdown(review: AccessReview): string {
-  if (!review.hasAccessChange) return noChangeLine(review);
-  const lines: string[] = [REVIEW_TITLE, "", summaryLine(review), "", ...errorLines(review)];
+export function renderMarkdown(review: AccessReview, opts: MarkdownOptions = {}): string {
+  if (!review.hasAccessChange) return noChangeLine(review, opts.target);
+  const lines: string[] = [reviewTitle(opts.target), "", summaryLine(review), "", ...errorLines(review)];
   // What the review could not read comes first: a reviewer who stops reading early must still see it.
   lines.push(...blockLines(notUnderstoodBlock(review.notUnderstood)));
   lines.push(...blockLines(unresolvedBlock(review, "unreadable")));

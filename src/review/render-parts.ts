@@ -9,13 +9,14 @@ import type { AccessSection, AppRef, PersonRef, RoleChange, RoleRef } from "./ty
 /** `pulumi up` as inline code. */
 export const UP = "`pulumi up`";
 
-/** A person: "Name (`email`)", the name and user id, the e-mail, the user id, or a phrase when hidden. */
+/** A person: "Name (`email`)", the name and user id, the e-mail, "`U07NEW` (new user)", the user id, or a phrase when hidden. */
 export function personText(person: PersonRef): string {
   if (person.hidden === "unknown") return `_a user known only at ${UP}_`;
   if (person.hidden) return `_a user whose id is ${hiddenAdjective(person.hidden)}_`;
   if (person.name && person.email) return `${text(person.name)} (${code(person.email)})`;
   if (person.name) return `${text(person.name)} (user ${code(person.userId ?? "")})`;
   if (person.email) return code(person.email);
+  if (person.isNew) return `${code(person.userId ?? person.label)} (new user)`;
   return `user ${code(person.userId ?? person.label)}`;
 }
 

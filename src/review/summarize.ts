@@ -35,6 +35,11 @@ export interface SummarizeOptions {
    * real name, never by the name the program declares.
    */
   readonly privileged?: readonly string[];
+  /**
+   * The words that mark a role privileged, in place of {@link DEFAULT_PRIVILEGED} (and `privileged` is
+   * added to them). The role table still flags the ids it knows as privileged.
+   */
+  readonly privilegedOnly?: readonly string[];
   /** The review's clock (ms since the epoch); defaults to now. Decides which roles have expired. */
   readonly now?: number;
   /** Roles expiring within this many days are shown with the days left (default 7). */
@@ -47,7 +52,7 @@ export interface SummarizeOptions {
 export function summarizePreview(json: unknown, opts: SummarizeOptions = {}): AccessReview {
   const digest = readDigest(json);
   const { assignments, notUnderstood: unread, others } = groupSteps(digest.steps);
-  const patterns = normalizePrivileged([...DEFAULT_PRIVILEGED, ...(opts.privileged ?? [])]);
+  const patterns = normalizePrivileged([...(opts.privilegedOnly ?? DEFAULT_PRIVILEGED), ...(opts.privileged ?? [])]);
   const judge = roleJudge(patterns);
   const now = opts.now ?? Date.now();
   const withinDays = opts.expiringWithinDays ?? DEFAULT_EXPIRING_WITHIN_DAYS;
@@ -78,10 +83,10 @@ export function summarizePreview(json: unknown, opts: SummarizeOptions = {}): Ac
   }));
 
   for (const { change, old, new: next } of read) {
-    const at = (view: AssignmentView): AssignmentTarget => targetOf(view, directory, change.urn);
+    const at = (view: AssignmentView, created = false): AssignmentTarget => targetOf(view, directory, change.urn, created);
     const name = change.name;
     if (change.op === "create" && next) {
-      const target = at(next);
+      const target = at(next, true);
       for (const role of knownRoles(next)) book.grant(target, toRef(role, next), name, "create");
       note(unresolved, change, "create", target, next.hidden);
     } else if ((change.op === "delete" || change.op === "relinquish") && old) {
@@ -116,7 +121,7 @@ export function summarizePreview(json: unknown, opts: SummarizeOptions = {}): Ac
       }
       note(unresolved, change, "update", target, [...old.hidden, ...next.hidden]);
     } else if (change.op === "replace" && old && next) {
-      const replacement = replace(change, at(old), at(next), old, next, book, toRef);
+      const replacement = replace(change, at(old), at(next, !sameField(old.userId, next.userId)), old, next, book, toRef);
       replacements.push(replacement);
       note(unresolved, change, "replace", replacement.to, [...old.hidden, ...next.hidden]);
     }
@@ -203,19 +208,23 @@ function pairMoves(all: readonly AccessSection[], byName: ReadonlyMap<string, Re
 // A deleted and a created assignment with the same person, app and roles differ only by their names.
 function onlyRenamed(from: ReadChange | undefined, to: ReadChange | undefined): boolean {
   if (from?.change.op !== "delete" || to?.change.op !== "create" || !from.old || !to.new) return false;
-  const same = (a: AssignmentView["integratedAccountId"], b: AssignmentView["integratedAccountId"]) => a.known && b.known && a.value === b.value;
   const keys = (v: AssignmentView) => (v.roles.known && v.opaqueRoles === 0 ? JSON.stringify(v.roles.value.map(roleKey).sort()) : undefined);
   return (
-    same(from.old.integratedAccountId, to.new.integratedAccountId) &&
-    same(from.old.integration, to.new.integration) &&
-    same(from.old.userId, to.new.userId) &&
+    sameField(from.old.integratedAccountId, to.new.integratedAccountId) &&
+    sameField(from.old.integration, to.new.integration) &&
+    sameField(from.old.userId, to.new.userId) &&
     keys(from.old) !== undefined &&
     keys(from.old) === keys(to.new)
   );
 }
 
-function targetOf(view: AssignmentView, directory: Directory, urn: string): AssignmentTarget {
-  return { person: personOf(view, directory, urn), app: appOf(view, urn) };
+function targetOf(view: AssignmentView, directory: Directory, urn: string, created = false): AssignmentTarget {
+  return { person: personOf(view, directory, urn, created), app: appOf(view, urn) };
+}
+
+// Only known values compare equal: a hidden user id may or may not be the same one.
+function sameField(a: AssignmentView["userId"], b: AssignmentView["userId"]): boolean {
+  return a.known && b.known && a.value === b.value;
 }
 
 function stateOnlyOf(

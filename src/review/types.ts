@@ -23,6 +23,11 @@ export interface PersonRef {
   readonly email?: string;
   /** Set when the user id is unknown, secret or unreadable. */
   readonly hidden?: HiddenReason;
+  /**
+   * Set on a user the assignment is created for (or a replacement moves to) whom no state in the preview
+   * names: the provider has not read them back yet, so only the id is known ("U07NEW (new user)").
+   */
+  readonly isNew?: true;
 }
 
 /** The app (integration and integrated account) an assignment is in. */

@@ -4,12 +4,14 @@
  * a delete, an unchanged assignment and a userId that is unknown until apply. It is captured plain and with `--diff`,
  * `--show-replacement-steps` and `--show-sames`, made machine-independent, and compared with
  * test/fixtures/preview/real/: the review of each stored fixture must equal the review of the live
- * output, so the fixtures stay what this CLI prints. `npm run fixtures:preview` rewrites them.
+ * output, so the fixtures stay what this CLI prints. Last, an assignment with an input the provider's
+ * check refuses makes the preview fail (`failed-check`), for the review's "preview failed" comment.
+ * `npm run fixtures:preview` rewrites them.
  */
 import { strict as assert } from "node:assert";
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
-import { renderMarkdown, summarizePreview } from "../../src/review";
+import { renderComment, renderFailure, reviewPreviewJson } from "../../src/review";
 import { scenarioSandbox, type ScenarioSandbox } from "../support/e2e-access";
 import { describeWithPulumi, PulumiStack, PulumiWorkspace } from "../support/pulumi-cli";
 
@@ -44,6 +46,11 @@ const AFTER = {
   "dan-jumpcloud": jc("64a1f0c2e4b0a1a1a1a1a004", "command-runner"),
   // carol-jumpcloud is deleted
 };
+// A preview that fails: the provider's check refuses an input, so `pulumi preview --json` reports an error diagnostic.
+const FAILING = {
+  ...AFTER,
+  "frank-jumpcloud": { ...jc("64a1f0c2e4b0a1a1a1a1a006", "read-only"), integratedAccountId: "acct-frank" },
+};
 const VARIANTS: Record<string, string[]> = {
   "plain": [],
   "diff": ["--diff"],
@@ -66,6 +73,12 @@ function machineIndependent(value: unknown, replacements: [string, string][]): u
     return out;
   }
   return value;
+}
+
+/** The comment the CLI prints for `json`: the review, or the "preview failed" comment. */
+function review(json: unknown): string {
+  const outcome = reviewPreviewJson(json);
+  return outcome.kind === "failed" ? renderFailure(outcome.failure) : renderComment(outcome.review, { target: outcome.target }).markdown;
 }
 
 describeWithPulumi("e2e: real preview JSON as the review tool's fixtures", (pulumi) => {
@@ -91,6 +104,8 @@ describeWithPulumi("e2e: real preview JSON as the review tool's fixtures", (pulu
       [stack.name, "fixtures"],
     ];
     for (const [name, flags] of Object.entries(VARIANTS)) live[name] = machineIndependent(await stack.previewJson(...flags), replacements);
+    await stack.setConfig("assignments", JSON.stringify(FAILING));
+    live["failed-check"] = machineIndependent(await stack.previewJson(), replacements);
     if (UPDATE) {
       await fs.mkdir(FIXTURES, { recursive: true });
       for (const [name, json] of Object.entries(live)) await fs.writeFile(path.join(FIXTURES, `${name}.json`), `${JSON.stringify(json, null, 2)}\n`);
@@ -103,13 +118,20 @@ describeWithPulumi("e2e: real preview JSON as the review tool's fixtures", (pulu
     await workspace?.dispose();
   });
 
-  for (const name of Object.keys(VARIANTS)) {
+  for (const name of [...Object.keys(VARIANTS), "failed-check"]) {
     it(`${name}: the stored fixture reviews the same as this CLI's live output`, async () => {
       const stored = JSON.parse(await fs.readFile(path.join(FIXTURES, `${name}.json`), "utf8"));
-      const review = (json: unknown) => renderMarkdown(summarizePreview(json));
       assert.equal(review(stored), review(live[name]), `test/fixtures/preview/real/${name}.json is stale: run \`npm run fixtures:preview\``);
     });
   }
+
+  it("failed-check: the live preview of a refused input is a failed preview quoting the check's error", () => {
+    const outcome = reviewPreviewJson(live["failed-check"]);
+    assert.equal(outcome.kind, "failed");
+    const md = review(live["failed-check"]);
+    assert.ok(md.startsWith("<!-- pulumi-truto-access:review truto-e2e-assignments/fixtures -->\n"), md);
+    assert.ok(md.includes("`frank-jumpcloud`") && md.includes("property integratedAccountId value {acct-frank} has a problem"), md);
+  });
 
   it("the fixtures name the CLI version that wrote them", async () => {
     const readme = await fs.readFile(path.join(FIXTURES, "README.md"), "utf8");

@@ -2,28 +2,12 @@ import { strict as assert } from "node:assert";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough, Writable } from "node:stream";
-import { reviewCommand } from "../../src/cli/review-command";
 import { largePreview } from "../fixtures/preview/build";
 import { loadPreview, PREVIEW_FIXTURES, readPreviewText, stepOf } from "../fixtures/preview/load";
+import { runReview, type ReviewRun } from "../support/review-cli";
 
-class Sink extends Writable {
-  text = "";
-  override _write(chunk: Buffer | string, _enc: BufferEncoding, done: (err?: Error | null) => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
-
-async function run(args: string[], stdinText?: string, tty = false): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdin = new PassThrough();
-  if (tty) Object.assign(stdin, { isTTY: true });
-  if (stdinText !== undefined) stdin.end(stdinText);
-  else if (!tty) stdin.end();
-  const stdout = new Sink();
-  const stderr = new Sink();
-  const code = await reviewCommand(args, { stdin, stdout, stderr });
-  return { code, stdout: stdout.text, stderr: stderr.text };
+async function run(args: string[], stdinText?: string, tty = false): Promise<ReviewRun> {
+  return runReview(args, stdinText, { tty });
 }
 
 const fixture = (name: string): string => join(PREVIEW_FIXTURES, name);
@@ -41,7 +25,10 @@ describe("review: reviewCommand", () => {
     const { code, stdout, stderr } = await run([fixture("update-roles.json")]);
     assert.equal(code, 0, stderr);
     assert.equal(stderr, "");
-    assert.ok(stdout.startsWith("### Access review\n\n**2 people gain 3 roles, lose 1; ⚠ 1 privileged role granted**\n"), stdout);
+    assert.ok(
+      stdout.startsWith("<!-- pulumi-truto-access:review access/dev -->\n### Access review: `access/dev`\n\n**2 people gain 3 roles, lose 1; ⚠ 1 privileged role granted**\n"),
+      stdout,
+    );
     assert.ok(stdout.endsWith("\n") && !stdout.endsWith("\n\n"));
   });
 
@@ -50,7 +37,10 @@ describe("review: reviewCommand", () => {
     for (const args of [["-"], []]) {
       const { code, stdout } = await run(args, text);
       assert.equal(code, 0);
-      assert.equal(stdout, "No access changes in this preview: no role is granted, revoked or replaced; 1 other resource changes (1 update).\n");
+      assert.equal(
+        stdout,
+        "<!-- pulumi-truto-access:review access/dev -->\nNo access changes in this preview of `access/dev`: no role is granted, revoked or replaced; 1 other resource changes (1 update).\n",
+      );
     }
   });
 
@@ -127,13 +117,12 @@ describe("review: reviewCommand", () => {
     assert.equal(stderr, `review: cannot read ${missing}: no such file. Pass the file written by \`pulumi preview --json > preview.json\`, or \`-\` to read stdin.\n`);
   });
 
-  it("exits 2 with one clear line, not a stack trace, for input that is not a preview", async () => {
+  it("exits 2 with one clear line, not a stack trace, for JSON that is not a preview", async () => {
     const bad = join(dir, "bad.json");
     writeFileSync(bad, '{"steps": [{"op": "create"}]}');
     for (const [args, stdin, expected] of [
       [[bad], undefined, "steps[0].urn"],
-      [["-"], "Previewing update (dev)", "stdin is not JSON"],
-      [["-"], "", "stdin is empty"],
+      [["-"], '{"sequence":1,"timestamp":1}\n{"sequence":2,"timestamp":2}\n', "one JSON engine event per line"],
     ] as const) {
       const { code, stdout, stderr } = await run([...args], stdin);
       assert.equal(code, 2);

@@ -20,12 +20,12 @@ describe("review: summarizePreview and renderMarkdown", () => {
   describe("grants only", () => {
     it("grants every role of a new assignment to its user, with the workspace scope", () => {
       const { result } = review("grants-only.json");
-      const slack = section(result, "U0A1ADA7", "Slack Enterprise");
+      const slack = section(result, "U0A1ADA7 (new user)", "Slack Enterprise");
       assert.deepEqual(ids(slack.granted), ["Rl0A", "Rl0B"]);
       assert.deepEqual(slack.granted.map((c) => c.role.workspace), ["T0456ENG", "T0456ENG"]);
       assert.deepEqual(slack.granted.map((c) => c.cause), ["create", "create"]);
       assert.deepEqual(slack.revoked, []);
-      const jc = section(result, "65a1c0ffee00000000000c03", "JumpCloud");
+      const jc = section(result, "65a1c0ffee00000000000c03 (new user)", "JumpCloud");
       assert.deepEqual(ids(jc.granted), ["5f0c9a7e2b1d4c3a8e6f0b12"]);
       assert.deepEqual(result.totals, {
         people: 2, granted: 3, revoked: 0, replacements: 0, moves: 0, privilegedGranted: 0, privilegedRevoked: 0, mislabelled: 0, unknown: 0, secret: 0, unreadable: 0, notUnderstood: 0, expired: 0, privilegedWithoutExpiry: 0,
@@ -38,7 +38,8 @@ describe("review: summarizePreview and renderMarkdown", () => {
       const lines = md.split("\n");
       assert.equal(lines[0], "### Access review");
       assert.equal(lines[2], "**2 people gain 3 roles**");
-      assert.ok(md.includes("#### user `U0A1ADA7` · Slack Enterprise"), md);
+      // Issue 12: a user only the new assignment knows reads as new, not as a bare "user U0A1ADA7".
+      assert.ok(md.includes("#### `U0A1ADA7` (new user) · Slack Enterprise"), md);
       assert.ok(md.includes("- ➕ grants **Slack Platform Developer** (`Rl0B`) in workspace `T0456ENG`\n"), md);
       assert.ok(md.includes("- ➕ grants **Help Desk** (`5f0c9a7e2b1d4c3a8e6f0b12`)\n"), md);
       assert.ok(!md.includes("__provider") && !md.includes("exports.handler"), "the provider code is not access information");
@@ -194,7 +195,7 @@ describe("review: summarizePreview and renderMarkdown", () => {
       const { md } = review("unknowns.json");
       assert.ok(!md.includes(UNKNOWN_VALUE), md);
       assert.ok(md.includes("#### Known only at `pulumi up`"), md);
-      assert.ok(md.includes("- `jumpcloud-new-hire` (new, user `65a1c0ffee00000000000e05` · JumpCloud): `roles` is known only at `pulumi up`."), md);
+      assert.ok(md.includes("- `jumpcloud-new-hire` (new, `65a1c0ffee00000000000e05` (new user) · JumpCloud): `roles` is known only at `pulumi up`."), md);
       assert.ok(md.includes("`roles[1].id` is known only at `pulumi up`."), md);
       assert.ok(md.includes("#### _a user known only at `pulumi up`_ · CrowdStrike"), md);
       assert.ok(md.includes("4 assignments with values known only at `pulumi up`"), md);
