@@ -8,7 +8,12 @@ Commands:
   sandbox   Run a local Truto-compatible sandbox (prints {"url","token"} as its first line)
   review    Summarise \`pulumi preview --json\` as Markdown for a pull-request comment
 
-Run \`pulumi-truto-access <command> --help\` for a command's options.`;
+Run \`pulumi-truto-access <command> --help\` for a command's options, and \`pulumi-truto-access --version\` for the version.`;
+
+/** This package's version, from the package.json shipped beside dist/. */
+function version(): string {
+  return (require("../../package.json") as { version: string }).version;
+}
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -17,6 +22,11 @@ async function main(argv: string[]): Promise<number> {
       return (await import("./sandbox-command")).sandboxCommand(rest);
     case "review":
       return (await import("./review-command")).reviewCommand(rest, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+    case "-v":
+    case "--version":
+    case "version":
+      process.stdout.write(`pulumi-truto-access ${version()}\n`);
+      return 0;
     case undefined:
     case "-h":
     case "--help":
