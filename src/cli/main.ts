@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 /**
- * `pulumi-truto-access <command>`: the sandbox and the access-change review.
+ * `pulumi-truto-access <command>`: the sandbox, the access-change review, and the export of live access.
  */
 const USAGE = `Usage: pulumi-truto-access <command> [options]
 
 Commands:
   sandbox   Run a local Truto-compatible sandbox (prints {"url","token"} as its first line)
   review    Summarise \`pulumi preview --json\` as Markdown for a pull-request comment
+  export    Write the access Truto accounts hold now as a typed module a Pulumi program uses (or JSON)
 
 Run \`pulumi-truto-access <command> --help\` for a command's options.`;
 
@@ -17,6 +18,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import("./sandbox-command")).sandboxCommand(rest);
     case "review":
       return (await import("./review-command")).reviewCommand(rest, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+    case "export":
+      return (await import("./export-command")).exportCommand(rest, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
     case undefined:
     case "-h":
     case "--help":
