@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 /**
- * `pulumi-truto-access <command>`: the sandbox and the access-change review.
+ * `pulumi-truto-access <command>`: the sandbox, the access-change review, and the export and audit of live access.
  */
 const USAGE = `Usage: pulumi-truto-access <command> [options]
 
 Commands:
   sandbox   Run a local Truto-compatible sandbox (prints {"url","token"} as its first line)
   review    Summarise \`pulumi preview --json\` as Markdown for a pull-request comment
+  export    Write the access Truto accounts hold now as a typed module a Pulumi program uses (or JSON)
+  audit     Compare live access with a stack (\`pulumi stack export\`): out-of-band roles and drift
 
 Run \`pulumi-truto-access <command> --help\` for a command's options, and \`pulumi-truto-access --version\` for the version.`;
 
@@ -22,6 +24,10 @@ async function main(argv: string[]): Promise<number> {
       return (await import("./sandbox-command")).sandboxCommand(rest);
     case "review":
       return (await import("./review-command")).reviewCommand(rest, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+    case "export":
+      return (await import("./export-command")).exportCommand(rest, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+    case "audit":
+      return (await import("./audit-command")).auditCommand(rest, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
     case "-v":
     case "--version":
     case "version":

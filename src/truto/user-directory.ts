@@ -14,6 +14,7 @@ import {
   WireIntegratedAccount,
   WireRoleAssignment,
   WireRoleRecord,
+  WireScopeRecord,
   WireUser,
   listEnvelope,
 } from "./wire";
@@ -245,7 +246,8 @@ export async function unassignRoles(client: TrutoClient, rule: IntegrationRule, 
   return writeBatches(client, req, groups, requestFor, (batch, error) => (isGone(error) ? { roles: batch } : { roles: batch, error }));
 }
 
-function summarize(user: WireUserT): UserSummary {
+/** The user as the resource outputs it: id, name, primary email, status. */
+export function summarize(user: WireUserT): UserSummary {
   const email = user.emails.find((e) => e.is_primary)?.email ?? user.emails[0]?.email ?? undefined;
   const name = user.name ?? ([user.first_name, user.last_name].filter(Boolean).join(" ") || user.username);
   return strip({ id: user.id, name: name || undefined, email: email ?? undefined, status: user.status });
@@ -330,6 +332,15 @@ export function listRoles(client: TrutoClient, integratedAccountId: string) {
 export function listRoleAssignments(client: TrutoClient, integratedAccountId: string, workspaceId?: string): Promise<WireRoleAssignmentT[]> {
   const query = workspaceId ? { workspace_id: workspaceId } : {};
   return listAll(client, { path: `${BASE}/role_assignments`, integratedAccountId, query, item: WireRoleAssignment });
+}
+
+/**
+ * Every scope of one kind (Slack Enterprise workspaces, Elastic Cloud organizations), all pages. Truto
+ * lists workspaces for Slack Enterprise (truto-api-notes §2.6) and organizations for Elastic Cloud (its
+ * integration page's unified resources, §2.7).
+ */
+export function listScopes(client: TrutoClient, integratedAccountId: string, kind: "workspaces" | "organizations") {
+  return listAll(client, { path: `${BASE}/${kind}`, integratedAccountId, query: {}, item: WireScopeRecord });
 }
 
 /**

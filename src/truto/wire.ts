@@ -47,6 +47,9 @@ export const WireRoleAssignment = z.looseObject({
 /** A unified role record (`GET roles`). */
 export const WireRoleRecord = z.looseObject({ id: idLike, name: optionalText });
 
+/** A unified workspace or organization record (`GET workspaces`, `GET organizations`): an id and a name. */
+export const WireScopeRecord = WireRoleRecord;
+
 /** `GET /integrated-account/{id}`: the integration slug is `integration.name`. */
 export const WireIntegratedAccount = z.looseObject({
   id: idLike,
