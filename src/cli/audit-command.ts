@@ -55,7 +55,7 @@ export async function auditCommand(args: string[], io: CommandIO, env: NodeJS.Pr
     const source = parsed.positionals[0] ?? "-";
     const failOn = parsed.values["--fail-on"]?.[0] as (typeof FAIL_ON)[number] | undefined;
     const privileged = parsed.values["--privileged"]?.[0]?.split(",");
-    const content = await readInput(source, io, "the JSON printed by `pulumi stack export`");
+    const content = await readInput(source, io, { what: "the JSON printed by `pulumi stack export`", file: "the file written by `pulumi stack export > stack.json`" });
     const json = parseStackExportText(content, source === "-" ? "stdin" : source);
     const client = liveClient(env);
     const report = await auditStack(client, json, source === "-" ? "stdin" : source, parsed.values["--account"] ?? [], {

@@ -7,6 +7,7 @@ import { clientFor, resolveSettings } from "../provider/config";
 import { LiveAccessError } from "../export/live-access";
 import type { TrutoClient } from "../truto/client";
 import { isTrutoError, TrutoErrorCodes } from "../truto/errors";
+import { InputUnreadable, isTerminal, readSource, type InputKind } from "./read-input";
 import type { CommandIO } from "./review-command";
 
 export type { CommandIO };
@@ -99,32 +100,12 @@ export async function reportFailure(io: CommandIO, command: string, usage: strin
   return EXIT.failure;
 }
 
-// Stack exports of large stacks run to tens of megabytes; far beyond that something else is being read.
-const MAX_INPUT_BYTES = 256 * 1024 * 1024;
-
-const READ_FAILURES: Record<string, string> = { ENOENT: "no such file", EISDIR: "it is a directory", EACCES: "permission denied" };
-
-/** The text of `source` (a file, or `-` for stdin); a UsageError saying how to pass `what` when it cannot be read. */
-export async function readInput(source: string, io: CommandIO, what: string): Promise<string> {
-  if (source === "-") {
-    if ((io.stdin as { isTTY?: boolean }).isTTY) throw new UsageError(`no input: pass a file, or pipe ${what} into it`);
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of io.stdin) {
-      const buffer = typeof chunk === "string" ? Buffer.from(chunk) : Buffer.from(chunk as Uint8Array);
-      size += buffer.length;
-      if (size > MAX_INPUT_BYTES) throw new InputError(`stdin is larger than ${MAX_INPUT_BYTES / 1024 / 1024} MiB; expected ${what}`);
-      chunks.push(buffer);
-    }
-    return Buffer.concat(chunks).toString("utf8");
-  }
-  const { readFile, stat } = await import("node:fs/promises");
+/** The text of `source` (a file, or `-` for stdin); a UsageError when nothing was piped in, an InputError when it cannot be read. */
+export async function readInput(source: string, io: CommandIO, kind: InputKind): Promise<string> {
+  if (source === "-" && isTerminal(io.stdin)) throw new UsageError(`no input: pass a file, or pipe ${kind.what} into it`);
   try {
-    if ((await stat(source)).size > MAX_INPUT_BYTES) throw new InputError(`${source} is larger than ${MAX_INPUT_BYTES / 1024 / 1024} MiB; expected ${what}`);
-    return await readFile(source, "utf8");
+    return await readSource(source, io.stdin, kind);
   } catch (err) {
-    if (err instanceof InputError) throw err;
-    const why = READ_FAILURES[(err as NodeJS.ErrnoException).code ?? ""] ?? (err as Error).message;
-    throw new InputError(`cannot read ${source}: ${why}; pass a file holding ${what}, or \`-\` to read stdin`);
+    throw err instanceof InputUnreadable ? new InputError(err.message) : err;
   }
 }

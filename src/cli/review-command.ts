@@ -4,7 +4,8 @@
  * one comment per stack, shortened to fit GitHub's comment limit (the whole review to --full-report), or
  * the review as JSON; a failed preview gets a comment quoting its errors, and exit 5.
  */
-import { readFile, stat, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
+import { InputUnreadable, isTerminal, readSource, type InputKind } from "./read-input";
 import {
   COMMENT_BUDGET,
   DEFAULT_EXPIRING_WITHIN_DAYS,
@@ -106,9 +107,6 @@ export const EXIT_PRIVILEGED_GRANTED = 6;
 // Tokens a CI job may hold; an error that echoes one is redacted by value, whatever its shape.
 const SECRET_ENV = ["TRUTO_API_TOKEN", "PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE", "GITHUB_TOKEN", "GH_TOKEN"];
 
-// Previews of large stacks run to tens of megabytes; far beyond that something else is being piped in.
-const MAX_INPUT_BYTES = 256 * 1024 * 1024;
-
 interface ReviewArgs {
   readonly source: string;
   readonly format: "markdown" | "json";
@@ -139,11 +137,11 @@ export async function reviewCommand(args: string[], io: CommandIO): Promise<numb
   }
   try {
     const fromStdin = parsed.source === "-";
-    if (fromStdin && (io.stdin as { isTTY?: boolean }).isTTY) {
+    if (fromStdin && isTerminal(io.stdin)) {
       await write(io.stderr, `review: no input: pass a file, or pipe \`pulumi preview --json\` into it.\n\n${REVIEW_USAGE}\n`);
       return 2;
     }
-    const content = fromStdin ? await readStream(io.stdin) : await readInputFile(parsed.source);
+    const content = await readSource(parsed.source, io.stdin, PREVIEW_INPUT);
     const env = io.env ?? process.env;
     const outcome = reviewPreviewText(content, fromStdin ? "stdin" : parsed.source, {
       target: parsed.target,
@@ -162,7 +160,7 @@ export async function reviewCommand(args: string[], io: CommandIO): Promise<numb
     }
     return await policyExit(outcome.review, parsed, io);
   } catch (err) {
-    if (isReviewInputError(err) || err instanceof InputReadError) {
+    if (isReviewInputError(err) || err instanceof InputReadError || err instanceof InputUnreadable) {
       await write(io.stderr, `review: ${err.message}\n`);
       return 2;
     }
@@ -284,23 +282,9 @@ class InputReadError extends Error {
   override readonly name = "InputReadError";
 }
 
-async function readInputFile(path: string): Promise<string> {
-  try {
-    // Checked before reading, so a wrong path to a huge file fails fast instead of filling memory.
-    if ((await stat(path)).size > MAX_INPUT_BYTES) throw tooLarge(path);
-    return await readFile(path, "utf8");
-  } catch (err) {
-    if (err instanceof InputReadError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = READ_FAILURES[code ?? ""] ?? (err as Error).message;
-    throw new InputReadError(`cannot read ${path}: ${why}. Pass the file written by \`pulumi preview --json > preview.json\`, or \`-\` to read stdin.`);
-  }
-}
-
-const READ_FAILURES: Record<string, string> = {
-  ENOENT: "no such file",
-  EISDIR: "it is a directory",
-  EACCES: "permission denied",
+const PREVIEW_INPUT: InputKind = {
+  what: "the JSON printed by `pulumi preview --json`",
+  file: "the file written by `pulumi preview --json > preview.json`",
 };
 
 const WRITE_FAILURES: Record<string, string> = {
@@ -308,10 +292,6 @@ const WRITE_FAILURES: Record<string, string> = {
   EISDIR: "it is a directory",
   EACCES: "permission denied",
 };
-
-function tooLarge(source: string): InputReadError {
-  return new InputReadError(`${source} is larger than ${MAX_INPUT_BYTES / 1024 / 1024} MiB; expected the JSON printed by \`pulumi preview --json\`.`);
-}
 
 async function writeReport(path: string, content: string): Promise<void> {
   try {
@@ -321,18 +301,6 @@ async function writeReport(path: string, content: string): Promise<void> {
     const why = WRITE_FAILURES[code ?? ""] ?? (err as Error).message;
     throw new InputReadError(`cannot write the full report to ${path}: ${why}.`);
   }
-}
-
-async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    const buffer = typeof chunk === "string" ? Buffer.from(chunk) : Buffer.from(chunk as Uint8Array);
-    size += buffer.length;
-    if (size > MAX_INPUT_BYTES) throw tooLarge("stdin");
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks).toString("utf8");
 }
 
 function write(stream: NodeJS.WritableStream, textToWrite: string): Promise<void> {

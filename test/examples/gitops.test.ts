@@ -198,7 +198,7 @@ describe("examples/gitops access-drift.yml", () => {
   it("previews with --refresh --expect-no-changes and audits the stack export, recording both exit codes", () => {
     const all = scripts(check);
     assert.match(all, /pulumi preview --refresh --expect-no-changes --diff --stack "\$PULUMI_STACK" > drift\.txt 2>&1 \|\| status=\$\?/);
-    assert.match(all, /pulumi stack export --stack "\$PULUMI_STACK" > stack\.json &&\s+npx --no-install pulumi-truto-access audit --stack-export stack\.json --fail-on out-of-band > audit\.md/);
+    assert.match(all, /pulumi stack export --stack "\$PULUMI_STACK" > stack\.json &&\s+npx --no-install pulumi-truto-access audit stack\.json --fail-on out-of-band > audit\.md/);
     assert.match(all, /rm -f stack\.json/);
     assert.doesNotMatch(all, /pulumi up|--yes/, "the checks change nothing");
     assert.deepEqual(Object.keys(check.env ?? {}), [], "the token goes to the steps that need it");
