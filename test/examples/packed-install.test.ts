@@ -145,3 +145,20 @@ describe("the packed package, installed into a `pulumi new typescript` project",
     assert.ok(map.sourcesContent.every((text: unknown) => typeof text === "string" && text.length > 0));
   });
 });
+
+describe("the examples under the tsconfig `pulumi new typescript` writes", function () {
+  this.timeout(120_000);
+  const examples = ["access", "elastic-cloud", "jumpcloud", "slack-enterprise"];
+
+  for (const name of examples) {
+    it(`examples/${name} type-checks against the built package`, async () => {
+      const dir = path.join(ROOT, "examples", name);
+      const { compilerOptions } = JSON.parse(await fs.readFile(path.join(dir, "tsconfig.json"), "utf8"));
+      assert.deepEqual(compilerOptions, JSON.parse(await fs.readFile(PULUMI_NEW_TSCONFIG, "utf8")).compilerOptions, "the same tsconfig as the others");
+      const tsc = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
+      const result = await run(process.execPath, [tsc, "--noEmit", "-p", dir], { cwd: dir }).catch((e: { stdout?: string; stderr?: string }) => e);
+      const output = `${result.stdout ?? ""}${result.stderr ?? ""}`;
+      assert.equal(output.trim(), "", `tsc reported:\n${output.slice(0, 4_000)}`);
+    });
+  }
+});
