@@ -1,7 +1,19 @@
 /**
  * pulumi-truto-access: role membership in SaaS apps as code, through Truto's Unified User Directory API.
  */
-export { RoleAssignment, type RoleAssignmentArgs, type RoleArgs, type OrganizationArgs, type RoleAssignmentUser } from "./resource";
+export {
+  RoleAssignment,
+  type RoleAssignmentArgs,
+  type RoleAssignmentCommonArgs,
+  type SlackEnterpriseArgs,
+  type ElasticCloudArgs,
+  type AccountWideArgs,
+  type AccountWideIntegration,
+  type LateIntegrationArgs,
+  type RoleArgs,
+  type OrganizationArgs,
+  type RoleAssignmentUser,
+} from "./resource";
 export type { RoleAssignmentInputs } from "./provider/inputs";
 export type { RoleAssignmentOutputs } from "./provider/lifecycle";
 export type { ExpiredRole } from "./provider/expiry";
@@ -12,3 +24,4 @@ export { DEFAULT_RATE_LIMIT, type RateLimitSettings } from "./truto/governor";
 export { RULES, INTEGRATIONS, type IntegrationSlug, type IntegrationRule } from "./integrations/rules";
 export type { Role, Organization } from "./integrations/grants";
 export * as userDirectory from "./truto/user-directory";
+export { validate, type ValidationResult, type CheckFailure } from "./validate";

@@ -24,18 +24,12 @@ export interface OrganizationArgs {
   name?: pulumi.Input<string>;
 }
 
-/** Arguments of a RoleAssignment; every one accepts a `pulumi.Input`. */
-export interface RoleAssignmentArgs {
+/** The arguments every RoleAssignment takes, whatever its integration; every one accepts a `pulumi.Input`. */
+export interface RoleAssignmentCommonArgs {
   /** The Truto integrated account (a UUID). Replaces on change. */
   integratedAccountId: pulumi.Input<string>;
-  /** The integration slug; must match the account's. Replaces on change. */
-  integration: pulumi.Input<IntegrationSlug>;
   /** The user's id in the app. Replaces on change. */
   userId: pulumi.Input<string>;
-  /** Slack Enterprise: the workspace (team) id the roles apply in. Required there. Replaces on change. */
-  workspaceId?: pulumi.Input<string>;
-  /** Elastic Cloud: the organizations this assignment manages. Required there. Replaces on change. */
-  organizations?: pulumi.Input<pulumi.Input<OrganizationArgs>[]>;
   /** The roles the user must hold; updated in place. */
   roles: pulumi.Input<pulumi.Input<RoleArgs>[]>;
   /**
@@ -61,6 +55,52 @@ export interface RoleAssignmentArgs {
    */
   allowLastHolder?: pulumi.Input<boolean>;
 }
+
+/** Slack Enterprise: roles are held in one workspace, which `workspaceId` names. */
+export interface SlackEnterpriseArgs extends RoleAssignmentCommonArgs {
+  /** The integration slug; must match the account's. Replaces on change. */
+  integration: pulumi.Input<"slackenterprise">;
+  /** The workspace (team) id the roles apply in, e.g. "T0123ABCD". Replaces on change. */
+  workspaceId: pulumi.Input<string>;
+  organizations?: never;
+}
+
+/** Elastic Cloud: roles are held in organizations; `organizations` names the ones this assignment manages. */
+export interface ElasticCloudArgs extends RoleAssignmentCommonArgs {
+  /** The integration slug; must match the account's. Replaces on change. */
+  integration: pulumi.Input<"elasticcloud">;
+  /** The organizations this assignment manages (its revoke clears each of them). Replaces on change. */
+  organizations: pulumi.Input<pulumi.Input<OrganizationArgs>[]>;
+  workspaceId?: never;
+}
+
+/** The integrations whose roles are held account-wide. */
+export type AccountWideIntegration = Exclude<IntegrationSlug, "slackenterprise" | "elasticcloud">;
+
+/** JumpCloud, BlackLine, CrowdStrike, TeamViewer: roles are held account-wide, with no workspace or organization. */
+export interface AccountWideArgs extends RoleAssignmentCommonArgs {
+  /** The integration slug; must match the account's. Replaces on change. */
+  integration: pulumi.Input<AccountWideIntegration>;
+  workspaceId?: never;
+  organizations?: never;
+}
+
+/**
+ * An integration known only when the program runs (another resource's output, or a promise): the compiler
+ * cannot tell which scope it needs, so `check` enforces it at preview, as it does for plain JavaScript.
+ */
+export interface LateIntegrationArgs extends RoleAssignmentCommonArgs {
+  integration: pulumi.Output<IntegrationSlug> | Promise<IntegrationSlug>;
+  workspaceId?: pulumi.Input<string>;
+  organizations?: pulumi.Input<pulumi.Input<OrganizationArgs>[]>;
+}
+
+/**
+ * Arguments of a RoleAssignment, by integration: `workspaceId` is required for Slack Enterprise and refused
+ * elsewhere, `organizations` required for Elastic Cloud and refused elsewhere, so a missing or misplaced scope is
+ * a compile error. `check` enforces the same rules at preview for programs the compiler does not see.
+ */
+export type RoleAssignmentArgs = SlackEnterpriseArgs | ElasticCloudArgs | AccountWideArgs | LateIntegrationArgs;
 
 /** The user as last read from Truto. */
 export interface RoleAssignmentUser {

@@ -116,6 +116,7 @@ export function renderTypeScript(map: AccessMap): string {
  * ${"`"}${ACCOUNT_WIDE}${"`"} or workspace or organization. Rerunning the export rewrites this file; edit \`team\` to change access.
  * Roles are written as constants, so a mistyped role is a type error, not a failed \`pulumi up\`.
  */
+import type { RoleAssignmentArgs } from "pulumi-truto-access";
 
 ${map.apps.map(appConstants).join("\n\n")}
 
@@ -148,14 +149,7 @@ export const team: Team = ${teamLiteral(map)};
 /** One RoleAssignment's name and arguments (plain values; add \`onDelete\` and the rest as needed). */
 export interface Assignment {
   readonly name: string;
-  readonly args: {
-    integratedAccountId: string;
-    integration: (typeof apps)[App]["integration"];
-    userId: string;
-    workspaceId?: string;
-    organizations?: { id: string }[];
-    roles: { id: string; name?: string }[];
-  };
+  readonly args: RoleAssignmentArgs;
 }
 
 /** One assignment per person, app and scope of \`access\`, named person-app-scope${exampleName ? ` (e.g. \`${exampleName}\`)` : ""}. */
@@ -180,7 +174,8 @@ export function assignments(access: Team = team): Assignment[] {
             ...(scopeKind === "workspace" ? { workspaceId: scopeId } : {}),
             ...(scopeKind === "organization" ? { organizations: [{ id: scopeId }] } : {}),
             roles: roles.map((id) => (names[id] !== undefined ? { id, name: names[id] } : { id })),
-          },
+            // The scope field matches the app's integration (apps says which), as RoleAssignmentArgs requires.
+          } as RoleAssignmentArgs,
         });
       }
     }

@@ -32,6 +32,12 @@ import {
   TrutoErrorCodes,
   isTrutoError,
   userDirectory,
+  validate,
+  type AccountWideArgs,
+  type CheckFailure,
+  type ElasticCloudArgs,
+  type SlackEnterpriseArgs,
+  type ValidationResult,
   type ExpiredRole,
   type IntegrationRule,
   type IntegrationSlug,
@@ -72,7 +78,23 @@ const options: TrutoClientOptions = { token: "not-a-token", baseUrl: DEFAULT_BAS
 const client = new TrutoClient(options);
 const users: Promise<{ id: string }[]> = userDirectory.listUsers(client, args.integratedAccountId as string);
 const fail = (e: unknown): string => (isTrutoError(e) && e instanceof TrutoError ? e.code : code);
-type Shapes = [RoleAssignmentInputs, RoleAssignmentOutputs, ExpiredRole, Organization, typeof org, typeof rule, typeof users, typeof fail];
+// Each integration's scope is checked by the compiler: these must be errors (an unused directive fails tsc).
+const account = "5c1f3e0a-6b0e-4a47-9a53-2f1d8f0c5a01";
+// @ts-expect-error Slack Enterprise needs workspaceId
+export const slackWithoutWorkspace: SlackEnterpriseArgs = { integratedAccountId: account, integration: "slackenterprise", userId: "U1", roles: [] };
+// @ts-expect-error Slack Enterprise needs workspaceId
+new RoleAssignment("slack-no-workspace", { integratedAccountId: account, integration: "slackenterprise", userId: "U1", roles: [{ id: "Rl0A" }] });
+// @ts-expect-error JumpCloud has no workspace
+new RoleAssignment("jumpcloud-workspace", { integratedAccountId: account, integration: "jumpcloud", userId: "U1", workspaceId: "T0", roles: [{ id: "manager" }] });
+// @ts-expect-error Elastic Cloud needs organizations
+new RoleAssignment("elastic-no-organizations", { integratedAccountId: account, integration: "elasticcloud", userId: "1", roles: [{ id: "deployment-viewer" }] });
+const elastic: ElasticCloudArgs = { integratedAccountId: account, integration: "elasticcloud", userId: "1", organizations: [{ id: "4201839311" }], roles: [{ id: "deployment-viewer" }] };
+const accountWide: AccountWideArgs = { integratedAccountId: account, integration: "teamviewer", userId: "tv-1", roles: [{ id: "tv-role-member" }] };
+// An integration known only at run time is left to check.
+export const late = new RoleAssignment("late", { integratedAccountId: account, integration: pulumi.output<IntegrationSlug>("slackenterprise"), userId: "U1", roles: [] });
+const checked: ValidationResult = validate({ ...elastic, roles: [{ id: "deployment-viewer" }] });
+const failures: readonly CheckFailure[] = checked.failures;
+type Shapes = [typeof accountWide, typeof failures, RoleAssignmentInputs, RoleAssignmentOutputs, ExpiredRole, Organization, typeof org, typeof rule, typeof users, typeof fail];
 export type { Shapes };
 `;
 

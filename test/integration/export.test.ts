@@ -29,8 +29,20 @@ function declaredKeys(list: readonly AssignmentLike[]): string[] {
 }
 
 /** Type-checks `files` (strict) and returns the diagnostics as text, one a line. */
+// The generated files import the package by name: resolve it to this checkout's build, as an install would.
+const PACKAGE_TYPES = join(__dirname, "..", "..", "dist", "index.d.ts");
+
 function typeErrors(files: string[]): string[] {
-  const program = ts.createProgram(files, { strict: true, noEmit: true, target: ts.ScriptTarget.ES2020, module: ts.ModuleKind.CommonJS, types: [] });
+  const program = ts.createProgram(files, {
+    strict: true,
+    noEmit: true,
+    target: ts.ScriptTarget.ES2020,
+    module: ts.ModuleKind.CommonJS,
+    moduleResolution: ts.ModuleResolutionKind.Node10,
+    types: [],
+    baseUrl: ".",
+    paths: { "pulumi-truto-access": [PACKAGE_TYPES] },
+  });
   return ts.getPreEmitDiagnostics(program).map((d) => `${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`);
 }
 
@@ -94,7 +106,7 @@ describe("export: live access to a typed access map (sandbox)", function () {
     const access = join(dir, "access.ts");
     const good = join(dir, "good.ts");
     writeFileSync(good, `import { slackEnterpriseRoles, type Team, assignments } from "./access";\nexport const t: Team = { alice: { slackEnterprise: { sales: [slackEnterpriseRoles.securityAdmin] } } };\nexport const n = assignments(t).length;\n`);
-    assert.deepEqual(typeErrors([access, good]), []);
+    assert.deepEqual(typeErrors([access, good, join(dir, "index.ts")]), [], "the module and the program written beside it compile");
     const typo = join(dir, "typo.ts");
     writeFileSync(typo, `import { slackEnterpriseRoles } from "./access";\nexport const role: string = slackEnterpriseRoles.chanelManager;\n`);
     const errors = typeErrors([typo]);
