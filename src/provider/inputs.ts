@@ -15,7 +15,7 @@ import {
 } from "../integrations/rules";
 import { grantsOf, roleKey, sortRoles, strip, type Grant, type Organization, type Role } from "../integrations/grants";
 import { MAX_ROLES_PER_RESOURCE, MAX_SINGLE_ROLE_QUERY_BYTES, singleRoleQueryBytes } from "../truto/request-size";
-import { containsUnknown, isUnknown } from "./unknowns";
+import { containsUnknown, isUnknown, UNKNOWN_SENTINELS } from "./unknowns";
 import { canonicalInstant, effectiveExpiry, EXPIRY_EXAMPLE } from "./expiry";
 
 /**
@@ -89,9 +89,11 @@ function orUnknown<T extends z.ZodType>(schema: T) {
   });
 }
 
+// `what` opens each message; for a top-level input it is what the value is ("the user's id in the app"),
+// not the property's name, which Pulumi prints beside the reason already.
 const text = (what: string, max = 1024, why = "") =>
   z
-    .string({ error: (i) => (i.input === undefined ? `${what} is required` : `${what} must be a string`) })
+    .string({ error: (i) => (i.input === undefined ? `required: ${what}` : `must be a string: ${what}, not ${describeValue(i.input)}`) })
     .trim()
     .min(1, `${what} must not be empty or blank`)
     .max(max, { error: (i) => `${what} is ${String(i.input).length} characters long; at most ${max} are allowed${why}` });
@@ -110,6 +112,15 @@ const instant = z
 // A role's id and scope travel in every write's query string and body, once per role.
 const onTheWire = `, since it travels in the query string of every request`;
 
+/** A value as a message names it: its JSON, cut short, or its kind. */
+function describeValue(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "object") return "an object";
+  const json = JSON.stringify(v) ?? String(v);
+  return json.length > 60 ? `${json.slice(0, 60)}…` : json;
+}
+
 const RoleSchema = z.strictObject({
   id: orUnknown(text("the role id", MAX_ROLE_ID_LENGTH, onTheWire)),
   name: orUnknown(text("the role name")).optional(),
@@ -117,12 +128,15 @@ const RoleSchema = z.strictObject({
   organization: orUnknown(text("the organization id", MAX_ROLE_ID_LENGTH, onTheWire)).optional(),
   workspace: orUnknown(text("the workspace id", MAX_ROLE_ID_LENGTH, onTheWire)).optional(),
   expiresAt: orUnknown(instant).optional(),
-});
+}, { error: (i) => `each role must be an object such as { id: "Rl0A" }, not ${describeValue(i.input)}` });
 
-const Org = z.strictObject({
-  id: orUnknown(text("the organization id")),
-  name: orUnknown(text("the organization name")).optional(),
-});
+const Org = z.strictObject(
+  {
+    id: orUnknown(text("the organization id")),
+    name: orUnknown(text("the organization name")).optional(),
+  },
+  { error: (i) => `each organization must be an object such as { id: "4201839311" }, not ${describeValue(i.input)}` },
+);
 
 // Keys such as __proto__ are rejected before parsing (dangerousKeyFailures), at any depth.
 const plainRecord = (what: string) => z.record(z.string(), z.unknown(), { error: `${what} must be an object of key/value pairs` });
@@ -130,13 +144,15 @@ const plainRecord = (what: string) => z.record(z.string(), z.unknown(), { error:
 const Inputs = z.strictObject({
   integratedAccountId: orUnknown(
     z
-      .string({ error: (i) => (i.input === undefined ? "integratedAccountId is required" : "integratedAccountId must be a string") })
+      .string({
+        error: (i) => (i.input === undefined ? "required: the integrated account's UUID, as shown in Truto" : `must be a string: the integrated account's UUID, not ${describeValue(i.input)}`),
+      })
       .trim()
       .pipe(z.uuid({ error: "must be the integrated account's UUID, as shown in Truto (e.g. 62f44730-dd91-461e-bd6a-aedd9e0ad79d)" })),
   ),
-  integration: orUnknown(text("integration")),
-  userId: orUnknown(text("userId").refine((v) => v !== "." && v !== "..", "userId cannot be \".\" or \"..\": Truto addresses users by URL path, where these resolve as relative paths")),
-  workspaceId: orUnknown(text("workspaceId")).optional(),
+  integration: orUnknown(text(`the integration's slug (${INTEGRATIONS.join(", ")})`)),
+  userId: orUnknown(text("the user's id in the app").refine((v) => v !== "." && v !== "..", "userId cannot be \".\" or \"..\": Truto addresses users by URL path, where these resolve as relative paths")),
+  workspaceId: orUnknown(text("the Slack workspace (team) id, e.g. \"T0123ABCD\"")).optional(),
   organizations: orUnknown(z.array(orUnknown(Org)).min(1, "give at least one organization, or leave organizations out")).optional(),
   roles: orUnknown(
     z
@@ -163,7 +179,7 @@ const Inputs = z.strictObject({
         `allowLastHolder must be true (a revoke may leave a protected role with no holder in its scope) or false (the default: it may not), not ${JSON.stringify(i.input)}`,
     }),
   ).optional(),
-  resourceName: orUnknown(text("resourceName")).optional(),
+  resourceName: orUnknown(text("the resource's name")).optional(),
 });
 
 /** Formats a zod path as Pulumi property paths read: `roles[1].id`. */
@@ -422,7 +438,12 @@ export function checkInputs(
     // zod copies records by assignment, which would silently drop an own `__proto__` key: look first.
     const unsafe = dangerousKeyFailures(rest);
     const parsed = Inputs.safeParse(rest);
-    if (!parsed.success) return { inputs: stripDeep(news), failures: [...unsafe, ...failuresFrom(parsed.error)] };
+    if (!parsed.success) {
+      // Every failure at once: the cross-field rules run too, on the inputs with the broken values set aside.
+      const salvaged = Inputs.safeParse(setAside(rest, parsed.error));
+      const more = salvaged.success ? [...crossFieldFailures(salvaged.data), ...pastExpiryFailures(salvaged.data, olds, now)] : [];
+      return { inputs: stripDeep(news), failures: uniqueFailures([...unsafe, ...failuresFrom(parsed.error), ...more]) };
+    }
     const failures = [...unsafe, ...crossFieldFailures(parsed.data), ...pastExpiryFailures(parsed.data, olds, now)];
     const inputs = failures.length ? stripDeep(news) : normalise(withoutRedundantScope(parsed.data));
     if (__provider !== undefined) inputs.__provider = __provider;
@@ -431,6 +452,33 @@ export function checkInputs(
     // Defensive: check must answer, whatever arrives.
     return { inputs: {}, failures: [{ property: "(inputs)", reason: `could not be validated: ${(e as Error)?.message ?? String(e)}` }] };
   }
+}
+
+/**
+ * A copy of `rest` the schema accepts, so the cross-field rules can still run and report alongside the structural
+ * failures: unknown keys are dropped, and each value that failed is replaced by Pulumi's unknown sentinel, which
+ * every rule already treats as "not known yet" and skips.
+ */
+function setAside(rest: Record<string, unknown>, error: z.ZodError): Record<string, unknown> {
+  const copy = JSON.parse(JSON.stringify(rest)) as Record<string, unknown>;
+  for (const issue of error.issues) {
+    const path = issue.path.map((p) => (typeof p === "symbol" ? String(p) : p));
+    const parent = path.slice(0, -1).reduce<unknown>((o, k) => (o && typeof o === "object" ? (o as Record<string | number, unknown>)[k] : undefined), copy);
+    if (issue.code === "unrecognized_keys") {
+      const at = path.reduce<unknown>((o, k) => (o && typeof o === "object" ? (o as Record<string | number, unknown>)[k] : undefined), copy);
+      if (at && typeof at === "object") for (const key of issue.keys) delete (at as Record<string, unknown>)[key];
+    } else if (path.length === 0) {
+      return {};
+    } else if (parent && typeof parent === "object") {
+      (parent as Record<string | number, unknown>)[path[path.length - 1]] = UNKNOWN_SENTINELS.string;
+    }
+  }
+  return copy;
+}
+
+function uniqueFailures(failures: CheckFailure[]): CheckFailure[] {
+  const seen = new Set<string>();
+  return failures.filter((f) => (seen.has(`${f.property}\0${f.reason}`) ? false : (seen.add(`${f.property}\0${f.reason}`), true)));
 }
 
 /** A JSON-shaped copy without `undefined` anywhere (Pulumi's wire encoding rejects it). */
