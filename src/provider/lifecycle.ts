@@ -523,7 +523,7 @@ async function removeNow(ctx: LifecycleContext, id: string, props: Props, i: Rol
       if (!isTrutoError(e)) throw e;
       throw new TrutoError(
         e.code as TrutoErrorCode,
-        `could not confirm that ${where(rule, i)} no longer holds ${labels(roles.length ? roles : declared)}; the assignment stays in state. ${clip(e.message.replace(/^\[[A-Z_]+\] /, ""))}`,
+        `could not confirm that ${where(rule, i)} no longer holds ${labels(roles.length ? roles : declared)}; the assignment stays in state. ${clip((e as { detail?: string }).detail ?? e.message)}`,
         { integratedAccountId: i.integratedAccountId },
       );
     }

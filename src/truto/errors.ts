@@ -124,10 +124,14 @@ export class TrutoError extends Error {
   readonly missingBodyFields: string[];
   readonly retryAfterMs?: number;
   readonly attempts?: number;
+  /** The message without its leading `[CODE] `, for an error that quotes this one under a code of its own. */
+  readonly detail: string;
 
   constructor(code: TrutoErrorCode, summary: string, details: TrutoErrorDetails = {}) {
     const d = clean(summary, details);
-    super(composeMessage(code, d), details.cause === undefined ? undefined : { cause: details.cause });
+    const message = composeMessage(code, d);
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.detail = message.slice(`[${code}] `.length);
     this.code = code;
     this.summary = d.summary;
     this.method = d.method;

@@ -207,6 +207,9 @@ describe("errors", () => {
       assert.deepEqual(error.missingBodyFields, ["id"]);
       assert.equal(error.remote, false);
       assert.ok(error instanceof Error);
+      // What another error quotes: the message without its code, so nothing parses the code out of text.
+      assert.equal(`[${error.code}] ${error.detail}`, error.message);
+      assert.doesNotMatch(error.detail, /^\[TRUTO_/);
     });
 
     it("keeps the cause", () => {
