@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { request } from "undici";
 import type { LoggedRequest, SandboxSettings, SandboxState } from "../src/sandbox";
 import { readWholeRequestLog, type RequestLogPage } from "../src/sandbox/request-log";
-import { repoRoot } from "../tools/engine/consumer-project";
+import { packageRoot } from "../tools/engine/package-root";
 
 /** A running sandbox process and its admin API. */
 export interface SandboxProcess {
@@ -31,7 +31,7 @@ const START_DEADLINE_MS = 20_000;
 
 /** Starts `node dist/cli/main.js sandbox --rate-limit off` and waits for its `{url, token}` line. */
 export async function startSandboxProcess(): Promise<SandboxProcess> {
-  const cli = path.join(repoRoot(), "dist", "cli", "main.js");
+  const cli = path.join(packageRoot(), "dist", "cli", "main.js");
   const child = spawn(process.execPath, [cli, "sandbox", "--rate-limit", "off"], { stdio: ["ignore", "pipe", "pipe"] });
   const stderr: string[] = [];
   child.stderr!.setEncoding("utf8").on("data", (chunk: string) => stderr.push(chunk));

@@ -13,7 +13,7 @@ import { throughputPopulation } from "../../bench/population";
 import { protectedBy } from "../../src/provider/last-holder";
 import type { BenchResults } from "../../bench/results";
 import { report } from "../../bench/table";
-import { repoRoot } from "../../tools/engine/consumer-project";
+import { packageRoot } from "../../tools/engine/package-root";
 
 // Five accounts, each looked up once per host process; everything else is two requests per operation, and one
 // more per protected role a delete revokes: the last-holder guard reads the first page of users, where the
@@ -31,7 +31,7 @@ describe("npm run bench (smoke plan)", function () {
   let results: BenchResults;
 
   before(async () => {
-    const built = path.join(repoRoot(), "dist", "provider", "provider.js");
+    const built = path.join(packageRoot(), "dist", "provider", "provider.js");
     if (!existsSync(built)) throw new Error(`The bench runs the built package, but ${built} is missing: run \`npm run build\` first.`);
     results = await runBench(SMOKE_PLAN);
   });

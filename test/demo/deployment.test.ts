@@ -8,7 +8,8 @@ import { strict as assert } from "node:assert";
 import { DeploymentError, destroy, Engine, nameOf, newStackState, preview, refresh, up, type StackState, type Step } from "../../tools/engine/deployment";
 import { startHost, type Host } from "../../tools/engine/host";
 import { packageRoot } from "../../tools/engine/package-root";
-import { resourceUrn, type RegisteredResource } from "../../tools/engine/program";
+import { urn } from "../../tools/engine/urn";
+import type { RegisteredResource } from "../../tools/engine/program";
 import { roleAssignmentProvider } from "../../src/provider/shim";
 import { SEED_IDS, type SandboxState } from "../../src/sandbox";
 import { serializeProvider } from "../support/pulumi-values";
@@ -54,7 +55,7 @@ describe("engine deployment (up, preview, refresh, destroy) through the provider
   const resource = (name: string, inputs: Record<string, unknown>): RegisteredResource => ({
     type: TYPE,
     name,
-    urn: resourceUrn("dev", PROJECT, TYPE, name),
+    urn: urn(name, TYPE, "dev", PROJECT),
     inputs: { ...inputs, __provider: providerText },
   });
   const slackRoles = (name: string, userId: string, roles: string[], workspaceId: string = slack.workspaces.platform) =>
@@ -348,7 +349,7 @@ describe("engine deployment: the pool (a stand-in host, no sockets)", () => {
     };
     return { host: host as unknown as Host, seen };
   }
-  const program = ["a", "b", "c", "d", "e", "f"].map((name) => ({ urn: resourceUrn("dev", PROJECT, TYPE, name), inputs: { name } }));
+  const program = ["a", "b", "c", "d", "e", "f"].map((name) => ({ urn: urn(name, TYPE, "dev", PROJECT), inputs: { name } }));
 
   // e2e: scenarios.test.ts, "a CLI killed mid-run" (several creates are in flight at once when the CLI is killed).
   it("runs at most `parallel` steps at once, started in program order, and deletes newest first", async () => {

@@ -11,10 +11,10 @@ import { existsSync, promises as fs } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { repoRoot } from "../../tools/engine/consumer-project";
+import { packageRoot } from "../../tools/engine/package-root";
 
 const run = promisify(execFile);
-const ROOT = repoRoot();
+const ROOT = packageRoot();
 const PULUMI_NEW_TSCONFIG = path.join(ROOT, "examples", "jumpcloud", "tsconfig.json");
 
 // Every value and type the package root exports, used so that tsc must resolve each declaration.

@@ -7,7 +7,8 @@ import * as assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { existsSync, realpathSync } from "node:fs";
 import * as path from "node:path";
-import { makeConsumerProject, repoRoot, type ConsumerProject } from "../../tools/engine/consumer-project";
+import { makeConsumerProject, type ConsumerProject } from "../../tools/engine/consumer-project";
+import { packageRoot } from "../../tools/engine/package-root";
 import { GrpcStatus, HostCallError, engineConfigArgs, proto, startHost, urn, type Host } from "../support/host";
 import { SECRET_SIG, SIG_KEY, UNKNOWN, UNKNOWN_ARRAY, UNKNOWNS, serializeProvider } from "../support/pulumi-values";
 
@@ -81,7 +82,7 @@ describe("host harness (real dynamic-provider host)", () => {
   describe("support modules", () => {
     it("links the repository and @pulumi into the consumer's node_modules", () => {
       const resolved = require.resolve("pulumi-truto-access/package.json", { paths: [consumer.dir] });
-      assert.equal(realpathSync(resolved), realpathSync(path.join(repoRoot(), "package.json")));
+      assert.equal(realpathSync(resolved), realpathSync(path.join(packageRoot(), "package.json")));
       const pulumiPkg = require.resolve("@pulumi/pulumi/package.json", { paths: [consumer.dir] });
       assert.equal(realpathSync(pulumiPkg), realpathSync(require.resolve("@pulumi/pulumi/package.json")));
     });
@@ -90,8 +91,8 @@ describe("host harness (real dynamic-provider host)", () => {
       const spare = await makeConsumerProject();
       await spare.cleanup();
       assert.equal(existsSync(spare.dir), false);
-      assert.equal(existsSync(path.join(repoRoot(), "package.json")), true);
-      assert.equal(existsSync(path.join(repoRoot(), "node_modules", "@pulumi", "pulumi", "package.json")), true);
+      assert.equal(existsSync(path.join(packageRoot(), "package.json")), true);
+      assert.equal(existsSync(path.join(packageRoot(), "node_modules", "@pulumi", "pulumi", "package.json")), true);
     });
 
     it("uses the SDK's own sentinel and secret signature", () => {

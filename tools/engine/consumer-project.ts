@@ -2,9 +2,10 @@
  * A throwaway "user project" that has installed pulumi-truto-access, so the provider host can be
  * started with the working directory the engine would give it (the program's directory).
  */
-import { promises as fs, existsSync, readFileSync } from "node:fs";
+import { promises as fs } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { PACKAGE_NAME, packageRoot } from "./package-root";
 
 /** A consumer project on disk and the way to remove it. */
 export interface ConsumerProject {
@@ -20,28 +21,6 @@ export interface ConsumerOptions {
   links?: Record<string, string>;
 }
 
-const PACKAGE_NAME = "pulumi-truto-access";
-
-/** Finds this repository's root by walking up from this file to our own package.json. */
-export function repoRoot(): string {
-  let dir = __dirname;
-  // A repository is never nested deeper than this; the bound keeps the walk finite.
-  for (let depth = 0; depth < 12; depth++) {
-    const manifest = path.join(dir, "package.json");
-    if (existsSync(manifest)) {
-      const name = (JSON.parse(readFileSync(manifest, "utf8")) as { name?: string }).name;
-      if (name === PACKAGE_NAME) return dir;
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
-  throw new Error(
-    `consumer project: could not find the ${PACKAGE_NAME} package.json above ${__dirname}; ` +
-      "run the tests from inside the repository checkout.",
-  );
-}
-
 /** Links `target` at `linkPath`, creating parent folders (scoped names need `@scope/`). */
 async function link(target: string, linkPath: string): Promise<void> {
   await fs.mkdir(path.dirname(linkPath), { recursive: true });
@@ -54,7 +33,7 @@ async function link(target: string, linkPath: string): Promise<void> {
  * @pulumi (a link to the repo's own), exactly what `npm install pulumi-truto-access` gives a user.
  */
 export async function makeConsumerProject(options: ConsumerOptions = {}): Promise<ConsumerProject> {
-  const root = repoRoot();
+  const root = packageRoot();
   const dir = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), "truto-access-consumer-")));
   try {
     const manifest = {

@@ -150,15 +150,7 @@ export class HostCallError extends Error {
   }
 }
 
-/** Builds a URN the way the engine does: `urn:pulumi:<stack>::<project>::<type>::<name>`. */
-export function urn(
-  name: string,
-  type = "pulumi-nodejs:dynamic/truto:RoleAssignment",
-  stack = "dev",
-  project = "truto-access-test",
-): string {
-  return `urn:pulumi:${stack}::${project}::${type}::${name}`;
-}
+export { urn } from "./urn";
 
 /** Starts the real provider host in `opts.cwd` and connects a gRPC client to the port it prints. */
 export async function startHost(opts: HostOptions): Promise<Host> {

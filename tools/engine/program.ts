@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { resetConflictRegistry } from "../../src/resource";
 import { PACKAGE_NAME } from "./package-root";
 import { readProjectFile } from "./project-file";
+import { urn } from "./urn";
 import { ensureTypeScriptLoader } from "./typescript-loader";
 
 type Props = Record<string, unknown>;
@@ -44,11 +45,6 @@ export interface RunProgramOptions {
   mockState?: (resource: { type: string; name: string; inputs: Props }) => Props;
 }
 
-/** Builds a URN the way the engine does: `urn:pulumi:<stack>::<project>::<type>::<name>`. */
-export function resourceUrn(stack: string, project: string, type: string, name: string): string {
-  return `urn:pulumi:${stack}::${project}::${type}::${name}`;
-}
-
 /** Runs the project's program once, fresh (re-required, conflict registry reset), and collects what it registered. */
 export async function runProgram(options: RunProgramOptions): Promise<ProgramRun> {
   const project = readProjectFile(options.projectDir);
@@ -58,7 +54,7 @@ export async function runProgram(options: RunProgramOptions): Promise<ProgramRun
     {
       newResource(args) {
         const inputs = withoutUndefined(args.inputs) as Props;
-        if (args.custom !== false) resources.push({ type: args.type, name: args.name, urn: resourceUrn(stack, project.name, args.type, args.name), inputs });
+        if (args.custom !== false) resources.push({ type: args.type, name: args.name, urn: urn(args.name, args.type, stack, project.name), inputs });
         return { id: `${args.name}-id`, state: options.mockState?.({ type: args.type, name: args.name, inputs }) ?? inputs };
       },
       call: () => ({}),
