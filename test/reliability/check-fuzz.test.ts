@@ -9,9 +9,9 @@ import fc from "fast-check";
 import { INPUT_KEYS } from "../../src/provider/inputs";
 import { check } from "../../src/provider/provider";
 import { urn } from "../support/host";
-import { anyInputs, withSentinels } from "../support/reliability-arbitraries";
-import { useReliabilityRig } from "../support/reliability-rig";
-import { recordOutcome, SECTIONS } from "../support/reliability-table";
+import { anyInputs, withSentinels } from "../support/reliability/arbitraries";
+import { useReliabilityRig } from "../support/reliability/rig";
+import { recordOutcome, SECTIONS } from "../support/reliability/table";
 import { UNKNOWNS } from "../support/pulumi-values";
 
 const SECTION = SECTIONS.input;

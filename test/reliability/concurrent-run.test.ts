@@ -9,10 +9,10 @@ import { strict as assert } from "node:assert";
 import type { LoggedRequest, SandboxState } from "../../src/sandbox";
 import type { StateEntry, Step } from "../../tools/engine/deployment";
 import { runPool } from "../../tools/engine/pool";
-import { buildFleet, fleetInputs, type Fleet } from "../support/reliability-fleet";
-import { assertAgrees, grantKey, recordedGrants } from "../support/reliability-holdings";
-import { useReliabilityRig } from "../support/reliability-rig";
-import { recordOutcome, SECTIONS } from "../support/reliability-table";
+import { buildFleet, fleetInputs, type Fleet } from "../support/reliability/fleet";
+import { assertAgrees, grantKey, recordedGrants } from "../support/reliability/holdings";
+import { useReliabilityRig } from "../support/reliability/rig";
+import { recordOutcome, SECTIONS } from "../support/reliability/table";
 
 const SECTION = SECTIONS.concurrent;
 const COUNT = 200;

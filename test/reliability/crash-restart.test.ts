@@ -8,11 +8,11 @@ import { promises as fs } from "node:fs";
 import { SEED_IDS } from "../../src/sandbox";
 import type { StateEntry, Step } from "../../tools/engine/deployment";
 import { runPool } from "../../tools/engine/pool";
-import { INTEGRATION_CASES, type IntegrationCase } from "../support/reliability-cases";
-import { assertAgrees, holderOf, sandboxGrants } from "../support/reliability-holdings";
-import { until } from "../support/reliability-wait";
-import { useReliabilityRig } from "../support/reliability-rig";
-import { recordRun, SECTIONS } from "../support/reliability-table";
+import { INTEGRATION_CASES, type IntegrationCase } from "../support/reliability/cases";
+import { assertAgrees, holderOf, sandboxGrants } from "../support/reliability/holdings";
+import { until } from "../support/reliability/wait";
+import { useReliabilityRig } from "../support/reliability/rig";
+import { recordRun, SECTIONS } from "../support/reliability/table";
 
 const SECTION = SECTIONS.crash;
 const ASSIGN = "/unified/user-directory/users/assign-role";

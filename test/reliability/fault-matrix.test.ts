@@ -7,10 +7,10 @@
 import { strict as assert } from "node:assert";
 import type { FaultSpec, LoggedRequest } from "../../src/sandbox";
 import type { StateEntry, Step } from "../../tools/engine/deployment";
-import { INTEGRATION_CASES, type IntegrationCase } from "../support/reliability-cases";
-import { assertAgrees, holderOf } from "../support/reliability-holdings";
-import { useReliabilityRig } from "../support/reliability-rig";
-import { recordOutcome, SECTIONS } from "../support/reliability-table";
+import { INTEGRATION_CASES, type IntegrationCase } from "../support/reliability/cases";
+import { assertAgrees, holderOf } from "../support/reliability/holdings";
+import { useReliabilityRig } from "../support/reliability/rig";
+import { recordOutcome, SECTIONS } from "../support/reliability/table";
 
 const SECTION = SECTIONS.faults;
 /** The provider's per-request timeout in this suite, and a delay that outlasts it. */

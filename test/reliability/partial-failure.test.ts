@@ -6,10 +6,10 @@
 import { strict as assert } from "node:assert";
 import type { LoggedRequest } from "../../src/sandbox";
 import type { Step } from "../../tools/engine/deployment";
-import { INTEGRATION_CASES } from "../support/reliability-cases";
-import { assertAgrees } from "../support/reliability-holdings";
-import { useReliabilityRig } from "../support/reliability-rig";
-import { recordRun, SECTIONS } from "../support/reliability-table";
+import { INTEGRATION_CASES } from "../support/reliability/cases";
+import { assertAgrees } from "../support/reliability/holdings";
+import { useReliabilityRig } from "../support/reliability/rig";
+import { recordRun, SECTIONS } from "../support/reliability/table";
 
 const SECTION = SECTIONS.partial;
 const ASSIGN = "/unified/user-directory/users/assign-role";

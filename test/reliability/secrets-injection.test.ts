@@ -7,10 +7,10 @@
 import { strict as assert } from "node:assert";
 import { SEED_IDS, type LoggedRequest, type SandboxState } from "../../src/sandbox";
 import { urn } from "../support/host";
-import { INTEGRATION_CASES, type IntegrationCase } from "../support/reliability-cases";
-import { sandboxGrants } from "../support/reliability-holdings";
-import { useReliabilityRig } from "../support/reliability-rig";
-import { recordRun, SECTIONS } from "../support/reliability-table";
+import { INTEGRATION_CASES, type IntegrationCase } from "../support/reliability/cases";
+import { sandboxGrants } from "../support/reliability/holdings";
+import { useReliabilityRig } from "../support/reliability/rig";
+import { recordRun, SECTIONS } from "../support/reliability/table";
 
 const SECTION = SECTIONS.secrets;
 const ASSIGN = "/unified/user-directory/users/assign-role";

@@ -4,8 +4,8 @@
  * and prototype-pollution keys (set as own properties, the way JSON.parse would).
  */
 import fc from "fast-check";
-import { INPUT_KEYS } from "../../src/provider/inputs";
-import { UNKNOWNS } from "./pulumi-values";
+import { INPUT_KEYS } from "../../../src/provider/inputs";
+import { UNKNOWNS } from "../pulumi-values";
 
 type Props = Record<string, unknown>;
 

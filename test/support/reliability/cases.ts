@@ -2,7 +2,7 @@
  * The three documented integrations as reliability scenarios use them: a seed user who holds nothing
  * yet, two roles to grant, and a third to add on update.
  */
-import { SEED_IDS } from "../../src/sandbox";
+import { SEED_IDS } from "../../../src/sandbox";
 
 type Props = Record<string, unknown>;
 

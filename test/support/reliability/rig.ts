@@ -8,14 +8,14 @@ import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { roleAssignmentProvider } from "../../src/provider/shim";
-import { readWholeRequestLog, startSandbox, type Fault, type FaultSpec, type LoggedRequest, type SandboxHandle, type SandboxOptions, type SandboxSettings, type SandboxState } from "../../src/sandbox";
-import { makeConsumerProject, type ConsumerProject } from "../../tools/engine/consumer-project";
-import { startHost, type Host } from "./host";
-import { serializeProvider } from "./pulumi-values";
-import { Engine, type CallRecord } from "../../tools/engine/deployment";
-import { LeakWatch } from "./reliability-leaks";
-import { sandboxCall } from "./sandbox-fixture";
+import { roleAssignmentProvider } from "../../../src/provider/shim";
+import { readWholeRequestLog, startSandbox, type Fault, type FaultSpec, type LoggedRequest, type SandboxHandle, type SandboxOptions, type SandboxSettings, type SandboxState } from "../../../src/sandbox";
+import { makeConsumerProject, type ConsumerProject } from "../../../tools/engine/consumer-project";
+import { startHost, type Host } from "../host";
+import { serializeProvider } from "../pulumi-values";
+import { Engine, type CallRecord } from "../../../tools/engine/deployment";
+import { LeakWatch } from "./leaks";
+import { sandboxCall } from "../sandbox-fixture";
 
 /** How a suite wants its bench. */
 export interface RigOptions {

@@ -3,7 +3,7 @@
  * per-account rate limit, as in a real organisation), users enough for one assignment each, and the
  * assignments themselves, all derived deterministically from their index.
  */
-import { defaultSeed, type SandboxState } from "../../src/sandbox";
+import { defaultSeed, type SandboxState } from "../../../src/sandbox";
 
 type Props = Record<string, unknown>;
 type Slug = "slackenterprise" | "jumpcloud" | "elasticcloud";

@@ -3,10 +3,10 @@
  * concrete grants by the integration's scope (a Slack workspace, each Elastic organization).
  */
 import { strict as assert } from "node:assert";
-import { grantsOf, type Organization, type Role } from "../../src/integrations/grants";
-import { RULES, isKnownIntegration } from "../../src/integrations/rules";
-import type { SandboxState } from "../../src/sandbox";
-import type { StateEntry } from "../../tools/engine/deployment";
+import { grantsOf, type Organization, type Role } from "../../../src/integrations/grants";
+import { RULES, isKnownIntegration } from "../../../src/integrations/rules";
+import type { SandboxState } from "../../../src/sandbox";
+import type { StateEntry } from "../../../tools/engine/deployment";
 
 /** A grant as a comparable key: role id, workspace, organization. */
 export function grantKey(g: { id: string; workspace?: string; organization?: string }): string {
