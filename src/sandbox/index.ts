@@ -39,6 +39,7 @@ export type { RateLimit } from "./rate-limiter";
 export type { SandboxSettings } from "./settings";
 export type { FaultSpec, Fault } from "./faults";
 export { readWholeRequestLog, type LoggedRequest, type RequestLogPage } from "./request-log";
+export { sandboxAdmin, type SandboxAdmin, type SandboxEndpoint } from "./admin-client";
 
 /** How to start a sandbox; every field is optional. */
 export interface SandboxOptions {

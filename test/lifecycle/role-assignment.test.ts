@@ -325,7 +325,8 @@ describe("RoleAssignment lifecycle through the provider host", function () {
       const { workspaceId: _ws, ...noWorkspace } = CASES[0].inputs;
       const res = await host.check(urn("bad"), {}, withProvider({ ...noWorkspace, roles: [{ id: "Rl0A" }, { id: " " }], rolez: 1 }));
       const props = res.failures.map((f) => f.property).sort();
-      assert.deepEqual(props, ["roles[1].id", "rolez"]);
+      // Every failure in one answer: the structural ones and the missing workspace together.
+      assert.deepEqual(props, ["roles[1].id", "rolez", "workspaceId"]);
       assert.match(res.failures.find((f) => f.property === "rolez")!.reason, /did you mean "roles"/);
       const slack = await host.check(urn("bad"), {}, withProvider(noWorkspace));
       assert.deepEqual(slack.failures.map((f) => f.property), ["workspaceId"]);

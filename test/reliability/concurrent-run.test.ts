@@ -68,7 +68,7 @@ describe("reliability: a concurrent run through one provider host", function () 
   before(async () => {
     started = Date.now();
     await rig.admin.putState(fleet.state);
-    for (const f of TRANSIENT_FAULTS) await rig.admin.fault({ method: "*", path: "/unified/*", count: 1_000_000, ...f });
+    for (const f of TRANSIENT_FAULTS) await rig.admin.faults({ method: "*", path: "/unified/*", count: 1_000_000, ...f });
   });
 
   // Every test account's holdings must be exactly the union of what state records: nothing missing, nothing extra.

@@ -64,7 +64,7 @@ describe("reliability: crash and restart", function () {
     recorded("sandbox restarted (from its state file) mid-run", async () => {
       const planned = plan();
       // Hold one grant in flight, so the restart cuts a write mid-request.
-      await rig.admin.fault({ method: "POST", path: ASSIGN, count: 1, delayMs: 10_000 });
+      await rig.admin.faults({ method: "POST", path: ASSIGN, count: 1, delayMs: 10_000 });
       const run = runPool(planned, 3, (p) => rig.engine.create(p.name, p.inputs));
       await until("a write held in flight while other requests complete", async () => {
         const log = await rig.admin.requests();
@@ -117,7 +117,7 @@ describe("reliability: crash and restart", function () {
     recorded("provider host killed mid-create", async () => {
       const c = jumpcloud;
       const who = { accountId: c.accountId, userId: c.userId };
-      await rig.admin.fault({ method: "POST", path: ASSIGN, count: 1, delayMs: 1_000 });
+      await rig.admin.faults({ method: "POST", path: ASSIGN, count: 1, delayMs: 1_000 });
       const pending = rig.engine.create("k1", c.inputs(c.roles));
       await until("the grant in flight", async () => (await rig.admin.requests()).some((e) => e.path === ASSIGN && e.status === null));
       await rig.restartHost("SIGKILL");
@@ -141,7 +141,7 @@ describe("reliability: crash and restart", function () {
       const who = { accountId: c.accountId, userId: c.userId };
       const fast = await rig.extraHost({ TRUTO_TIMEOUT_MS: "300" });
       const engine = rig.engineFor(fast);
-      await rig.admin.fault({ method: "POST", path: ASSIGN, count: 1, delayMs: 1_500 });
+      await rig.admin.faults({ method: "POST", path: ASSIGN, count: 1, delayMs: 1_500 });
       const made = await engine.create("late", c.inputs(c.roles));
       assert.equal(made.kind, "ok", made.error?.message);
       const gone = await engine.destroy("late", made.state!);

@@ -230,12 +230,12 @@ describe("reliability: faults × operations through the provider host", function
     const who = { accountId: c.accountId, userId: c.userId };
     const before = await setUp(op, c, name);
     await rig.admin.clearRequests();
-    await rig.admin.fault(faultFor(op, fault));
+    await rig.admin.faults(faultFor(op, fault));
     const step = await runOp(op, c, name, before);
     // The delayed first attempt is still being served after the client gave up on it; let it land, so the
     // check below also covers a late original (it must be replayed, not applied again) and the next test starts clean.
     const log = fault.key === "slow" ? await untilAnswered() : await rig.admin.requests();
-    const left = await rig.admin.faults();
+    const left = await rig.admin.listFaults();
     await rig.admin.clearFaults();
     const context = `${op} under "${fault.title}" on ${c.label}`;
 
@@ -309,7 +309,7 @@ describe("reliability: faults × operations through the provider host", function
       let verdict: "pass" | "fail" = "fail";
       try {
         const state = await setUp("delete", c, name);
-        await rig.admin.fault({ method: "POST", path: "/unified/*", count: 1_000, status: 503 });
+        await rig.admin.faults({ method: "POST", path: "/unified/*", count: 1_000, status: 503 });
         const step = await runOp("delete", c, name, state);
         await rig.admin.clearFaults();
         assert.equal(step.kind, "error");
@@ -347,7 +347,7 @@ describe("reliability: faults × operations through the provider host", function
           if (e.kind === "ok") throw new Error(`${op} under ${fault.title} is not an error case`);
           const name = `code${++serial}`;
           const state = await setUp(op, c, name);
-          await rig.admin.fault(faultFor(op, fault));
+          await rig.admin.faults(faultFor(op, fault));
           const step = await runOp(op, c, name, state);
           const code = e.kind === "error" ? e.code : "TRUTO_PARTIAL_FAILURE";
           assert.ok(step.error, `${op} under ${fault.title} did not fail`);

@@ -36,7 +36,7 @@ describe("reliability: partial failures are recorded and converge", function () 
     recorded("create, one of three grants refused (403)", slack.label, async () => {
       const who = { accountId: slack.accountId, userId: slack.userId };
       const roles = [...slack.roles, slack.extra];
-      await rig.admin.fault({ method: "POST", path: ASSIGN, count: 1, status: 403, body: FORBIDDEN });
+      await rig.admin.faults({ method: "POST", path: ASSIGN, count: 1, status: 403, body: FORBIDDEN });
       const step = await rig.engine.create("p1", slack.inputs(roles));
       assert.equal(step.kind, "partial", step.error?.message);
       assert.match(step.error!.message, /granted 2 of 3 roles/);
@@ -61,7 +61,7 @@ describe("reliability: partial failures are recorded and converge", function () 
   it("Slack Enterprise create: a partial failure survives a refresh, and the next run still converges", () =>
     recorded("create partial, then refresh, then up", slack.label, async () => {
       const who = { accountId: slack.accountId, userId: slack.userId };
-      await rig.admin.fault({ method: "POST", path: ASSIGN, count: 1, status: 403, body: FORBIDDEN });
+      await rig.admin.faults({ method: "POST", path: ASSIGN, count: 1, status: 403, body: FORBIDDEN });
       const step = await rig.engine.create("p2", slack.inputs(slack.roles));
       assert.equal(step.kind, "partial", step.error?.message);
       await rig.admin.clearFaults();
@@ -81,7 +81,7 @@ describe("reliability: partial failures are recorded and converge", function () 
         const who = { accountId: c.accountId, userId: c.userId };
         const made = await rig.engine.create("u1", c.inputs(c.roles));
         assert.equal(made.kind, "ok", made.error?.message);
-        await rig.admin.fault({ method: "POST", path: UNASSIGN, count: 100, status: 403, body: FORBIDDEN });
+        await rig.admin.faults({ method: "POST", path: UNASSIGN, count: 100, status: 403, body: FORBIDDEN });
         const step = await rig.engine.update("u1", made.state!, c.inputs([c.roles[1], c.extra]));
         assert.equal(step.kind, "partial", step.error?.message);
         assert.match(step.error!.message, /could not revoke/);
@@ -107,7 +107,7 @@ describe("reliability: partial failures are recorded and converge", function () 
       const who = { accountId: c.accountId, userId: c.userId };
       const made = await rig.engine.create("u2", c.inputs(c.roles));
       assert.equal(made.kind, "ok", made.error?.message);
-      await rig.admin.fault({ method: "POST", path: ASSIGN, count: 100, status: 403, body: FORBIDDEN });
+      await rig.admin.faults({ method: "POST", path: ASSIGN, count: 100, status: 403, body: FORBIDDEN });
       const step = await rig.engine.update("u2", made.state!, c.inputs([c.roles[1], c.extra]));
       assert.equal(step.kind, "partial", step.error?.message);
       assert.match(step.error!.message, /could not grant/);

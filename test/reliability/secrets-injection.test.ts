@@ -55,7 +55,7 @@ describe("reliability: secrets and injection", function () {
     it("is redacted from error messages when Truto echoes it back (JSON message, text body)", () =>
       recorded("token echoed back by Truto in an error", async () => {
         const c = INTEGRATION_CASES[1];
-        await rig.admin.fault({
+        await rig.admin.faults({
           method: "POST",
           path: ASSIGN,
           count: 1,
@@ -66,7 +66,7 @@ describe("reliability: secrets and injection", function () {
         assert.equal(step.kind, "error");
         assert.ok(!step.error!.message.includes(rig.token), "the echoed token is not in the message");
         assert.match(step.error!.message, /\[redacted\]/);
-        await rig.admin.fault({ method: "POST", path: ASSIGN, count: 1, status: 403, body: `<html>forbidden for Bearer ${rig.token}</html>` });
+        await rig.admin.faults({ method: "POST", path: ASSIGN, count: 1, status: 403, body: `<html>forbidden for Bearer ${rig.token}</html>` });
         const text = await rig.engine.create("echo2", c.inputs(c.roles));
         assert.equal(text.kind, "error");
         assert.ok(!text.error!.message.includes(rig.token), "not from a text body either");

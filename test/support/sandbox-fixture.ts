@@ -1,15 +1,5 @@
 import { request } from "undici";
-import {
-  readWholeRequestLog,
-  startSandbox,
-  type Fault,
-  type FaultSpec,
-  type LoggedRequest,
-  type SandboxHandle,
-  type SandboxOptions,
-  type SandboxSettings,
-  type SandboxState,
-} from "../../src/sandbox";
+import { sandboxAdmin, startSandbox, type SandboxAdmin, type SandboxHandle, type SandboxOptions } from "../../src/sandbox";
 
 /** A response as tests look at it: status, lower-case headers, and the body parsed when it is JSON. */
 export interface SandboxResponse {
@@ -27,17 +17,7 @@ export interface CallOptions {
   token?: string | null;
 }
 
-/** The admin API of a running sandbox, as promises that reject with the sandbox's message on failure. */
-export interface SandboxAdmin {
-  state(): Promise<SandboxState>;
-  putState(state: SandboxState): Promise<SandboxState>;
-  faults(fault: FaultSpec): Promise<Fault>;
-  clearFaults(): Promise<void>;
-  requests(): Promise<LoggedRequest[]>;
-  clearRequests(): Promise<void>;
-  reset(): Promise<void>;
-  config(change: Partial<SandboxSettings>): Promise<SandboxSettings>;
-}
+export type { SandboxAdmin };
 
 /** What `useSandbox` exposes; read it inside tests or hooks (it is filled in by `before`). */
 export interface SandboxFixture {
@@ -75,24 +55,7 @@ export async function sandboxCall(url: string, token: string | null, method: str
 
 /** The admin API of the sandbox `get` returns (looked up on each call, so a fixture can hand it out before `before`). */
 export function adminFor(get: () => SandboxHandle): SandboxAdmin {
-  const send = async (method: string, path: string, body?: unknown): Promise<any> => {
-    const handle = get();
-    const response = await sandboxCall(handle.url, handle.token, method, path, { body });
-    if (response.status >= 300) {
-      throw new Error(`Sandbox admin ${method} ${path} failed with ${response.status}: ${response.body?.message ?? response.text}`);
-    }
-    return response.body;
-  };
-  return {
-    state: () => send("GET", "/_sandbox/state"),
-    putState: (state) => send("PUT", "/_sandbox/state", state),
-    faults: (fault) => send("POST", "/_sandbox/faults", fault),
-    clearFaults: async () => void (await send("DELETE", "/_sandbox/faults")),
-    requests: () => readWholeRequestLog((since) => send("GET", `/_sandbox/requests?since=${since}`)),
-    clearRequests: async () => void (await send("DELETE", "/_sandbox/requests")),
-    reset: async () => void (await send("POST", "/_sandbox/reset")),
-    config: (change) => send("PATCH", "/_sandbox/config", change),
-  };
+  return sandboxAdmin(get);
 }
 
 /**

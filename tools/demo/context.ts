@@ -1,6 +1,6 @@
 /** What both ways of running the demo (with the Pulumi CLI, or through the provider host) share. */
 import type { ProgramRun } from "../engine/program";
-import type { SandboxEndpoint } from "./sandbox-admin";
+import type { SandboxEndpoint } from "../../src/sandbox";
 
 /** The stack-config change the demo makes between its two `up`s. */
 export interface ConfigChange {

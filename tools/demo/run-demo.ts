@@ -17,7 +17,7 @@ import { declaredGrants, grantsMissingFrom, isGrantHeld, uniqueGrants, type Decl
 import { findExecutable } from "./find-executable";
 import { holdingsTable } from "./holdings";
 import { walkWithProviderHost } from "./host-walk";
-import { readSandboxState } from "./sandbox-admin";
+import { sandboxAdmin } from "../../src/sandbox";
 import { renderTable } from "./text-table";
 
 /** The one config change the demo makes: Bob moves from User Admin to Security Admin in Slack. */
@@ -51,7 +51,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
     const after: ProgramRun = await runProgram({ projectDir, stack: "demo", config: { [DEMO_CHANGE.key]: DEMO_CHANGE.value } });
     const accounts = [...new Set([...before.resources, ...after.resources].map((r) => String(r.inputs.integratedAccountId)))];
     const showHoldings = async (title: string) => {
-      const state = await readSandboxState(sandbox);
+      const state = await sandboxAdmin(sandbox).state();
       say(`  Who holds what ${title} (GET /_sandbox/state):`);
       say(holdingsTable(state, accounts));
       return state;

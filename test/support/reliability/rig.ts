@@ -9,13 +9,12 @@ import { promises as fs } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { roleAssignmentProvider } from "../../../src/provider/shim";
-import { readWholeRequestLog, startSandbox, type Fault, type FaultSpec, type LoggedRequest, type SandboxHandle, type SandboxOptions, type SandboxSettings, type SandboxState } from "../../../src/sandbox";
+import { sandboxAdmin, startSandbox, type SandboxAdmin, type SandboxHandle, type SandboxOptions } from "../../../src/sandbox";
 import { makeConsumerProject, type ConsumerProject } from "../../../tools/engine/consumer-project";
 import { startHost, type Host } from "../host";
 import { serializeProvider } from "../pulumi-values";
 import { Engine, type CallRecord } from "../../../tools/engine/deployment";
 import { LeakWatch } from "./leaks";
-import { sandboxCall } from "../sandbox-fixture";
 
 /** How a suite wants its bench. */
 export interface RigOptions {
@@ -31,26 +30,13 @@ export interface RigOptions {
   persist?: boolean;
 }
 
-/** The sandbox's admin API, as promises that reject with the sandbox's message. */
-export interface RigAdmin {
-  state(): Promise<SandboxState>;
-  putState(state: SandboxState): Promise<SandboxState>;
-  fault(spec: FaultSpec): Promise<Fault>;
-  faults(): Promise<Fault[]>;
-  clearFaults(): Promise<void>;
-  requests(): Promise<LoggedRequest[]>;
-  clearRequests(): Promise<void>;
-  reset(): Promise<void>;
-  config(change: Partial<SandboxSettings>): Promise<SandboxSettings>;
-}
-
 /** A running bench; read its fields inside tests or hooks. */
 export interface Rig {
   /** The sandbox's base URL (loopback). */
   readonly url: string;
   /** The API token of the sandbox and the hosts; a leak if it shows up anywhere. */
   readonly token: string;
-  readonly admin: RigAdmin;
+  readonly admin: SandboxAdmin;
   /** The current provider host (replaced by restartHost). */
   readonly host: Host;
   /** The engine model (tools/engine) over the current host, with the rig's `__provider` and the leak watch on every call. */
@@ -87,26 +73,6 @@ function reliabilityToken(): string {
   return `sbx_rel_${randomBytes(18).toString("hex")}`;
 }
 
-function adminFor(get: () => SandboxHandle): RigAdmin {
-  const send = async (method: string, path: string, body?: unknown): Promise<any> => {
-    const handle = get();
-    const response = await sandboxCall(handle.url, handle.token, method, path, { body });
-    if (response.status >= 300) throw new Error(`Sandbox admin ${method} ${path} failed with ${response.status}: ${response.body?.message ?? response.text}`);
-    return response.body;
-  };
-  return {
-    state: () => send("GET", "/_sandbox/state"),
-    putState: (state) => send("PUT", "/_sandbox/state", state),
-    fault: (spec) => send("POST", "/_sandbox/faults", spec),
-    faults: () => send("GET", "/_sandbox/faults"),
-    clearFaults: async () => void (await send("DELETE", "/_sandbox/faults")),
-    requests: () => readWholeRequestLog((since) => send("GET", `/_sandbox/requests?since=${since}`)),
-    clearRequests: async () => void (await send("DELETE", "/_sandbox/requests")),
-    reset: async () => void (await send("POST", "/_sandbox/reset")),
-    config: (change) => send("PATCH", "/_sandbox/config", change),
-  };
-}
-
 /** Mocha helper: builds the bench in `before`, resets the sandbox in `beforeEach`, tears all down in `after`. */
 export function useReliabilityRig(options: RigOptions = {}): Rig {
   const token = reliabilityToken();
@@ -122,7 +88,7 @@ export function useReliabilityRig(options: RigOptions = {}): Rig {
     if (!handle) throw new Error("The reliability sandbox is not running: use the rig inside tests or hooks, or start it again.");
     return handle;
   };
-  const admin = adminFor(get);
+  const admin = sandboxAdmin(get);
   const engineOver = (h: () => Host) => new Engine(h, { provider: () => providerText, onCall: (call) => scanCall(watch, call) });
   const engine = engineOver(() => rig.host);
 

@@ -1,0 +1,67 @@
+/**
+ * A client for a running sandbox's admin API (`/_sandbox/*`), for tests, the demo and the bench: its state, its
+ * faults, its request log, its settings. Every call rejects with the sandbox's own message when it refuses.
+ */
+import { readWholeRequestLog, type LoggedRequest } from "./request-log";
+import type { Fault, FaultSpec } from "./faults";
+import type { SandboxSettings } from "./settings";
+import type { SandboxState } from "./types";
+
+/** Where a sandbox listens and the token it wants. */
+export interface SandboxEndpoint {
+  readonly url: string;
+  readonly token: string;
+}
+
+/** The admin API of one sandbox, as promises. */
+export interface SandboxAdmin {
+  state(): Promise<SandboxState>;
+  putState(state: SandboxState): Promise<SandboxState>;
+  /** Adds a fault for the next `count` matching requests. */
+  faults(fault: FaultSpec): Promise<Fault>;
+  /** The faults still armed, with what each has left. */
+  listFaults(): Promise<Fault[]>;
+  clearFaults(): Promise<void>;
+  /** The whole request log, every page. */
+  requests(): Promise<LoggedRequest[]>;
+  clearRequests(): Promise<void>;
+  /** Back to the seed: no faults, an empty log, fresh rate windows. */
+  reset(): Promise<void>;
+  config(change: Partial<SandboxSettings>): Promise<SandboxSettings>;
+}
+
+/**
+ * The admin API of the sandbox `endpoint` names, or returns: a function is asked on every call, so a fixture can
+ * hand the client out before its sandbox starts, or after it restarts on another handle.
+ */
+export function sandboxAdmin(endpoint: SandboxEndpoint | (() => SandboxEndpoint)): SandboxAdmin {
+  const where = typeof endpoint === "function" ? endpoint : () => endpoint;
+  const send = async (method: string, path: string, body?: unknown): Promise<any> => {
+    const { url, token } = where();
+    const response = await fetch(`${url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, accept: "application/json", ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    let parsed: any = text;
+    try {
+      parsed = text === "" ? undefined : JSON.parse(text);
+    } catch {
+      // Not JSON: the message below quotes the text.
+    }
+    if (response.status >= 300) throw new Error(`Sandbox admin ${method} ${path} failed with ${response.status}: ${parsed?.message ?? text.slice(0, 300)}`);
+    return parsed;
+  };
+  return {
+    state: () => send("GET", "/_sandbox/state"),
+    putState: (state) => send("PUT", "/_sandbox/state", state),
+    faults: (fault) => send("POST", "/_sandbox/faults", fault),
+    listFaults: () => send("GET", "/_sandbox/faults"),
+    clearFaults: async () => void (await send("DELETE", "/_sandbox/faults")),
+    requests: () => readWholeRequestLog((since) => send("GET", `/_sandbox/requests?since=${since}`)),
+    clearRequests: async () => void (await send("DELETE", "/_sandbox/requests")),
+    reset: async () => void (await send("POST", "/_sandbox/reset")),
+    config: (change) => send("PATCH", "/_sandbox/config", change),
+  };
+}
