@@ -166,6 +166,9 @@ function reasonFor(verb: string, role: Role, outcomes: WriteOutcome[]): string {
 // misleading answers) might have, so state must keep a record of it.
 const DEFINITIVE: readonly TrutoErrorCode[] = [
   TrutoErrorCodes.unauthorized,
+  // Truto's own 405 and 503: it refused for the account (a sandbox, or blocked) without calling the vendor.
+  TrutoErrorCodes.sandboxAccount,
+  TrutoErrorCodes.accountBlocked,
   TrutoErrorCodes.forbidden,
   TrutoErrorCodes.notFound,
   TrutoErrorCodes.validation,
