@@ -100,6 +100,19 @@ describe("Truto client against the sandbox", function () {
     it("names the integration of an account", async () => {
       assert.equal(await ud.getIntegration(client(), acct.elasticcloud), "elasticcloud");
     });
+
+    it("reads an account's integration, status and sandbox flag, and asks again while it is not active", async () => {
+      const state: SandboxState = await sandbox.admin.state();
+      Object.assign(state.accounts.find((a) => a.id === acct.slackenterprise)!, { status: "connecting", isSandbox: true });
+      await sandbox.admin.putState(state);
+      const c = client();
+      assert.deepEqual(await ud.getAccount(c, acct.slackenterprise), { integration: "slackenterprise", status: "connecting", isSandbox: true });
+      await sandbox.admin.reset();
+      assert.deepEqual(await ud.getAccount(c, acct.slackenterprise), { integration: "slackenterprise", status: "active", isSandbox: false });
+      await ud.getAccount(c, acct.slackenterprise);
+      const lookups = (await sandbox.admin.requests()).filter((e) => e.path === `/integrated-account/${acct.slackenterprise}`);
+      assert.equal(lookups.length, 1, "an active account is looked up once per process");
+    });
   });
 
   describe("errors", () => {
