@@ -21,7 +21,8 @@ import {
 } from "../integrations/grants";
 import type { TrutoClient } from "../truto/client";
 import { TrutoError, TrutoErrorCodes, isTrutoError, type TrutoErrorCode } from "../truto/errors";
-import { assignRoles, getIntegration, readHolding, unassignRoles, type AssignmentRequest, type Holding, type WriteOutcome } from "../truto/user-directory";
+import { assignRoles, readHolding, unassignRoles, type AssignmentRequest, type Holding, type WriteOutcome } from "../truto/user-directory";
+import { confirmAccount } from "./account-check";
 import { claimantName, claimedByOthers, exclusive, recordClaim, releaseClaim, type KeptGrant } from "./claims";
 import { label, where } from "./describe";
 import { INPUT_KEYS, type RoleAssignmentInputs } from "./inputs";
@@ -166,6 +167,9 @@ function reasonFor(verb: string, role: Role, outcomes: WriteOutcome[]): string {
 // misleading answers) might have, so state must keep a record of it.
 const DEFINITIVE: readonly TrutoErrorCode[] = [
   TrutoErrorCodes.unauthorized,
+  // Truto's own 405 and 503: it refused for the account (a sandbox, or blocked) without calling the vendor.
+  TrutoErrorCodes.sandboxAccount,
+  TrutoErrorCodes.accountBlocked,
   TrutoErrorCodes.forbidden,
   TrutoErrorCodes.notFound,
   TrutoErrorCodes.validation,
@@ -245,25 +249,13 @@ function newId(i: RoleAssignmentInputs): string {
   return [i.integration, i.integratedAccountId, i.userId, scope, randomUUID().slice(0, 8)].filter(Boolean).join(":");
 }
 
-/** Confirms the account belongs to the declared integration (cached per process). */
-async function confirmIntegration(ctx: LifecycleContext, i: RoleAssignmentInputs): Promise<void> {
-  const actual = await getIntegration(ctx.client, i.integratedAccountId);
-  if (actual !== i.integration) {
-    throw new TrutoError(
-      TrutoErrorCodes.integrationMismatch,
-      `integrated account ${i.integratedAccountId} is a "${actual}" account, but the resource says integration "${i.integration}". Fix integration, or use the account id of the ${i.integration} connection.`,
-      { integratedAccountId: i.integratedAccountId },
-    );
-  }
-}
-
 /** Grants the declared roles; a role the user already holds counts as granted (existing access is adopted). */
 export async function create(ctx: LifecycleContext, props: Props): Promise<{ id: string; outs: RoleAssignmentOutputs }> {
   // An expired role is never granted (time may pass between check and create).
   const i = live(inputsOf(props));
   const rule = ruleFor(i.integration);
   const req = requestOf(i);
-  await confirmIntegration(ctx, i);
+  await confirmAccount(ctx.client, i, "create");
   return exclusive(req, () => claiming(rule, req, (r) => ({ id: r.id, roles: r.outs.activeRoles }), i.resourceName, () => createNow(ctx, props, i, rule, req)));
 }
 
@@ -326,6 +318,8 @@ export async function read(ctx: LifecycleContext, id: string, props: Props): Pro
   const i = live(inputsOf(props));
   const rule = ruleFor(i.integration);
   const req = requestOf(i);
+  // A refresh of an account that is not active fails rather than read its errors as "gone".
+  await confirmAccount(ctx.client, i, "read");
   const holding = await readHolding(ctx.client, rule, req);
   const held = sortRoles(heldPart(rule, req, i.roles, holding.held));
   // Expired roles are remembered, held or not: a resource whose roles all expired holds nothing and stays.
@@ -352,6 +346,7 @@ export async function update(ctx: LifecycleContext, id: string, olds: Props, new
   const i = live(inputsOf(news));
   const req = requestOf(i);
   const rule = ruleFor(i.integration);
+  await confirmAccount(ctx.client, i, "update");
   return exclusive(req, () => claiming(rule, req, (outs) => ({ id, roles: outs.activeRoles }), i.resourceName, () => updateNow(ctx, id, olds, news, i, rule, req)));
 }
 
@@ -489,6 +484,8 @@ function tellKept(self: string, whereText: string, op: string, others: KeptGrant
 export async function remove(ctx: LifecycleContext, id: string, props: Props): Promise<void> {
   const i = inputsOf(props);
   const req = requestOf(i);
+  // Never "assume revoked": an account that is not active (or a sandbox) fails the delete and keeps state.
+  await confirmAccount(ctx.client, i, "delete");
   await exclusive(req, () => removeNow(ctx, id, props, i, ruleFor(i.integration), req));
   releaseClaim(id);
 }

@@ -10,6 +10,8 @@ export const faultSpecSchema = z
     retryAfter: z.union([z.number().nonnegative(), z.string().min(1)]).optional(),
     headers: z.record(z.string(), z.string()).optional(),
     body: z.unknown().optional(),
+    /** Answer as the vendor behind Truto: the body carries `truto_is_remote_error: true` (unless `body` is given). */
+    remote: z.boolean().optional(),
     delayMs: z.number().int().min(0).max(600_000).optional(),
     drop: z.boolean().optional(),
     malformed: z.boolean().optional(),
@@ -28,7 +30,10 @@ export const faultSpecSchema = z
     if (spec.seed !== undefined && spec.probability === undefined) {
       ctx.addIssue({ code: "custom", message: "seed applies only together with probability" });
     }
-    for (const key of ["retryAfter", "headers", "body"] as const) {
+    if (spec.remote !== undefined && spec.body !== undefined) {
+      ctx.addIssue({ code: "custom", message: "choose one of remote and body; put truto_is_remote_error in the body yourself" });
+    }
+    for (const key of ["retryAfter", "headers", "body", "remote"] as const) {
       if (spec[key] !== undefined && spec.status === undefined) {
         ctx.addIssue({ code: "custom", message: `${key} applies only together with status` });
       }

@@ -4,9 +4,13 @@
  * a request log and a rate limit, so clients can be tested without a Truto account.
  *
  * Admin API (same bearer token), under /_sandbox:
- * - GET /state → the SandboxState JSON; PUT /state replaces it (validated, 400 if malformed).
- * - POST /faults {method, path, count, status?, retryAfter?, headers?, body?, delayMs?, drop?,
+ * - GET /state → the SandboxState JSON; PUT /state replaces it (validated, 400 if malformed). An account's
+ *   optional `status`, `isSandbox` and `blocked` model Truto's account states: GET /integrated-account/{id}
+ *   answers `status` and `is_sandbox`; a blocked account answers 503 to every unified call, a `needs_reauth`
+ *   one a vendor 401, and a sandbox account 405 to every unified write.
+ * - POST /faults {method, path, count, status?, retryAfter?, headers?, body?, remote?, delayMs?, drop?,
  *   malformed?, noop?, probability?, seed?} → 201 {id, ...}; GET /faults lists them; DELETE /faults → {cleared}.
+ *   `remote: true` answers as the vendor behind Truto (`truto_is_remote_error: true`).
  *   With `probability`, each matching request is disturbed with that chance (seeded, so runs repeat).
  * - GET /requests?since=SEQ&limit=N → {requests: [{seq, at, method, path, query, body, status,
  *   idempotencyKey?, integratedAccountId?}] oldest first, after `since`; dropped; next (the `since`
@@ -34,7 +38,8 @@ import { SandboxStore } from "./store";
 import type { SandboxState } from "./types";
 
 export { defaultSeed, SEED_IDS } from "./seed";
-export type { HeldRole, SandboxAccount, SandboxOrganization, SandboxRole, SandboxState, SandboxUser, SandboxWorkspace } from "./types";
+export { ACCOUNT_STATUSES } from "./types";
+export type { AccountStatus, HeldRole, SandboxAccount, SandboxOrganization, SandboxRole, SandboxState, SandboxUser, SandboxWorkspace } from "./types";
 export type { RateLimit } from "./rate-limiter";
 export type { SandboxSettings } from "./settings";
 export type { FaultSpec, Fault } from "./faults";

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import * as qs from "qs";
 import { requireBearer } from "./auth";
-import { reasonPhrase, SandboxHttpError, trutoError } from "./errors";
+import { reasonPhrase, remoteError, SandboxHttpError, trutoError } from "./errors";
 import type { Fault } from "./faults";
 import { parseBody, readBodyText, sendResult, type ParsedBody, type RouteResult } from "./http-io";
 import { handleAdmin } from "./routes/admin-routes";
@@ -31,6 +31,7 @@ function faultResult(fault: Fault, call: SandboxCall): RouteResult {
   if (fault.retryAfter !== undefined) headers["retry-after"] = String(fault.retryAfter);
   if (fault.body !== undefined) return { status, body: fault.body, headers, raw: typeof fault.body === "string" };
   const message = `Sandbox fault ${fault.id}: injected ${status} for ${call.method} ${call.pathname}.`;
+  if (fault.remote) return { status, body: remoteError(status, message, { error: message }).body, headers };
   return { status, body: { statusCode: status, error: reasonPhrase(status), message }, headers };
 }
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { SandboxState } from "./types";
+import { ACCOUNT_STATUSES, type SandboxState } from "./types";
 
 const id = z.string().min(1, "must be a non-empty string");
 
@@ -7,7 +7,9 @@ const scoped = z.strictObject({ accountId: id, id, name: z.string() });
 
 /** The zod schema of the state JSON; strict, so a misspelt key is reported rather than dropped. */
 export const sandboxStateSchema = z.strictObject({
-  accounts: z.array(z.strictObject({ id, integration: id })),
+  accounts: z.array(
+    z.strictObject({ id, integration: id, status: z.enum(ACCOUNT_STATUSES).optional(), isSandbox: z.boolean().optional(), blocked: z.boolean().optional() }),
+  ),
   users: z.array(
     z.strictObject({
       accountId: id,

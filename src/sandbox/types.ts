@@ -3,10 +3,22 @@
  * state file holds it too, so every field here is part of a documented contract.
  */
 
+/** The statuses Truto documents for an integrated account (https://truto.one/docs/api-reference/admin/integrated-accounts/list). */
+export const ACCOUNT_STATUSES = ["active", "connecting", "post_install_error", "validation_error", "needs_reauth"] as const;
+
+/** One of {@link ACCOUNT_STATUSES}. */
+export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
+
 /** An integrated account: one connected app, named by its Truto integration slug. */
 export interface SandboxAccount {
   id: string;
   integration: string;
+  /** What GET /integrated-account/{id} answers as `status`; absent means `active`. `needs_reauth` answers every unified call 401. */
+  status?: AccountStatus;
+  /** A Truto sandbox account (`is_sandbox`): unified writes answer 405. Absent means false. */
+  isSandbox?: boolean;
+  /** Blocked by Truto (not one of the statuses): every unified call answers 503. Absent means false. */
+  blocked?: boolean;
 }
 
 /** A role a user holds; Slack roles carry the workspace, Elastic roles the organization, others neither. */

@@ -273,6 +273,8 @@ const SUMMARIES: Partial<Record<string, string>> = {
   TRUTO_RATE_LIMITED: "rate limited.",
   TRUTO_REMOTE_ERROR: "the vendor rejected the request.",
   TRUTO_SERVER_ERROR: "the server failed.",
+  TRUTO_ACCOUNT_BLOCKED: "the integrated account is blocked.",
+  TRUTO_SANDBOX_ACCOUNT: "the integrated account is a Truto sandbox account, which accepts no writes; use the integratedAccountId of a production connection.",
 };
 
 function rateLimitHeaders(headers: Record<string, string | string[] | undefined>): {

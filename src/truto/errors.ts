@@ -23,6 +23,9 @@ export const TrutoErrorCodes = {
   grantNotConfirmed: "TRUTO_GRANT_NOT_CONFIRMED",
   lastHolder: "TRUTO_LAST_HOLDER",
   holdersUnknown: "TRUTO_HOLDERS_UNKNOWN",
+  accountNotActive: "TRUTO_ACCOUNT_NOT_ACTIVE",
+  sandboxAccount: "TRUTO_SANDBOX_ACCOUNT",
+  accountBlocked: "TRUTO_ACCOUNT_BLOCKED",
 } as const;
 
 /** One of the values of {@link TrutoErrorCodes}. */
@@ -62,6 +65,8 @@ const HINTS: Partial<Record<TrutoErrorCode, string>> = {
   TRUTO_TIMEOUT: "Truto did not answer in time; it is safe to run again (writes carry an idempotency key).",
   TRUTO_NETWORK: "Check the network and TRUTO_BASE_URL; it is safe to run again (writes carry an idempotency key).",
   TRUTO_SERVER_ERROR: "Truto or the vendor failed; it is safe to run again.",
+  TRUTO_ACCOUNT_BLOCKED:
+    "Truto itself answered 503, which means it has blocked this integrated account; retrying cannot help. Check the account in the Truto dashboard or contact Truto support, then run again.",
   TRUTO_BAD_RESPONSE: "Truto answered with something this package does not understand; report it with the request named here.",
 };
 
@@ -174,9 +179,15 @@ export function isTrutoError(e: unknown, code?: TrutoErrorCode): e is TrutoError
   return code === undefined || c === code;
 }
 
-/** The error code for an HTTP status, given whether the vendor (not Truto) produced it. */
+/**
+ * The error code for an HTTP status, given whether the vendor (not Truto) produced it. Truto's own 405 and
+ * 503 name the integrated account: a sandbox account refuses writes, and 503 means the account is blocked
+ * (Truto error model, https://github.com/trutohq/truto-skills/blob/f792f6169992145c080d6940ba2c6de3df9c7c3f/skills/truto-operator/references/error-and-evidence-model.md).
+ */
 export function codeForStatus(status: number, remote: boolean, hasMissingFields: boolean): TrutoErrorCode {
   if (status === 401) return TrutoErrorCodes.unauthorized;
+  if (status === 405 && !remote) return TrutoErrorCodes.sandboxAccount;
+  if (status === 503 && !remote) return TrutoErrorCodes.accountBlocked;
   if (status === 403 || status === 405) return TrutoErrorCodes.forbidden;
   if (status === 404) return TrutoErrorCodes.notFound;
   if (status === 409) return TrutoErrorCodes.conflict;

@@ -13,13 +13,18 @@ export interface RetryPolicy {
   maxDelayMs: number;
   /** The whole logical call (all attempts and waits) must finish within this. */
   budgetMs: number;
-  /** Statuses that are retried. Truto: 429, and 502/503/504 (no clean vendor answer, account blocked). */
+  /** Statuses that are retried. Truto: 429, and 502/503/504 (no clean vendor answer, or the vendor's own 503). */
   retryStatuses: readonly number[];
   /** Retry 5xx that Truto itself produced (not the vendor), as Truto's error model advises. */
   retryNonRemote5xx: boolean;
+  /**
+   * Statuses never retried when Truto itself (not the vendor) answered them, whatever the lists above say.
+   * Truto's own 503 means the integrated account is blocked: another attempt gets the same answer.
+   */
+  noRetryTrutoStatuses: readonly number[];
 }
 
-/** Defaults: 6 attempts, 250 ms doubling, at most 15 s per wait, 2 minutes per logical call. */
+/** Defaults: 6 attempts, 250 ms doubling, at most 15 s per wait, 2 minutes per logical call; Truto's own 503 is final. */
 export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
   maxAttempts: 6,
   baseDelayMs: 250,
@@ -27,6 +32,9 @@ export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
   budgetMs: 120_000,
   retryStatuses: [429, 502, 503, 504],
   retryNonRemote5xx: true,
+  // "503: integrated account blocked" (Truto error model,
+  // https://github.com/trutohq/truto-skills/blob/f792f6169992145c080d6940ba2c6de3df9c7c3f/skills/truto-operator/references/error-and-evidence-model.md).
+  noRetryTrutoStatuses: [503],
 });
 
 /** What happened on one attempt. */
@@ -35,9 +43,10 @@ export type AttemptOutcome =
   | { kind: "timeout" }
   | { kind: "network" };
 
-/** Whether an outcome is worth another attempt, ignoring budgets. Never 400/401/403/404/409/422. */
+/** Whether an outcome is worth another attempt, ignoring budgets. Never 400/401/403/404/409/422, nor Truto's own 503. */
 export function isRetryable(outcome: AttemptOutcome, policy: RetryPolicy): boolean {
   if (outcome.kind !== "status") return true;
+  if (!outcome.remote && policy.noRetryTrutoStatuses.includes(outcome.status)) return false;
   if (policy.retryStatuses.includes(outcome.status)) return true;
   return policy.retryNonRemote5xx && outcome.status >= 500 && !outcome.remote;
 }

@@ -141,7 +141,7 @@ class ReadCache {
 }
 
 const readCache = new ReadCache();
-const integrationCache = new Map<string, Promise<string>>();
+const accountCache = new Map<string, Promise<AccountInfo>>();
 
 function userKey(client: TrutoClient, scope: AssignmentScope): string {
   return `${client.baseUrl}|${scope.integratedAccountId}|user|${scope.userId}`;
@@ -155,18 +155,42 @@ function invalidate(client: TrutoClient, scope: AssignmentScope): void {
   readCache.invalidate(workspaceKey(client, scope));
 }
 
-/** The integration slug of an integrated account (`GET /integrated-account/{id}`), cached per process. */
-export function getIntegration(client: TrutoClient, integratedAccountId: string): Promise<string> {
+/** What `GET /integrated-account/{id}` says about an integrated account that this package acts on. */
+export interface AccountInfo {
+  /** The integration slug (`integration.name`), e.g. `slackenterprise`. */
+  integration: string;
+  /**
+   * `active`, `connecting`, `post_install_error`, `validation_error` or `needs_reauth` (Truto's enum,
+   * https://truto.one/docs/api-reference/admin/integrated-accounts/list); Truto omitting it counts as `active`.
+   */
+  status: string;
+  /** A Truto sandbox account, which rejects every write with 405. */
+  isSandbox: boolean;
+}
+
+/**
+ * The integration, status and sandbox flag of an integrated account (`GET /integrated-account/{id}`), cached
+ * per process once the account is active and writable: one that is not (yet) is asked again next time, so
+ * reconnecting it in Truto takes effect without a new process.
+ */
+export function getAccount(client: TrutoClient, integratedAccountId: string): Promise<AccountInfo> {
   const key = `${client.baseUrl}|${integratedAccountId}`;
-  let hit = integrationCache.get(key);
+  let hit = accountCache.get(key);
   if (!hit) {
     hit = client
       .call({ method: "GET", path: `/integrated-account/${encodePathSegment(integratedAccountId)}` }, WireIntegratedAccount)
-      .then((a) => a.integration.name);
-    integrationCache.set(key, hit);
-    hit.catch(() => integrationCache.delete(key));
+      .then((a) => ({ integration: a.integration.name, status: a.status ?? "active", isSandbox: a.is_sandbox }));
+    accountCache.set(key, hit);
+    const mine = hit;
+    const forget = () => accountCache.get(key) === mine && accountCache.delete(key);
+    hit.then((a) => (a.status !== "active" || a.isSandbox) && forget(), forget);
   }
   return hit;
+}
+
+/** The integration slug of an integrated account (see {@link getAccount}, whose cache it shares). */
+export async function getIntegration(client: TrutoClient, integratedAccountId: string): Promise<string> {
+  return (await getAccount(client, integratedAccountId)).integration;
 }
 
 type WriteMethod = "assign-role" | "unassign-role";

@@ -50,10 +50,15 @@ export const WireRoleRecord = z.looseObject({ id: idLike, name: optionalText });
 /** A unified workspace or organization record (`GET workspaces`, `GET organizations`): an id and a name. */
 export const WireScopeRecord = WireRoleRecord;
 
-/** `GET /integrated-account/{id}`: the integration slug is `integration.name`. */
+/**
+ * `GET /integrated-account/{id}`: the integration slug is `integration.name`; `status` and `is_sandbox` say
+ * whether the account can be used and written to (truto-api-notes §4.2, from
+ * https://github.com/trutohq/truto-skills/blob/f792f6169992145c080d6940ba2c6de3df9c7c3f/skills/truto/references/core-resources.md).
+ */
 export const WireIntegratedAccount = z.looseObject({
   id: idLike,
   status: optionalText,
+  is_sandbox: z.boolean().nullish().transform((v) => v ?? false),
   integration: z.looseObject({ name: z.string() }),
 });
 

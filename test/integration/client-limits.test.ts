@@ -201,7 +201,7 @@ describe("Truto client: what it quotes and how long it waits", function () {
       server.answer = (_req, res) => {
         if (!failed) {
           failed = true;
-          return json(res, 503, { message: "try again" });
+          return json(res, 503, { message: "try again", truto_is_remote_error: true });
         }
         json(res, 200, { result: {} });
       };

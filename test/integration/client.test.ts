@@ -100,6 +100,19 @@ describe("Truto client against the sandbox", function () {
     it("names the integration of an account", async () => {
       assert.equal(await ud.getIntegration(client(), acct.elasticcloud), "elasticcloud");
     });
+
+    it("reads an account's integration, status and sandbox flag, and asks again while it is not active", async () => {
+      const state: SandboxState = await sandbox.admin.state();
+      Object.assign(state.accounts.find((a) => a.id === acct.slackenterprise)!, { status: "connecting", isSandbox: true });
+      await sandbox.admin.putState(state);
+      const c = client();
+      assert.deepEqual(await ud.getAccount(c, acct.slackenterprise), { integration: "slackenterprise", status: "connecting", isSandbox: true });
+      await sandbox.admin.reset();
+      assert.deepEqual(await ud.getAccount(c, acct.slackenterprise), { integration: "slackenterprise", status: "active", isSandbox: false });
+      await ud.getAccount(c, acct.slackenterprise);
+      const lookups = (await sandbox.admin.requests()).filter((e) => e.path === `/integrated-account/${acct.slackenterprise}`);
+      assert.equal(lookups.length, 1, "an active account is looked up once per process");
+    });
   });
 
   describe("errors", () => {
@@ -207,14 +220,38 @@ describe("Truto client against the sandbox", function () {
       assert.ok(gap(c, d) >= 950, `ratelimit-reset wait ${gap(c, d)} ms`);
     });
 
-    it("retries 502, 503, 504 and a dropped connection, then succeeds", async () => {
-      for (const fault of [{ status: 502 }, { status: 503 }, { status: 504 }, { drop: true }]) {
+    it("retries 502, the vendor's 503, 504 and a dropped connection, then succeeds", async () => {
+      for (const fault of [{ status: 502 }, { status: 503, remote: true }, { status: 504 }, { drop: true }]) {
         await sandbox.admin.clearRequests();
         await sandbox.admin.faults({ method: "POST", path: ASSIGN, count: 1, ...fault });
         const [out] = await ud.assignRoles(client(), RULES.jumpcloud, { integratedAccountId: acct.jumpcloud, userId: "64a1f0c2e4b0a1a1a1a1a005" }, [{ id: "manager" }]);
         assert.equal(out.error, undefined, JSON.stringify(fault));
         assert.equal((await sandbox.admin.requests()).filter((e) => e.path === ASSIGN).length, 2);
       }
+    });
+
+    it("does not retry Truto's own 503: the account is blocked, TRUTO_ACCOUNT_BLOCKED names it and says what to do", async () => {
+      const state: SandboxState = await sandbox.admin.state();
+      state.accounts.find((a) => a.id === acct.jumpcloud)!.blocked = true;
+      await sandbox.admin.putState(state);
+      const [out] = await ud.assignRoles(client(), RULES.jumpcloud, { integratedAccountId: acct.jumpcloud, userId: "64a1f0c2e4b0a1a1a1a1a005" }, [{ id: "manager" }]);
+      assert.ok(isTrutoError(out.error, TrutoErrorCodes.accountBlocked), String(out.error));
+      const e = out.error as TrutoError;
+      assert.equal(e.status, 503);
+      assert.equal(e.remote, false);
+      assert.equal(e.integratedAccountId, acct.jumpcloud);
+      assert.match(e.message, new RegExp(`integrated account ${acct.jumpcloud}`));
+      assert.match(e.message, /retrying cannot help/);
+      assert.match(e.message, /Truto dashboard or contact Truto support/);
+      assert.equal((await sandbox.admin.requests()).filter((x) => x.path === ASSIGN).length, 1, "sent once, not retried");
+    });
+
+    it("retries the vendor's 503 (truto_is_remote_error) until the policy gives up, as a server error", async () => {
+      await sandbox.admin.faults({ method: "POST", path: ASSIGN, count: 100, status: 503, remote: true });
+      const [out] = await ud.assignRoles(client(), RULES.jumpcloud, { integratedAccountId: acct.jumpcloud, userId: "64a1f0c2e4b0a1a1a1a1a005" }, [{ id: "manager" }]);
+      assert.ok(isTrutoError(out.error, TrutoErrorCodes.server), String(out.error));
+      assert.equal((out.error as TrutoError).remote, true);
+      assert.equal((await sandbox.admin.requests()).filter((x) => x.path === ASSIGN).length, 4, "every attempt the policy allows");
     });
 
     it("gives up as TRUTO_RATE_LIMITED when Retry-After exceeds the per-wait cap", async () => {

@@ -7,9 +7,10 @@
 import { strict as assert } from "node:assert";
 import { MAX_ROLE_ID_LENGTH, MAX_ROLES_PER_RESOURCE } from "../../src/provider/inputs";
 import { SEED_IDS, type SandboxState } from "../../src/sandbox";
-import { HostCallError, urn } from "../support/host";
+import { urn } from "../support/host";
 import { useProviderHost } from "../support/provider-host";
 import { useSandbox } from "../support/sandbox-fixture";
+import { hostFailure as failure } from "../support/truto-assertions";
 
 type Props = Record<string, unknown>;
 
@@ -33,16 +34,6 @@ const elastic = (roles: Props[]): Props => ({
 function userNotFound(userId: string, count: number) {
   const message = `JumpCloud has no user "${userId}".`;
   return { method: "GET", path: `${USERS}/${userId}`, count, status: 404, body: { statusCode: 404, error: "Not Found", message, truto_is_remote_error: true } };
-}
-
-function failure(p: Promise<unknown>): Promise<HostCallError> {
-  return p.then(
-    () => assert.fail("expected the call to fail"),
-    (e: unknown) => {
-      assert.ok(e instanceof HostCallError, String(e));
-      return e;
-    },
-  );
 }
 
 describe("RoleAssignment confirmation through the provider host", function () {

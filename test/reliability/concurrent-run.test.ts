@@ -21,9 +21,10 @@ const CONCURRENCY = 16;
 const CHANGED = 50;
 const LIMIT = { limit: 50, windowMs: 10_000 };
 
-// About 10% of API requests fail transiently (seeded, so a run repeats): 503, 502, 500 and dropped connections.
+// About 10% of API requests fail transiently (seeded, so a run repeats): the vendor's 503 (Truto's own would
+// mean the account is blocked, which is not transient), 502, 500 and dropped connections.
 const TRANSIENT_FAULTS = [
-  { status: 503, probability: 0.04, seed: 11 },
+  { status: 503, remote: true, probability: 0.04, seed: 11 },
   { status: 502, probability: 0.02, seed: 12 },
   { status: 500, probability: 0.02, seed: 13 },
   { drop: true, probability: 0.02, seed: 14 },

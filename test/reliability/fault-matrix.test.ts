@@ -57,7 +57,8 @@ const FAULTS: readonly FaultCase[] = [
   { key: "429-long", title: "429, Retry-After: 3600 (past the budget)", scope: "first", spec: () => ({ status: 429, retryAfter: 3600 }) },
   { key: "500", title: "500 (Truto's own)", scope: "first", spec: () => ({ status: 500 }) },
   { key: "502", title: "502", scope: "first", spec: () => ({ status: 502 }) },
-  { key: "503", title: "503", scope: "first", spec: () => ({ status: 503 }) },
+  // The vendor's 503, forwarded by Truto: transient. Truto's own 503 means the account is blocked (below).
+  { key: "503", title: "503 from the vendor (truto_is_remote_error)", scope: "first", spec: () => ({ status: 503, remote: true }) },
   { key: "504", title: "504", scope: "first", spec: () => ({ status: 504 }) },
   { key: "drop", title: "dropped connection", scope: "first", spec: () => ({ drop: true }) },
   { key: "slow", title: `answer slower than the timeout (${SLOW_MS} ms > ${TIMEOUT_MS} ms)`, scope: "first", spec: () => ({ delayMs: SLOW_MS }) },
@@ -82,6 +83,12 @@ const FAULTS: readonly FaultCase[] = [
     spec: () => ({ status: 404, body: { statusCode: 404, error: "Not Found", message: "Integrated account not found." } }),
   },
   { key: "400", title: "400 with truto_error_insight", scope: "writes", spec: () => ({ status: 400, body: insight400 }) },
+  {
+    key: "503-blocked",
+    title: "Truto's own 503 on every request (account blocked)",
+    scope: "all",
+    spec: () => ({ status: 503, body: { statusCode: 503, error: "Service Unavailable", message: "Integrated account is blocked." } }),
+  },
 ];
 
 const TRANSIENT = new Set(["429-seconds", "429-date", "429-reset", "500", "502", "503", "504", "drop", "slow"]);
@@ -148,6 +155,12 @@ function expectation(op: Op, fault: FaultCase): Expectation {
     case "read 404":
     case "delete 404":
       return { kind: "error", code: "TRUTO_NOT_FOUND", says: [/answered 404/, /Integrated account not found/] };
+    // Truto's own 503 means the account is blocked: never retried (checked below), an error that keeps state.
+    case "create 503-blocked":
+    case "update 503-blocked":
+    case "read 503-blocked":
+    case "delete 503-blocked":
+      return { kind: "error", code: "TRUTO_ACCOUNT_BLOCKED", says: [/TRUTO_ACCOUNT_BLOCKED/, /answered 503/, /blocked/, /retrying cannot help/, /Truto dashboard/] };
   }
   throw new Error(`no expectation written for ${op} under ${fault.key}`);
 }
@@ -252,6 +265,15 @@ describe("reliability: faults × operations through the provider host", function
       }
       retried = true;
     }
+    if (fault.key === "503-blocked") {
+      const api = log.filter((e) => e.path.startsWith("/unified/"));
+      const sent = api.map((e) => (e.method === "GET" ? `GET ${e.path}` : `POST ${e.path} ${e.idempotencyKey}`));
+      assert.ok(api.length > 0, `${context}: no request reached the sandbox`);
+      // Reads may repeat within the settle window, but each logical call was sent once: none was retried.
+      const posts = sent.filter((s) => s.startsWith("POST"));
+      assert.equal(new Set(posts).size, posts.length, `${context}: a write was retried after Truto's own 503: ${posts.join(", ")}`);
+      if (op === "read") assert.equal(attemptsOfFirst(log).length, 1, `${context}: the read was retried after Truto's own 503`);
+    }
     if (expected.kind !== "ok") {
       const message = step.error!.message;
       for (const pattern of [new RegExp(c.accountId), ...expected.says]) assert.match(message, pattern, `${context}: the message does not say ${pattern}`);
@@ -302,14 +324,14 @@ describe("reliability: faults × operations through the provider host", function
   }
 
   describe("retry budget", () => {
-    it("delete × 503 on every attempt: gives up after the policy's attempts, says so, and keeps state while the roles are held", async () => {
+    it("delete × the vendor's 503 on every attempt: gives up after the policy's attempts, says so, and keeps state while the roles are held", async () => {
       const c = INTEGRATION_CASES[1];
       const name = `budget${++serial}`;
       let outcome = "did not finish";
       let verdict: "pass" | "fail" = "fail";
       try {
         const state = await setUp("delete", c, name);
-        await rig.admin.faults({ method: "POST", path: "/unified/*", count: 1_000, status: 503 });
+        await rig.admin.faults({ method: "POST", path: "/unified/*", count: 1_000, status: 503, remote: true });
         const step = await runOp("delete", c, name, state);
         await rig.admin.clearFaults();
         assert.equal(step.kind, "error");
@@ -322,7 +344,7 @@ describe("reliability: faults × operations through the provider host", function
         outcome = "error (gave up after 6 attempts, roles still held); state kept; next run converges";
         verdict = "pass";
       } finally {
-        recordOutcome({ section: SECTION, scenario: "503 on every attempt (JumpCloud)", column: "delete", outcome, verdict });
+        recordOutcome({ section: SECTION, scenario: "vendor 503 on every attempt (JumpCloud)", column: "delete", outcome, verdict });
       }
     });
   });

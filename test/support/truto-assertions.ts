@@ -1,9 +1,10 @@
 /**
- * Assertions shared by the client's tests: a call that must fail with a TrutoError, and a token that
- * must not show up, even in part, in what an error prints.
+ * Assertions shared by the client's and the host's tests: a call that must fail with a TrutoError (or, through
+ * the provider host, a HostCallError), and a token that must not show up, even in part, in what an error prints.
  */
 import { strict as assert } from "node:assert";
 import { isTrutoError, type TrutoError } from "../../src/truto/errors";
+import { HostCallError } from "./host";
 
 /** Awaits `p`, asserts that it rejects with a TrutoError, and returns it. */
 export async function rejection(p: Promise<unknown>): Promise<TrutoError> {
@@ -14,6 +15,17 @@ export async function rejection(p: Promise<unknown>): Promise<TrutoError> {
     return e;
   }
   assert.fail("expected the call to fail");
+}
+
+/** Awaits a call to the provider host, asserts that it fails as a HostCallError, and returns it. */
+export function hostFailure(p: Promise<unknown>): Promise<HostCallError> {
+  return p.then(
+    () => assert.fail("expected the call to fail"),
+    (e: unknown) => {
+      assert.ok(e instanceof HostCallError, String(e));
+      return e;
+    },
+  );
 }
 
 /** Whether any 8-character piece of `secret` is in `text`; callers assert on it without printing either. */

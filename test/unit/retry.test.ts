@@ -18,8 +18,16 @@ describe("retry", () => {
   describe("defaults", () => {
     it("documents 6 attempts, 250 ms doubling, 15 s per wait, 2 minutes per call", () => {
       assert.deepEqual(
-        { ...DEFAULT_RETRY_POLICY, retryStatuses: [...DEFAULT_RETRY_POLICY.retryStatuses] },
-        { maxAttempts: 6, baseDelayMs: 250, maxDelayMs: 15_000, budgetMs: 120_000, retryStatuses: [429, 502, 503, 504], retryNonRemote5xx: true },
+        { ...DEFAULT_RETRY_POLICY, retryStatuses: [...DEFAULT_RETRY_POLICY.retryStatuses], noRetryTrutoStatuses: [...DEFAULT_RETRY_POLICY.noRetryTrutoStatuses] },
+        {
+          maxAttempts: 6,
+          baseDelayMs: 250,
+          maxDelayMs: 15_000,
+          budgetMs: 120_000,
+          retryStatuses: [429, 502, 503, 504],
+          retryNonRemote5xx: true,
+          noRetryTrutoStatuses: [503],
+        },
       );
     });
 
@@ -46,6 +54,13 @@ describe("retry", () => {
         assert.equal(retryDecision(status(s), 1, 0, policy).retry, true);
       });
     }
+
+    it("never retries Truto's own 503 (the account is blocked), but retries the vendor's 503", () => {
+      assert.deepEqual(retryDecision(status(503, { remote: false }), 1, 0, policy), { retry: false, reason: "not-retryable" });
+      assert.deepEqual(retryDecision(status(503, { remote: false, retryAfterMs: 0 }), 1, 0, policy), { retry: false, reason: "not-retryable" });
+      assert.equal(retryDecision(status(503, { remote: true }), 1, 0, policy).retry, true);
+      assert.equal(isRetryable(status(503, { remote: false }), { ...policy, noRetryTrutoStatuses: [] }), true);
+    });
 
     it("retries timeouts and network failures", () => {
       assert.equal(retryDecision({ kind: "timeout" }, 1, 0, policy).retry, true);

@@ -27,8 +27,8 @@ export function handleIntegratedAccount(call: SandboxCall, rt: SandboxRuntime): 
     body: {
       id,
       tenant_id: "sandbox-tenant",
-      status: "active",
-      is_sandbox: false,
+      status: entry.account.status ?? "active",
+      is_sandbox: entry.account.isSandbox ?? false,
       environment_integration_id: stableUuid(`environment-integration:${slug}`),
       integration: { id: stableUuid(`integration:${slug}`), name: slug, category: "user-directory" },
       created_at: CREATED_AT,

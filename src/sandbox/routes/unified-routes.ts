@@ -1,4 +1,4 @@
-import { trutoError } from "../errors";
+import { remoteError, trutoError } from "../errors";
 import type { RouteResult } from "../http-io";
 import type { SandboxRuntime } from "../runtime";
 import { asResult, headerValue, type SandboxCall } from "../sandbox-call";
@@ -52,6 +52,20 @@ function resolveAccount(call: SandboxCall, rt: SandboxRuntime): AccountIndex {
 }
 
 /**
+ * Truto's answers for an account that cannot serve this call (truto-api-notes §4.3, from the error model at
+ * https://github.com/trutohq/truto-skills/blob/f792f6169992145c080d6940ba2c6de3df9c7c3f/skills/truto-operator/references/error-and-evidence-model.md):
+ * 503 for a blocked account, 401 from the vendor while it needs re-authentication, 405 for a write to a sandbox account.
+ */
+function refuseForAccount(call: SandboxCall, account: AccountIndex): void {
+  const { id, blocked, status, isSandbox } = account.account;
+  if (blocked) throw trutoError(503, `Integrated account ${id} is blocked. Contact Truto support to unblock it.`);
+  if (status === "needs_reauth") {
+    throw remoteError(401, `The credentials of integrated account ${id} were rejected; it needs to be reconnected.`, { error: "invalid_auth" });
+  }
+  if (isSandbox && call.method !== "GET") throw trutoError(405, `Integrated account ${id} is a sandbox account, which does not allow ${call.method} requests.`);
+}
+
+/**
  * Handles /unified/user-directory/*: route, account, the per-account rate limit, then the handler,
  * with POSTs carrying an Idempotency-Key replayed from the cache when seen before.
  */
@@ -59,6 +73,7 @@ export async function handleUnified(call: SandboxCall, rt: SandboxRuntime, noop:
   const route = match(call);
   if (!route) throw trutoError(404, `No route for ${call.method} ${call.pathname}. The sandbox models the user-directory unified API.`);
   const account = resolveAccount(call, rt);
+  refuseForAccount(call, account);
   const decision = rt.limiter?.take(account.account.id);
   const limitHeaders = decision?.headers ?? {};
   if (decision && !decision.allowed) {
