@@ -19,7 +19,6 @@ import {
   type Organization,
   type Role,
 } from "../integrations/grants";
-import type { TrutoClient } from "../truto/client";
 import { TrutoError, TrutoErrorCodes, isTrutoError, type TrutoErrorCode } from "../truto/errors";
 import { assignRoles, readHolding, unassignRoles, type AssignmentRequest, type Holding, type WriteOutcome } from "../truto/user-directory";
 import { confirmAccount } from "./account-check";
@@ -29,11 +28,13 @@ import { INPUT_KEYS, type RoleAssignmentInputs } from "./inputs";
 import { declaredRole, expiredKeys, splitByExpiry, type ExpiredRole } from "./expiry";
 import { guardLastHolders } from "./last-holder";
 import { notice } from "./notice";
+import { readBack, settle, type ReadBackContext } from "./read-back";
+import { bounded, clip, firstCode, labels, PartialFailure, reasonFor, uncertain } from "./write-outcomes";
+
+export { PartialFailure } from "./write-outcomes";
 
 /** What the lifecycle needs from the provider's configuration. */
-export interface LifecycleContext {
-  client: TrutoClient;
-  settleMs: number;
+export interface LifecycleContext extends ReadBackContext {
   /** Words that protect a role from losing its last holder, beyond the defaults (see last-holder.ts). */
   protectedRoles?: readonly string[];
 }
@@ -58,17 +59,6 @@ export interface RoleAssignmentOutputs extends RoleAssignmentInputs {
 
 type Props = Record<string, unknown>;
 
-/** The error Pulumi records as a partial failure: `id` and `properties` reach state. */
-export class PartialFailure extends TrutoError {
-  constructor(
-    message: string,
-    readonly id: string,
-    readonly properties: Props,
-    readonly reasons: string[],
-  ) {
-    super(TrutoErrorCodes.partial, message);
-  }
-}
 
 function inputsOf(props: Props): RoleAssignmentInputs {
   const out: Props = {};
@@ -101,88 +91,6 @@ function requestOf(i: RoleAssignmentInputs): AssignmentRequest {
     remoteData: i.remoteData,
     remoteQuery: i.remoteQuery,
   });
-}
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/**
- * Reads back until `done` holds or the settle window closes; returns the last reading.
- *
- * "User not found" right after a write is not believed at once: a user just written to can be briefly
- * invisible to reads (a new user still propagating, a replica behind). So a reading without the user never
- * ends the wait early: the reads go on through the settle window, at least twice, and only a user still not
- * found at the end is returned as such. What that then means is for the caller to decide from the writes
- * (see readBack and remove).
- */
-async function settle(ctx: LifecycleContext, rule: IntegrationRule, req: AssignmentRequest, done: (h: Holding) => boolean): Promise<Holding> {
-  const started = Date.now();
-  let wait = 100;
-  for (let reads = 1; ; reads++) {
-    const holding = await readHolding(ctx.client, rule, req, true);
-    const closing = Date.now() - started + wait > ctx.settleMs;
-    if (holding.user !== null ? done(holding) || closing : closing && reads >= 2) return holding;
-    await sleep(wait);
-    wait = Math.min(wait * 2, 2_000);
-  }
-}
-
-/** How many reasons or roles a message lists before "…and N more", and how long one may be. */
-const MAX_LISTED = 10;
-const MAX_ITEM_CHARS = 1_000;
-
-// The middle goes: an error's start names the code and the request, its end says what to do.
-function clip(text: string): string {
-  if (text.length <= MAX_ITEM_CHARS) return text;
-  const head = Math.floor(MAX_ITEM_CHARS * 0.6);
-  const tail = MAX_ITEM_CHARS - head - 20;
-  return `${text.slice(0, head)} …(${text.length - head - tail} characters left out)… ${text.slice(-tail)}`;
-}
-
-/**
- * At most MAX_LISTED items, each clipped, then "…and N more": a partial-failure record or an error must
- * always fit in what the host can send back, whatever the number of roles or the length of a vendor's text.
- */
-function bounded(items: readonly string[]): string[] {
-  const shown = items.slice(0, MAX_LISTED).map(clip);
-  return items.length > MAX_LISTED ? [...shown, `…and ${items.length - MAX_LISTED} more`] : shown;
-}
-
-function labels(roles: readonly Role[]): string {
-  return bounded(roles.map(label)).join(", ");
-}
-
-// By id: a role narrowed to some of its organizations was sent as the role itself, and one resource holds
-// each id once per scope, so the request that carried the id is the one whose answer explains it.
-function errorFor(role: Role, outcomes: WriteOutcome[]): unknown {
-  return outcomes.find((o) => o.error !== undefined && o.roles.some((r) => r.id === role.id))?.error;
-}
-
-function reasonFor(verb: string, role: Role, outcomes: WriteOutcome[]): string {
-  const e = errorFor(role, outcomes);
-  const why = e ? ((e as Error).message ?? String(e)) : `Truto reported success, but the role did not show up as ${verb === "grant" ? "held" : "gone"} when read back`;
-  return `could not ${verb} ${label(role)}: ${why}`;
-}
-
-// A definitive rejection means the write did not happen; anything else (timeouts, 5xx, garbled or
-// misleading answers) might have, so state must keep a record of it.
-const DEFINITIVE: readonly TrutoErrorCode[] = [
-  TrutoErrorCodes.unauthorized,
-  // Truto's own 405 and 503: it refused for the account (a sandbox, or blocked) without calling the vendor.
-  TrutoErrorCodes.sandboxAccount,
-  TrutoErrorCodes.accountBlocked,
-  TrutoErrorCodes.forbidden,
-  TrutoErrorCodes.notFound,
-  TrutoErrorCodes.validation,
-  TrutoErrorCodes.remote,
-  TrutoErrorCodes.conflict,
-];
-function uncertain(outcomes: WriteOutcome[]): boolean {
-  return outcomes.some((o) => o.error === undefined || !DEFINITIVE.some((c) => isTrutoError(o.error, c)));
-}
-
-function firstCode(outcomes: WriteOutcome[], fallback: TrutoErrorCode): TrutoErrorCode {
-  const e = outcomes.find((o) => o.error !== undefined)?.error as { code?: string } | undefined;
-  return isTrutoError(e) ? (e.code as TrutoErrorCode) : fallback;
 }
 
 function outputsOf(live: LiveInputs, id: string, held: Role[], holding: Holding, previousUser: unknown, adopted: Role[] | undefined): RoleAssignmentOutputs {
@@ -575,43 +483,6 @@ function narrowedTo(req: AssignmentRequest, grants: Grant[]): AssignmentRequest 
   if (!req.organizations?.length || grants.some((g) => g.organization === undefined)) return req;
   const ids = new Set(grants.map((g) => g.organization));
   return { ...req, organizations: req.organizations.filter((o) => ids.has(o.id)) };
-}
-
-/**
- * Reads back after writes (see settle) and decides what a result that cannot be seen means.
- *
- * If every write was refused outright (a definitive 4xx, such as the vendor's "user not found" on the write
- * itself), nothing changed: a failed read's error stands, and a user still not found through the settle
- * window really is gone, and the caller says so. If any write may have landed (it answered success, or
- * failed in a way that leaves it unknown), a failed read or a user not found is no proof that nothing is
- * held: a write that succeeded found the user a moment earlier. The result is then recorded as a partial
- * failure, so state knows of access that may exist (a plain error would leave a grant nobody destroys).
- */
-async function readBack(
-  ctx: LifecycleContext,
-  rule: IntegrationRule,
-  req: AssignmentRequest,
-  done: (h: Holding) => boolean,
-  outcomes: WriteOutcome[],
-  record: () => { id: string; properties: Props },
-  doing: string,
-): Promise<Holding> {
-  let why: string;
-  try {
-    const holding = await settle(ctx, rule, req, done);
-    if (holding.user !== null || !uncertain(outcomes)) return holding;
-    why = `user "${req.userId}" was not found when read back through the settle window (${ctx.settleMs} ms), although the write may have landed; a user just written to can be briefly invisible, so this is not taken as gone (if the user was deleted, \`pulumi refresh\` drops the assignment).`;
-  } catch (readError) {
-    if (!uncertain(outcomes)) throw readError;
-    why = clip((readError as Error)?.message ?? String(readError));
-  }
-  const { id, properties } = record();
-  throw new PartialFailure(
-    `the result of ${doing} could not be read back to confirm it: ${why} State records the assignment as unconfirmed; run \`pulumi up\` again to converge.`,
-    id,
-    properties,
-    [`read-back failed: ${why}`],
-  );
 }
 
 /** Roles from state, as they are sent and confirmed: without scope fields the read-back cannot report. */
