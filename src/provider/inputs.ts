@@ -1,21 +1,16 @@
 /**
- * `check`: validates a RoleAssignment's inputs once, at the edge, knowing each integration's rules, and
- * normalises them (trimmed, roles in a stable order) so reordering is never a diff. Values that are
- * still unknown during preview pass through untouched and unvalidated.
+ * `check`: validates a RoleAssignment's inputs once, at the edge, and normalises them (trimmed, roles in a
+ * stable order) so reordering is never a diff. This file holds the schema and the normalisation; the rules that
+ * depend on the integration are in integration-checks.ts. Values that are still unknown during preview pass
+ * through untouched and unvalidated.
  */
 import { z } from "zod";
-import {
-  INTEGRATIONS,
-  RESERVED_REMOTE_QUERY_KEYS,
-  ROLE_SCOPE_FIELDS,
-  RULES,
-  isKnownIntegration,
-  type IntegrationRule,
-  type RoleScopeField,
-} from "../integrations/rules";
-import { grantsOf, roleKey, sortRoles, strip, type Grant, type Organization, type Role } from "../integrations/grants";
-import { MAX_ROLES_PER_RESOURCE, MAX_SINGLE_ROLE_QUERY_BYTES, singleRoleQueryBytes } from "../truto/request-size";
+import { INTEGRATIONS } from "../integrations/rules";
+import { roleKey, sortRoles, strip, type Organization, type Role } from "../integrations/grants";
+import { MAX_ROLES_PER_RESOURCE } from "../truto/request-size";
 import { containsUnknown, isUnknown, UNKNOWN_SENTINELS } from "./unknowns";
+import { didYouMean } from "./did-you-mean";
+import { crossFieldFailures, known, withoutRedundantScope } from "./integration-checks";
 import { canonicalInstant, effectiveExpiry, EXPIRY_EXAMPLE } from "./expiry";
 
 /**
@@ -182,6 +177,9 @@ const Inputs = z.strictObject({
   resourceName: orUnknown(text("the resource's name")).optional(),
 });
 
+/** The inputs as the schema accepts them (unknown values passed through), before the cross-field rules. */
+export type ParsedInputs = z.output<typeof Inputs>;
+
 /** Formats a zod path as Pulumi property paths read: `roles[1].id`. */
 export function propertyPath(path: readonly PropertyKey[]): string {
   let out = "";
@@ -191,31 +189,6 @@ export function propertyPath(path: readonly PropertyKey[]): string {
     else out += out ? `.${String(p)}` : String(p);
   }
   return out;
-}
-
-function levenshtein(a: string, b: string): number {
-  const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = dp[0];
-    dp[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = dp[j];
-      dp[j] = Math.min(dp[j] + 1, dp[j - 1] + 1, prev + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return dp[b.length];
-}
-
-/** The closest of `candidates` to `word`, if it is close enough to be a likely typo. */
-export function didYouMean(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestScore = Infinity;
-  for (const c of candidates) {
-    const d = levenshtein(word.slice(0, 64), c);
-    if (d < bestScore) [best, bestScore] = [c, d];
-  }
-  return best !== undefined && bestScore <= Math.max(2, Math.floor(best.length / 3)) ? best : undefined;
 }
 
 function allowedKeysAt(path: readonly PropertyKey[]): readonly string[] {
@@ -245,149 +218,6 @@ function failuresFrom(error: z.ZodError): CheckFailure[] {
   return out;
 }
 
-function known<T>(v: T): v is Exclude<T, undefined> {
-  return v !== undefined && !containsUnknown(v);
-}
-
-/** Rules that depend on the integration, the table and on several fields at once. */
-function crossFieldFailures(v: z.output<typeof Inputs>): CheckFailure[] {
-  const out: CheckFailure[] = [];
-  const roles = Array.isArray(v.roles) ? (v.roles as unknown[]) : [];
-  if (Array.isArray(v.organizations)) {
-    const ids = new Map<string, number>();
-    (v.organizations as unknown[]).forEach((o, i) => {
-      if (!known(o)) return;
-      const id = (o as Organization).id;
-      if (ids.has(id)) out.push({ property: `organizations[${i}]`, reason: `duplicates organizations[${ids.get(id)}]; remove one.` });
-      else ids.set(id, i);
-    });
-  }
-  if (known(v.remoteQuery)) {
-    for (const key of Object.keys(v.remoteQuery as object)) {
-      if ((RESERVED_REMOTE_QUERY_KEYS as readonly string[]).includes(key)) {
-        out.push({ property: `remoteQuery.${key}`, reason: `"${key}" identifies the call itself and cannot be overridden through remoteQuery; use the resource's own inputs.` });
-      } else if (/[[\]]/.test(key)) {
-        out.push({ property: `remoteQuery.${key}`, reason: "keys may not contain [ or ]; nest objects instead." });
-      }
-    }
-  }
-
-  if (!known(v.integration)) return [...out, ...duplicateFailures(v)];
-  const slug = v.integration as string;
-  if (!isKnownIntegration(slug)) {
-    const guess = didYouMean(slug, INTEGRATIONS);
-    out.push({
-      property: "integration",
-      reason: `"${slug}" is not supported${guess ? `; did you mean "${guess}"?` : "."} Truto documents unassign-role for these integrations only, and access that cannot be revoked is never granted: ${INTEGRATIONS.join(", ")}.`,
-    });
-    return [...out, ...duplicateFailures(v)];
-  }
-  const rule = RULES[slug];
-  if (rule.requiredInputs.includes("workspaceId") && v.workspaceId === undefined) {
-    out.push({ property: "workspaceId", reason: `${rule.displayName} needs workspaceId: the workspace (team) id the roles apply in, e.g. "T0123ABCD".` });
-  }
-  if (rule.requiredInputs.includes("organizations") && v.organizations === undefined) {
-    out.push({
-      property: "organizations",
-      reason: `${rule.displayName} needs organizations: its unassign-role revokes every role in the organizations given, and in all of them when none is given. Name the organizations this assignment manages.`,
-    });
-  }
-  if (rule.roleScope !== "workspace" && v.workspaceId !== undefined) {
-    out.push({ property: "workspaceId", reason: `${rule.displayName} has no workspace scope; remove workspaceId.` });
-  }
-  if (rule.roleScope !== "organization" && v.organizations !== undefined) {
-    out.push({ property: "organizations", reason: `${rule.displayName} has no organization scope; remove organizations.` });
-  }
-  const refused = new Set<number>();
-  roles.forEach((r, i) => {
-    if (!r || typeof r !== "object") return;
-    const role = r as Role;
-    for (const field of ROLE_SCOPE_FIELDS) {
-      if (role[field] === undefined || rule.confirmableRoleFields.includes(field)) continue;
-      refused.add(i);
-      out.push({ property: `roles[${i}].${field}`, reason: unconfirmableReason(rule, field) });
-    }
-    const bytes = known(role) && known(v.userId) && [v.workspaceId, v.organizations, v.remoteQuery].every((x) => !containsUnknown(x)) ? writeBytes(v, role) : 0;
-    if (bytes > MAX_SINGLE_ROLE_QUERY_BYTES) {
-      out.push({
-        property: `roles[${i}]`,
-        reason: `a write carrying this role alone needs ${bytes} bytes of query string (its ids, userId, workspaceId, organizations and remoteQuery, URL-encoded), more than the ${MAX_SINGLE_ROLE_QUERY_BYTES} that fit one request; shorten them.`,
-      });
-    }
-    if (rule.roleScope === "workspace" && known(role.workspace) && known(v.workspaceId) && role.workspace !== v.workspaceId) {
-      out.push({ property: `roles[${i}].workspace`, reason: `must equal workspaceId ("${v.workspaceId}") or be left out; one resource manages one workspace.` });
-    }
-    if (rule.roleScope === "organization" && known(role.organization) && known(v.organizations)) {
-      const ids = (v.organizations as Organization[]).map((o) => o.id);
-      if (!ids.includes(role.organization)) {
-        out.push({ property: `roles[${i}].organization`, reason: `must be one of the organizations (${ids.join(", ")}) or be left out.` });
-      }
-    }
-  });
-  return [...out, ...duplicateFailures(v, rule, refused)];
-}
-
-function writeBytes(v: z.output<typeof Inputs>, role: Role): number {
-  const scope = { userId: v.userId as string, workspaceId: v.workspaceId as string | undefined, organizations: v.organizations as Organization[] | undefined };
-  return singleRoleQueryBytes({ ...scope, remoteQuery: v.remoteQuery as Record<string, unknown> | undefined }, role);
-}
-
-const PLURAL: Record<RoleScopeField, string> = { group: "groups", organization: "organizations", workspace: "workspaces" };
-
-/** Why a role may not name a scope field the integration's read-back cannot report. */
-function unconfirmableReason(rule: IntegrationRule, field: RoleScopeField): string {
-  const article = field === "organization" ? "an" : "a";
-  const scoped =
-    rule.roleScope === "workspace" ? ` (${rule.displayName} roles are held in the resource's workspaceId)` :
-    rule.roleScope === "organization" ? ` (${rule.displayName} roles are held in the resource's organizations, or a role's own organization)` : "";
-  return `${rule.displayName}'s read-back does not report ${PLURAL[field]}, so a grant in ${article} ${field} could never be confirmed or revoked safely; remove ${field}${scoped}.`;
-}
-
-function describeGrant(g: Grant): string {
-  const scope = ROLE_SCOPE_FIELDS.filter((f) => g[f] !== undefined).map((f) => `${f} "${g[f]}"`);
-  return `"${g.id}"${scope.length ? ` in ${scope.join(", ")}` : ""}`;
-}
-
-/**
- * Roles that mean the same access twice, judged once a redundant scope is stripped (a Slack role naming the
- * resource's own workspace) and, where the integration is known, on the grants each stands for (an Elastic
- * role without an organization already covers every organization). Roles refused for another reason are left
- * to that failure.
- */
-function duplicateFailures(v: z.output<typeof Inputs>, rule?: IntegrationRule, skip: ReadonlySet<number> = new Set()): CheckFailure[] {
-  if (!Array.isArray(v.roles)) return [];
-  const raw = v.roles as Role[];
-  const normal = (withoutRedundantScope(v).roles as Role[]).map((r) => (r && typeof r === "object" ? strip(r) : r));
-  const scopeKnown = rule !== undefined && !containsUnknown(v.workspaceId) && !containsUnknown(v.organizations);
-  const scope = { integratedAccountId: "", userId: "", workspaceId: v.workspaceId as string | undefined, organizations: v.organizations as Organization[] | undefined };
-  const byKey = new Map<string, number>();
-  const byGrant = new Map<string, number>();
-  const out: CheckFailure[] = [];
-  normal.forEach((role, i) => {
-    if (!known(role) || typeof role !== "object" || skip.has(i)) return;
-    const first = byKey.get(roleKey(role));
-    if (first !== undefined) {
-      const redundant = roleKey(strip(raw[i])) !== roleKey(strip(raw[first]));
-      const why = redundant
-        ? `: one of them names workspace "${String(v.workspaceId)}", the resource's own workspaceId, which every role of this resource is held in anyway`
-        : " (same id, group, organization and workspace)";
-      out.push({ property: `roles[${i}]`, reason: `duplicates roles[${first}]${why}; remove one.` });
-      return;
-    }
-    byKey.set(roleKey(role), i);
-    if (!scopeKnown) return;
-    for (const grant of grantsOf(rule, scope, role)) {
-      const other = byGrant.get(roleKey(grant));
-      if (other !== undefined) {
-        out.push({ property: `roles[${i}]`, reason: `grants ${describeGrant(grant)}, which roles[${other}] already grants; remove one of them.` });
-        return;
-      }
-    }
-    for (const grant of grantsOf(rule, scope, role)) byGrant.set(roleKey(grant), i);
-  });
-  return out;
-}
-
 function normalise(v: z.output<typeof Inputs>): Record<string, unknown> {
   const roles = v.roles;
   const sortable = Array.isArray(roles) && !containsUnknown(roles);
@@ -409,14 +239,6 @@ function normalise(v: z.output<typeof Inputs>): Record<string, unknown> {
     allowLastHolder: v.allowLastHolder,
     resourceName: v.resourceName,
   });
-}
-
-/** A Slack role that names the resource's own workspace says nothing more than one that does not. */
-function withoutRedundantScope(v: z.output<typeof Inputs>): z.output<typeof Inputs> {
-  if (typeof v.integration !== "string" || !isKnownIntegration(v.integration) || RULES[v.integration].roleScope !== "workspace") return v;
-  if (!Array.isArray(v.roles) || isUnknown(v.workspaceId)) return v;
-  const roles = (v.roles as Role[]).map((r) => (r && typeof r === "object" && r.workspace === v.workspaceId ? { ...r, workspace: undefined } : r));
-  return { ...v, roles };
 }
 
 /**

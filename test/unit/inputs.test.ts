@@ -3,7 +3,8 @@
  * the pass-through of Pulumi's unknown-value sentinels.
  */
 import { strict as assert } from "node:assert";
-import { MAX_ROLE_ID_LENGTH, MAX_ROLES_PER_RESOURCE, checkInputs, didYouMean, propertyPath, type CheckFailure } from "../../src/provider/inputs";
+import { didYouMean } from "../../src/provider/did-you-mean";
+import { MAX_ROLE_ID_LENGTH, MAX_ROLES_PER_RESOURCE, checkInputs, propertyPath, type CheckFailure } from "../../src/provider/inputs";
 import { INTEGRATIONS } from "../../src/integrations/rules";
 import { UNKNOWN_SENTINELS, containsUnknown, isUnknown } from "../../src/provider/unknowns";
 import { UNKNOWN, UNKNOWNS } from "../support/pulumi-values";
