@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { grantsOf, roleKey, type Organization, type Role } from "./integrations/grants";
 import { isKnownIntegration, RULES, type IntegrationSlug } from "./integrations/rules";
 import { roleAssignmentProvider } from "./provider/shim";
+import type { UserSummary } from "./truto/user-directory";
 
 /** A role to hold. `id` identifies it; `group`, `organization` and `workspace` scope it; `name` is a label. */
 export interface RoleArgs {
@@ -102,13 +103,8 @@ export interface LateIntegrationArgs extends RoleAssignmentCommonArgs {
  */
 export type RoleAssignmentArgs = SlackEnterpriseArgs | ElasticCloudArgs | AccountWideArgs | LateIntegrationArgs;
 
-/** The user as last read from Truto. */
-export interface RoleAssignmentUser {
-  id: string;
-  name?: string;
-  email?: string;
-  status?: string;
-}
+/** The user as last read from Truto (the one user shape: see UserSummary). */
+export type RoleAssignmentUser = UserSummary;
 
 // Who claimed which access in this program run, so two resources never fight over one role.
 const claims = new Map<string, string>();

@@ -20,7 +20,7 @@ import {
   type Role,
 } from "../integrations/grants";
 import { TrutoError, TrutoErrorCodes, isTrutoError, type TrutoErrorCode } from "../truto/errors";
-import { assignRoles, readHolding, unassignRoles, type AssignmentRequest, type Holding, type WriteOutcome } from "../truto/user-directory";
+import { assignRoles, readHolding, unassignRoles, type AssignmentRequest, type Holding, type UserSummary, type WriteOutcome } from "../truto/user-directory";
 import { confirmAccount } from "./account-check";
 import { claimantName, claimedByOthers, exclusive, recordClaim, releaseClaim, type KeptGrant } from "./claims";
 import { label, where } from "./describe";
@@ -54,7 +54,7 @@ export interface RoleAssignmentOutputs extends RoleAssignmentInputs {
   activeRoles: Role[];
   /** The declared roles whose `expiresAt` (their own or the resource's) had passed then, each with `expiredAt`: revoked, never granted again. */
   expiredRoles: ExpiredRole[];
-  user: { id: string; name?: string; email?: string; status?: string };
+  user: UserSummary;
 }
 
 type Props = Record<string, unknown>;

@@ -4,7 +4,7 @@
  */
 import type { PreviewState } from "./digest";
 import { placeholderOf, type HiddenReason } from "./sentinels";
-import type { Organization, Role } from "./roles";
+import type { ReviewedOrganization, ReviewedRole } from "./roles";
 
 /** A field whose value is either known or hidden for a stated reason. */
 export type Field<T> = { readonly known: true; readonly value: T } | { readonly known: false; readonly reason: HiddenReason };
@@ -28,12 +28,12 @@ export interface AssignmentView {
   readonly integration: Field<string>;
   readonly userId: Field<string>;
   /** Every role with a readable id, or hidden when the whole list is; roles whose id is hidden are left out. */
-  readonly roles: Field<readonly Role[]>;
+  readonly roles: Field<readonly ReviewedRole[]>;
   /** How many listed roles were left out because the role or its id is hidden. */
   readonly opaqueRoles: number;
   readonly user?: DirectoryUser;
   /** The roles the state's outputs record as expired (`expiredRoles`), as the review compares roles. */
-  readonly expired: readonly Role[];
+  readonly expired: readonly ReviewedRole[];
   /** Every input that could not be read, in path order. */
   readonly hidden: readonly HiddenValue[];
 }
@@ -91,12 +91,12 @@ function hide(path: string, reason: HiddenReason, hidden: HiddenValue[]): { know
   return { known: false, reason };
 }
 
-function readOrganizations(value: unknown, hidden: HiddenValue[]): Field<readonly Organization[]> | undefined {
+function readOrganizations(value: unknown, hidden: HiddenValue[]): Field<readonly ReviewedOrganization[]> | undefined {
   if (value === undefined || value === null) return undefined;
   const reason = placeholderOf(value);
   if (reason) return hide("organizations", reason, hidden);
   if (!Array.isArray(value)) return hide("organizations", "unreadable", hidden);
-  const orgs: Organization[] = [];
+  const orgs: ReviewedOrganization[] = [];
   let complete = true;
   value.forEach((item: unknown, i) => {
     const path = `organizations[${i}]`;
@@ -114,16 +114,16 @@ function readOrganizations(value: unknown, hidden: HiddenValue[]): Field<readonl
 
 interface Scope {
   readonly workspace: Field<string> | undefined;
-  readonly organizations: Field<readonly Organization[]> | undefined;
+  readonly organizations: Field<readonly ReviewedOrganization[]> | undefined;
   /** The assignment's own `expiresAt`, for roles without one. */
   readonly expiresAt?: string;
 }
 
-function readRoles(value: unknown, hidden: HiddenValue[], scope: Scope): { roles: Field<readonly Role[]>; opaque: number } {
+function readRoles(value: unknown, hidden: HiddenValue[], scope: Scope): { roles: Field<readonly ReviewedRole[]>; opaque: number } {
   const reason = placeholderOf(value);
   if (reason) return { roles: hide("roles", reason, hidden), opaque: 0 };
   if (!Array.isArray(value)) return { roles: hide("roles", "unreadable", hidden), opaque: 0 };
-  const roles: Role[] = [];
+  const roles: ReviewedRole[] = [];
   let opaque = 0;
   value.forEach((item: unknown, i) => {
     const role = readRole(item, `roles[${i}]`, hidden, scope);
@@ -135,7 +135,7 @@ function readRoles(value: unknown, hidden: HiddenValue[], scope: Scope): { roles
 
 // A role whose id is hidden is left out (counted as opaque). A role whose scope is hidden is kept with
 // `hiddenScope` set: it can be listed as granted or revoked, but never compared.
-function readRole(item: unknown, path: string, hidden: HiddenValue[], scope: Scope): Role | undefined {
+function readRole(item: unknown, path: string, hidden: HiddenValue[], scope: Scope): ReviewedRole | undefined {
   const obj = asObject(item, path, hidden);
   if (!obj) return undefined;
   const id = readString(obj.id, `${path}.id`, hidden);

@@ -4,7 +4,7 @@
  * The clock is a parameter, so a review is reproducible.
  */
 import type { AssignmentView } from "./assignment";
-import { isComparable, roleKey, type Role } from "./roles";
+import { isComparable, reviewedRoleKey, type ReviewedRole } from "./roles";
 import type { RoleExpiry } from "./types";
 
 /** How many days ahead an expiry is called out by default (`--expiring-within`). */
@@ -13,7 +13,7 @@ export const DEFAULT_EXPIRING_WITHIN_DAYS = 7;
 const DAY_MS = 86_400_000;
 
 /** Where `role` stands at `now`: expired, expiring within `withinDays`, or nothing worth saying. */
-export function expiryOf(role: Role, now: number, withinDays: number): RoleExpiry | undefined {
+export function expiryOf(role: ReviewedRole, now: number, withinDays: number): RoleExpiry | undefined {
   if (role.expiresAt === undefined) return undefined;
   const at = Date.parse(role.expiresAt);
   if (Number.isNaN(at)) return undefined;
@@ -32,23 +32,23 @@ export function expiryChanges(
   old: AssignmentView,
   next: AssignmentView,
   now: number,
-): { lapsed: Role[]; renewed: Role[]; edited: { role: Role; from?: string; to?: string }[] } {
+): { lapsed: ReviewedRole[]; renewed: ReviewedRole[]; edited: { role: ReviewedRole; from?: string; to?: string }[] } {
   if (!old.roles.known || !next.roles.known) return { lapsed: [], renewed: [], edited: [] };
-  const before = new Map(old.roles.value.filter(isComparable).map((r) => [roleKey(r), r]));
-  const recorded = new Set(old.expired.map(roleKey));
-  const both = next.roles.value.filter((r) => isComparable(r) && before.has(roleKey(r)));
-  const expired = (r: Role) => expiryOf(r, now, 0)?.state === "expired";
-  const lapsed = both.filter((r) => expired(r) && !recorded.has(roleKey(r)));
-  const renewed = both.filter((r) => !expired(r) && recorded.has(roleKey(r)));
+  const before = new Map(old.roles.value.filter(isComparable).map((r) => [reviewedRoleKey(r), r]));
+  const recorded = new Set(old.expired.map(reviewedRoleKey));
+  const both = next.roles.value.filter((r) => isComparable(r) && before.has(reviewedRoleKey(r)));
+  const expired = (r: ReviewedRole) => expiryOf(r, now, 0)?.state === "expired";
+  const lapsed = both.filter((r) => expired(r) && !recorded.has(reviewedRoleKey(r)));
+  const renewed = both.filter((r) => !expired(r) && recorded.has(reviewedRoleKey(r)));
   const edited = both
-    .filter((r) => !expired(r) && !recorded.has(roleKey(r)) && before.get(roleKey(r))?.expiresAt !== r.expiresAt)
-    .map((r) => ({ role: r, from: before.get(roleKey(r))?.expiresAt, to: r.expiresAt }));
+    .filter((r) => !expired(r) && !recorded.has(reviewedRoleKey(r)) && before.get(reviewedRoleKey(r))?.expiresAt !== r.expiresAt)
+    .map((r) => ({ role: r, from: before.get(reviewedRoleKey(r))?.expiresAt, to: r.expiresAt }));
   return { lapsed, renewed, edited };
 }
 
 /** The roles of `view` that are still access: those its state has not recorded as expired. */
-export function unexpiredRoles(view: AssignmentView): readonly Role[] {
+export function unexpiredRoles(view: AssignmentView): readonly ReviewedRole[] {
   if (!view.roles.known) return [];
-  const recorded = new Set(view.expired.map(roleKey));
-  return view.roles.value.filter((r) => !isComparable(r) || !recorded.has(roleKey(r)));
+  const recorded = new Set(view.expired.map(reviewedRoleKey));
+  return view.roles.value.filter((r) => !isComparable(r) || !recorded.has(reviewedRoleKey(r)));
 }

@@ -2,7 +2,7 @@
  * One sort order for everything the review lists, so the same preview always renders the same text even
  * though the engine's step order is not stable between runs.
  */
-import type { Role } from "./roles";
+import type { ReviewedRole } from "./roles";
 
 /** Compares case-insensitively first, then exactly, without depending on the machine's locale. */
 export function compareText(a: string, b: string): number {
@@ -13,7 +13,7 @@ export function compareText(a: string, b: string): number {
 }
 
 /** Orders roles by their label (the vendor's name, else the declared name, else the id), then by the rest of their identity. */
-export function compareRoleOrder(a: Role & { knownName?: string }, b: Role & { knownName?: string }): number {
+export function compareRoleOrder(a: ReviewedRole & { knownName?: string }, b: ReviewedRole & { knownName?: string }): number {
   return (
     compareText(a.knownName ?? a.name ?? a.id, b.knownName ?? b.name ?? b.id) ||
     compareText(a.id, b.id) ||

@@ -4,7 +4,7 @@
  * the program declares. Only an id the table does not know is judged by words in its id and name.
  */
 import { knownRole, roleTableOf } from "../integrations/known-roles";
-import type { Role } from "./roles";
+import type { ReviewedRole } from "./roles";
 
 /** Words that mark a role as privileged when its id or name contains one; `--privileged` adds to them. */
 export const DEFAULT_PRIVILEGED: readonly string[] = ["admin", "owner", "superuser", "security", "billing"];
@@ -28,7 +28,7 @@ export interface RoleVerdict {
 }
 
 /** A judge of roles in `integration` (undefined when hidden) that flags by id first, then by `words`. */
-export function roleJudge(words: readonly string[]): (role: Role, integration: string | undefined) => RoleVerdict {
+export function roleJudge(words: readonly string[]): (role: ReviewedRole, integration: string | undefined) => RoleVerdict {
   const normalized = normalizePrivileged(words);
   const matches = (...texts: (string | undefined)[]): boolean =>
     texts.some((t) => t !== undefined && normalized.some((w) => t.toLowerCase().includes(w)));

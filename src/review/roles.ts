@@ -5,13 +5,13 @@
 import type { HiddenReason } from "./sentinels";
 
 /** An organization an assignment is scoped to. */
-export interface Organization {
+export interface ReviewedOrganization {
   readonly id: string;
   readonly name?: string;
 }
 
 /** One role with its effective scope; `hiddenScope` says a scope field could not be read. */
-export interface Role {
+export interface ReviewedRole {
   readonly id: string;
   readonly name?: string;
   readonly group?: string;
@@ -20,7 +20,7 @@ export interface Role {
   readonly organizationName?: string;
   readonly workspace?: string;
   /** The assignment's `organizations`, when the role names no organization of its own. */
-  readonly organizations?: readonly Organization[];
+  readonly organizations?: readonly ReviewedOrganization[];
   /** Set when the group, organization or workspace is unknown or secret: the role cannot be compared. */
   readonly hiddenScope?: HiddenReason;
   /** When the role expires: its own `expiresAt`, else the assignment's. Never part of its identity. */
@@ -28,20 +28,20 @@ export interface Role {
 }
 
 /** Whether `role` can be compared with another by identity (its whole scope is known). */
-export function isComparable(role: Role): boolean {
+export function isComparable(role: ReviewedRole): boolean {
   return role.hiddenScope === undefined;
 }
 
 /** How two role lists differ: roles only in the new list, only in the old one, and in both. */
 export interface RoleSetDiff {
-  readonly granted: readonly Role[];
-  readonly revoked: readonly Role[];
+  readonly granted: readonly ReviewedRole[];
+  readonly revoked: readonly ReviewedRole[];
   /** Roles in both lists, as the new list labels them. */
-  readonly kept: readonly Role[];
+  readonly kept: readonly ReviewedRole[];
 }
 
 /** The identity of `role` as a string, equal for two roles exactly when they grant the same access. */
-export function roleKey(role: Role): string {
+export function reviewedRoleKey(role: ReviewedRole): string {
   // A role with a hidden scope must never equal another role, hidden or not.
   if (role.hiddenScope) {
     return JSON.stringify(["hidden-scope", role.id, role.hiddenScope, role.group ?? null, role.workspace ?? null, role.organization ?? null]);
@@ -51,7 +51,7 @@ export function roleKey(role: Role): string {
 }
 
 /** Compares two role lists by identity; duplicates within one list count once. */
-export function diffRoles(oldRoles: readonly Role[], newRoles: readonly Role[]): RoleSetDiff {
+export function diffRoles(oldRoles: readonly ReviewedRole[], newRoles: readonly ReviewedRole[]): RoleSetDiff {
   const oldByKey = byKey(oldRoles);
   const newByKey = byKey(newRoles);
   const granted = [...newByKey].filter(([k]) => !oldByKey.has(k)).map(([, r]) => r);
@@ -60,8 +60,8 @@ export function diffRoles(oldRoles: readonly Role[], newRoles: readonly Role[]):
   return { granted, revoked, kept };
 }
 
-function byKey(roles: readonly Role[]): Map<string, Role> {
-  const map = new Map<string, Role>();
-  for (const role of roles) if (!map.has(roleKey(role))) map.set(roleKey(role), role);
+function byKey(roles: readonly ReviewedRole[]): Map<string, ReviewedRole> {
+  const map = new Map<string, ReviewedRole>();
+  for (const role of roles) if (!map.has(reviewedRoleKey(role))) map.set(reviewedRoleKey(role), role);
   return map;
 }

@@ -9,7 +9,7 @@ import { DEFAULT_EXPIRING_WITHIN_DAYS, expiryChanges, expiryOf, unexpiredRoles }
 import { appOf, buildDirectory, personOf, type Directory } from "./people";
 import { DEFAULT_PRIVILEGED, normalizePrivileged, roleJudge } from "./privileged";
 import { groupSteps, type ResourceChange } from "./resource-changes";
-import { diffRoles, isComparable, roleKey, type Role, type RoleSetDiff } from "./roles";
+import { diffRoles, isComparable, reviewedRoleKey, type ReviewedRole, type RoleSetDiff } from "./roles";
 import { compareText } from "./order";
 import { SectionBook } from "./section-book";
 import type {
@@ -56,7 +56,7 @@ export function summarizePreview(json: unknown, opts: SummarizeOptions = {}): Ac
   const judge = roleJudge(patterns);
   const now = opts.now ?? Date.now();
   const withinDays = opts.expiringWithinDays ?? DEFAULT_EXPIRING_WITHIN_DAYS;
-  const toRef = (role: Role, view: AssignmentView): RoleRef => {
+  const toRef = (role: ReviewedRole, view: AssignmentView): RoleRef => {
     const expiry = expiryOf(role, now, withinDays);
     return { ...role, ...judge(role, view.integration.known ? view.integration.value : undefined), ...(expiry ? { expiry } : {}) };
   };
@@ -192,7 +192,7 @@ function pairMoves(all: readonly AccessSection[], byName: ReadonlyMap<string, Re
     const revoked = [...section.revoked];
     const granted = section.granted.filter((g) => {
       if (!isComparable(g.role)) return true;
-      const i = revoked.findIndex((r) => r.resource !== g.resource && isComparable(r.role) && roleKey(r.role) === roleKey(g.role));
+      const i = revoked.findIndex((r) => r.resource !== g.resource && isComparable(r.role) && reviewedRoleKey(r.role) === reviewedRoleKey(g.role));
       if (i < 0) return true;
       const [r] = revoked.splice(i, 1);
       moves.push({ role: g.role, from: r.resource, to: g.resource, person: section.person, app: section.app, sameAssignment: onlyRenamed(byName.get(r.resource), byName.get(g.resource)) });
@@ -208,7 +208,7 @@ function pairMoves(all: readonly AccessSection[], byName: ReadonlyMap<string, Re
 // A deleted and a created assignment with the same person, app and roles differ only by their names.
 function onlyRenamed(from: ReadChange | undefined, to: ReadChange | undefined): boolean {
   if (from?.change.op !== "delete" || to?.change.op !== "create" || !from.old || !to.new) return false;
-  const keys = (v: AssignmentView) => (v.roles.known && v.opaqueRoles === 0 ? JSON.stringify(v.roles.value.map(roleKey).sort()) : undefined);
+  const keys = (v: AssignmentView) => (v.roles.known && v.opaqueRoles === 0 ? JSON.stringify(v.roles.value.map(reviewedRoleKey).sort()) : undefined);
   return (
     sameField(from.old.integratedAccountId, to.new.integratedAccountId) &&
     sameField(from.old.integration, to.new.integration) &&
@@ -232,12 +232,12 @@ function stateOnlyOf(
   kind: StateOnlyChange["kind"],
   view: AssignmentView,
   target: AssignmentTarget,
-  toRef: (role: Role, view: AssignmentView) => RoleRef,
+  toRef: (role: ReviewedRole, view: AssignmentView) => RoleRef,
 ): StateOnlyChange {
   return { resource: change.name, urn: change.urn, kind, target, roles: knownRoles(view).map((role) => toRef(role, view)) };
 }
 
-function knownRoles(view: AssignmentView): readonly Role[] {
+function knownRoles(view: AssignmentView): readonly ReviewedRole[] {
   return view.roles.known ? view.roles.value : [];
 }
 
@@ -245,7 +245,7 @@ function knownRoles(view: AssignmentView): readonly Role[] {
 // and a revocation only when every new role can; the uncertain rest is reported as unresolved.
 function compareRoles(old: AssignmentView, next: AssignmentView): RoleSetDiff {
   if (!old.roles.known || !next.roles.known) return { granted: [], revoked: [], kept: [] };
-  const clear = (v: AssignmentView, roles: readonly Role[]): boolean => v.opaqueRoles === 0 && roles.every(isComparable);
+  const clear = (v: AssignmentView, roles: readonly ReviewedRole[]): boolean => v.opaqueRoles === 0 && roles.every(isComparable);
   const diff = diffRoles(old.roles.value.filter(isComparable), next.roles.value.filter(isComparable));
   return {
     granted: clear(old, old.roles.value) ? diff.granted : [],
@@ -261,7 +261,7 @@ function replace(
   old: AssignmentView,
   next: AssignmentView,
   book: SectionBook,
-  toRef: (role: Role, view: AssignmentView) => RoleRef,
+  toRef: (role: ReviewedRole, view: AssignmentView) => RoleRef,
 ): Replacement {
   const hidden = Boolean(from.person.hidden || to.person.hidden || from.app.hidden || to.app.hidden);
   const moves = hidden || from.person.key !== to.person.key || from.app.key !== to.app.key;
@@ -307,8 +307,8 @@ function replaceOrder(
     case "old-marked-delete":
       return { order: "create-before-delete", orderFrom: "steps" };
     default: {
-      const oldKeys = new Set(knownRoles(old).filter(isComparable).map(roleKey));
-      const shared = knownRoles(next).filter(isComparable).some((r) => oldKeys.has(roleKey(r)));
+      const oldKeys = new Set(knownRoles(old).filter(isComparable).map(reviewedRoleKey));
+      const shared = knownRoles(next).filter(isComparable).some((r) => oldKeys.has(reviewedRoleKey(r)));
       return { order: shared ? "delete-before-create" : "create-before-delete", orderFrom: "provider-rule" };
     }
   }

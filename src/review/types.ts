@@ -5,12 +5,12 @@
  */
 import type { HiddenValue } from "./assignment";
 import type { RoleVerdict } from "./privileged";
-import type { Role } from "./roles";
+import type { ReviewedRole } from "./roles";
 import type { HiddenReason } from "./sentinels";
 
 export type { HiddenValue } from "./assignment";
 export type { HiddenReason } from "./sentinels";
-export type { Organization, Role } from "./roles";
+export type { ReviewedOrganization, ReviewedRole } from "./roles";
 
 /** The person an assignment is for. */
 export interface PersonRef {
@@ -54,7 +54,7 @@ export interface RoleExpiry {
 }
 
 /** A role in a review, with what the integration's role table says about its id. */
-export interface RoleRef extends Role, RoleVerdict {
+export interface RoleRef extends ReviewedRole, RoleVerdict {
   readonly expiry?: RoleExpiry;
   /** Set, with `requireExpiryForPrivileged`, on a privileged role granted without `expiresAt`. */
   readonly expiryRequired?: true;

@@ -30,7 +30,7 @@ export interface AssignmentRequest extends AssignmentScope {
   remoteQuery?: Record<string, unknown>;
 }
 
-/** The user as Truto describes them (only what the resource outputs). */
+/** The user as Truto describes them (only what the resource outputs): the one user shape, `RoleAssignmentUser` to users of the resource. */
 export interface UserSummary {
   id: string;
   name?: string;
