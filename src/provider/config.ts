@@ -22,6 +22,8 @@ export interface ProviderSettings {
   settleMs: number;
   /** Words that protect a role from losing its last holder, beyond the defaults (see last-holder.ts). */
   protectedRoles: string[];
+  /** How long a finished read may serve others (TrutoClientOptions.readCacheMs); default 2 s. */
+  readCacheMs?: number;
 }
 
 /** Default settle window for read-backs after a write. */
@@ -85,6 +87,7 @@ export function resolveSettings(env: NodeJS.ProcessEnv, config?: ConfigSource): 
   const [timeout, timeoutWhere] = pick("TRUTO_TIMEOUT_MS", "timeoutMs");
   const [settle, settleWhere] = pick("TRUTO_SETTLE_MS", "settleMs");
   const [protectedRoles, protectedWhere] = pick("TRUTO_PROTECTED_ROLES", "protectedRoles");
+  const [readCache, readCacheWhere] = pick("TRUTO_READ_CACHE_MS", "readCacheMs");
   return {
     token: token?.trim() || undefined,
     baseUrl,
@@ -92,6 +95,7 @@ export function resolveSettings(env: NodeJS.ProcessEnv, config?: ConfigSource): 
     timeoutMs: parseMs(timeout, timeoutWhere),
     settleMs: parseMs(settle, settleWhere) ?? DEFAULT_SETTLE_MS,
     protectedRoles: parseList(protectedRoles, protectedWhere),
+    readCacheMs: parseMs(readCache, readCacheWhere),
   };
 }
 
@@ -106,5 +110,6 @@ export function clientFor(settings: ProviderSettings): TrutoClient {
     timeoutMs: settings.timeoutMs,
     rateLimit: settings.rateLimit,
     userAgent: "pulumi-truto-access",
+    readCacheMs: settings.readCacheMs,
   });
 }

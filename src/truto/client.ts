@@ -33,7 +33,12 @@ export interface TrutoClientOptions {
   /** Per-account pacing; default 50 requests per 10 s. `false` turns it off. */
   rateLimit?: RateLimitSettings;
   userAgent?: string;
+  /** How long a finished read may serve others (a refresh of many assignments of one user); default 2 s, 0 turns it off. */
+  readCacheMs?: number;
 }
+
+/** The default of {@link TrutoClientOptions.readCacheMs}. */
+export const DEFAULT_READ_CACHE_MS = 2_000;
 
 /** One logical call. */
 export interface TrutoRequest {
@@ -79,6 +84,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 /** A Truto API client; cheap to construct, since pools and governors are per process. */
 export class TrutoClient {
   readonly baseUrl: string;
+  /** How long a finished read may serve others; see {@link TrutoClientOptions.readCacheMs}. */
+  readonly readCacheMs: number;
   // A true private field: JSON.stringify and util.inspect of a client never show the token.
   readonly #token: string;
   private readonly timeoutMs: number;
@@ -96,6 +103,7 @@ export class TrutoClient {
     // From now on every TrutoError in this process, whoever builds it, redacts this token.
     registerSecret(options.token);
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.readCacheMs = options.readCacheMs ?? DEFAULT_READ_CACHE_MS;
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.governor = governorFor(options.rateLimit ?? DEFAULT_RATE_LIMIT);
     this.userAgent = options.userAgent ?? "pulumi-truto-access";

@@ -8,6 +8,7 @@ import { placeField, RESERVED_REMOTE_QUERY_KEYS } from "../integrations/rules";
 import { strip, type AssignmentScope, type Grant, type Role } from "../integrations/grants";
 import { encodePathSegment, type TrutoClient, type TrutoRequest } from "./client";
 import { TrutoErrorCodes, isTrutoError } from "./errors";
+import { ReadCache } from "./read-cache";
 import { MAX_URL_BYTES, wireOrganizations, wireRole } from "./request-size";
 import {
   WireCustomResult,
@@ -96,48 +97,6 @@ function batches(client: TrutoClient, rule: IntegrationRule, roles: Role[], requ
   }
   if (batch.length) out.push(batch);
   return out;
-}
-
-/**
- * A short-lived, per-process cache of reads that every write to the same user invalidates, so a refresh
- * of many assignments of one user fetches the user once. A read in flight is always shared; a finished
- * one for `ttlMs` after it finished.
- */
-class ReadCache {
-  private readonly entries = new Map<string, { done?: number; value: Promise<unknown> }>();
-  ttlMs = Number(process.env.TRUTO_READ_CACHE_MS ?? 2_000);
-
-  private sweptAt = 0;
-
-  get<T>(key: string, load: () => Promise<T>): Promise<T> {
-    const now = Date.now();
-    const hit = this.entries.get(key);
-    if (hit && (hit.done === undefined || now - hit.done < this.ttlMs)) return hit.value as Promise<T>;
-    this.sweep(now);
-    const entry: { done?: number; value: Promise<unknown> } = { value: load() };
-    this.entries.set(key, entry);
-    entry.value.then(
-      () => {
-        entry.done = Date.now();
-      },
-      // A failed read is not remembered.
-      () => {
-        if (this.entries.get(key) === entry) this.entries.delete(key);
-      },
-    );
-    return entry.value as Promise<T>;
-  }
-
-  // A run over thousands of users must not keep every answer: expired entries go, at most once per TTL.
-  private sweep(now: number): void {
-    if (now - this.sweptAt < Math.max(this.ttlMs, 1_000)) return;
-    this.sweptAt = now;
-    for (const [key, e] of this.entries) if (e.done !== undefined && now - e.done >= this.ttlMs) this.entries.delete(key);
-  }
-
-  invalidate(key: string): void {
-    this.entries.delete(key);
-  }
 }
 
 const readCache = new ReadCache();
@@ -295,7 +254,7 @@ export async function getUser(client: TrutoClient, scope: AssignmentScope, fresh
       throw e;
     }
   };
-  return fresh ? load() : readCache.get(userKey(client, scope), load);
+  return fresh ? load() : readCache.get(userKey(client, scope), load, client.readCacheMs);
 }
 
 /** One list endpoint's call: where, for which account, with what filters, and the shape of an item. */
@@ -376,7 +335,7 @@ export async function readHolding(client: TrutoClient, rule: IntegrationRule, sc
   if (!user) return { user: null, held: [] };
   if (rule.readBack === "user-roles") return { user: summarize(user), held: grantsOfUser(user) };
   const list = () => listRoleAssignments(client, scope.integratedAccountId, scope.workspaceId);
-  const assignments = await (fresh ? list() : readCache.get(workspaceKey(client, scope), list));
+  const assignments = await (fresh ? list() : readCache.get(workspaceKey(client, scope), list, client.readCacheMs));
   const held = assignments.filter((a) => a.user_id === scope.userId).map((a) => grantOfAssignment(a, scope.workspaceId));
   return { user: summarize(user), held };
 }

@@ -297,6 +297,36 @@ describe("Truto client against the sandbox", function () {
     });
   });
 
+  describe("the read cache", () => {
+    const jc = { integratedAccountId: acct.jumpcloud, userId: SEED_IDS.jumpcloud.users.bob };
+    const userReads = async () => (await sandbox.admin.requests()).filter((r) => r.method === "GET" && r.path.endsWith(`/users/${jc.userId}`)).length;
+
+    it("serves reads of one user within its lifetime from one request, and a write makes the next read fetch again", async () => {
+      const c = client({ readCacheMs: 60_000 });
+      await sandbox.admin.clearRequests();
+      await Promise.all([ud.readHolding(c, RULES.jumpcloud, jc), ud.readHolding(c, RULES.jumpcloud, jc)]);
+      await ud.readHolding(c, RULES.jumpcloud, jc);
+      assert.equal(await userReads(), 1, "three reads, one request");
+      await ud.assignRoles(c, RULES.jumpcloud, jc, [{ id: "help-desk" }]);
+      const after = await ud.readHolding(c, RULES.jumpcloud, jc);
+      assert.ok(after.held.some((g) => g.id === "help-desk"), "the read after the write sees it");
+      assert.equal(await userReads(), 2);
+    });
+
+    it("reads every time with readCacheMs 0 (TRUTO_READ_CACHE_MS=0), and a fresh read never uses it", async () => {
+      const off = client({ readCacheMs: 0 });
+      await sandbox.admin.clearRequests();
+      await ud.readHolding(off, RULES.jumpcloud, jc);
+      await ud.readHolding(off, RULES.jumpcloud, jc);
+      assert.equal(await userReads(), 2);
+      const on = client({ readCacheMs: 60_000 });
+      await ud.readHolding(on, RULES.jumpcloud, jc);
+      const before = await userReads();
+      await ud.readHolding(on, RULES.jumpcloud, jc, true);
+      assert.equal(await userReads(), before + 1, "the fresh read went to Truto");
+    });
+  });
+
   it("follows cursors to the last page", async () => {
     const state: SandboxState = await sandbox.admin.state();
     for (let n = 0; n < 250; n++) state.users.push({ accountId: acct.teamviewer, id: `tv-extra-${n}`, name: `Extra ${n}`, email: `x${n}@example.com`, status: "active", roles: [] });

@@ -30,13 +30,13 @@ describe("config", () => {
   describe("resolveSettings", () => {
     it("uses Truto's API and the defaults when nothing is set", () => {
       const s = resolveSettings({});
-      assert.deepEqual(s, { token: undefined, baseUrl: DEFAULT_BASE_URL, rateLimit: undefined, timeoutMs: undefined, settleMs: DEFAULT_SETTLE_MS, protectedRoles: [] });
+      assert.deepEqual(s, { token: undefined, baseUrl: DEFAULT_BASE_URL, rateLimit: undefined, timeoutMs: undefined, settleMs: DEFAULT_SETTLE_MS, protectedRoles: [], readCacheMs: undefined });
       assert.equal(DEFAULT_BASE_URL, "https://api.truto.one");
     });
 
     it("lets the environment win over stack config", () => {
       const s = resolveSettings(
-        { TRUTO_API_TOKEN: TOKEN, TRUTO_BASE_URL: "https://env.example.com", TRUTO_RATE_LIMIT: "10/1", TRUTO_TIMEOUT_MS: "100", TRUTO_SETTLE_MS: "7", TRUTO_PROTECTED_ROLES: "manager, help-desk" },
+        { TRUTO_API_TOKEN: TOKEN, TRUTO_BASE_URL: "https://env.example.com", TRUTO_RATE_LIMIT: "10/1", TRUTO_TIMEOUT_MS: "100", TRUTO_SETTLE_MS: "7", TRUTO_PROTECTED_ROLES: "manager, help-desk", TRUTO_READ_CACHE_MS: "0" },
         config({
           "truto:apiToken": CONFIG_TOKEN,
           "truto:baseUrl": "https://config.example.com",
@@ -44,9 +44,10 @@ describe("config", () => {
           "truto:timeoutMs": "200",
           "truto:settleMs": "8",
           "truto:protectedRoles": "owner",
+          "truto:readCacheMs": "5000",
         }),
       );
-      assert.deepEqual(s, { token: TOKEN, baseUrl: "https://env.example.com", rateLimit: { limit: 10, windowMs: 1_000 }, timeoutMs: 100, settleMs: 7, protectedRoles: ["manager", "help-desk"] });
+      assert.deepEqual(s, { token: TOKEN, baseUrl: "https://env.example.com", rateLimit: { limit: 10, windowMs: 1_000 }, timeoutMs: 100, settleMs: 7, protectedRoles: ["manager", "help-desk"], readCacheMs: 0 });
     });
 
     it("falls back to the truto:apiToken stack config", () => {
@@ -60,9 +61,9 @@ describe("config", () => {
     it("reads every setting from stack config", () => {
       const s = resolveSettings(
         {},
-        config({ "truto:baseUrl": "http://127.0.0.1:8787", "truto:rateLimit": "5/2", "truto:timeoutMs": "1500", "truto:settleMs": "0", "truto:protectedRoles": '["Rl0A", "command-runner"]' }),
+        config({ "truto:baseUrl": "http://127.0.0.1:8787", "truto:rateLimit": "5/2", "truto:timeoutMs": "1500", "truto:settleMs": "0", "truto:protectedRoles": '["Rl0A", "command-runner"]', "truto:readCacheMs": "250" }),
       );
-      assert.deepEqual(s, { token: undefined, baseUrl: "http://127.0.0.1:8787", rateLimit: { limit: 5, windowMs: 2_000 }, timeoutMs: 1_500, settleMs: 0, protectedRoles: ["Rl0A", "command-runner"] });
+      assert.deepEqual(s, { token: undefined, baseUrl: "http://127.0.0.1:8787", rateLimit: { limit: 5, windowMs: 2_000 }, timeoutMs: 1_500, settleMs: 0, protectedRoles: ["Rl0A", "command-runner"], readCacheMs: 250 });
     });
 
     it("reads protectedRoles as a comma or newline separated list, or a JSON array, and names a bad array", () => {
