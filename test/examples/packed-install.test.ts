@@ -159,7 +159,7 @@ describe("the packed package, installed into a `pulumi new typescript` project",
   });
 
   it("ships its licence, changelog and security policy, and source maps that carry their sources", async () => {
-    for (const file of ["LICENSE", "CHANGELOG.md", "SECURITY.md", "README.md"]) assert.ok(existsSync(path.join(installed, file)), `${file} is not in the package`);
+    for (const file of ["LICENSE", "CHANGELOG.md", "SECURITY.md", "README.md", "docs/reliability.md", "docs/performance.md"]) assert.ok(existsSync(path.join(installed, file)), `${file} is not in the package`);
     assert.match(await fs.readFile(path.join(installed, "LICENSE"), "utf8"), /Apache License\s+Version 2\.0/);
     assert.ok(!existsSync(path.join(installed, "src")), "src/ is not shipped, so maps must inline their sources");
     const map = JSON.parse(await fs.readFile(path.join(installed, "dist", "provider", "lifecycle.js.map"), "utf8"));
