@@ -4,10 +4,10 @@
  */
 import { randomUUID } from "node:crypto";
 import { Agent, request as undiciRequest, type Dispatcher } from "undici";
-import { TrutoError, TrutoErrorCodes, codeForStatus, isTrutoError, redact, registerSecret } from "./errors";
+import { TrutoError, TrutoErrorCodes, isTrutoError, redact, registerSecret } from "./errors";
 import { RateGovernor, DEFAULT_RATE_LIMIT, serverWaitRefusal, type RateLimitSettings } from "./governor";
 import { DEFAULT_RETRY_POLICY, retryAfterFromHeaders, retryDecision, type AttemptOutcome, type RetryPolicy } from "./retry";
-import { WireErrorBody, type WireErrorBodyT } from "./wire";
+import { errorFromResponse } from "./response-errors";
 import type { ResponseSchema } from "./wire-types";
 import { DEFAULT_BASE_URL, checkBaseUrl } from "./base-url";
 import { encodeQuery } from "./request-size";
@@ -192,7 +192,7 @@ export class TrutoClient {
           if (req.method !== "GET") throw failure;
           outcome = { kind: "network" };
         } else {
-          failure = this.errorFromResponse(res.statusCode, text, rl.retryAfterMs, { ...named, attempts: attempt });
+          failure = errorFromResponse(res.statusCode, text, rl.retryAfterMs, { ...named, attempts: attempt });
           outcome = { kind: "status", status: res.statusCode, remote: failure.remote, retryAfterMs: rl.retryAfterMs };
         }
       } catch (e) {
@@ -240,50 +240,7 @@ export class TrutoClient {
       attempts: failure.attempts,
     });
   }
-
-  private errorFromResponse(
-    status: number,
-    text: string,
-    retryAfterMs: number | undefined,
-    named: { method: string; path: string; integratedAccountId?: string; attempts: number },
-  ): TrutoError {
-    let body: WireErrorBodyT = {};
-    try {
-      const parsed = WireErrorBody.safeParse(JSON.parse(text));
-      if (parsed.success) body = parsed.data;
-    } catch {
-      // Not JSON (a proxy's HTML page, say): the status alone tells the kind.
-    }
-    // Whole, not cut: TrutoError redacts the token first and only then bounds what it quotes.
-    const trutoMessage = typeof body.message === "string" ? body.message : body.error ?? (text || undefined);
-    const missingQuery = body.truto_error_insight?.missing_required_query_parameters?.value ?? [];
-    const missingBody = body.truto_error_insight?.missing_required_body_fields?.value ?? [];
-    const remote = body.truto_is_remote_error === true;
-    const code = codeForStatus(status, remote, missingQuery.length + missingBody.length > 0);
-    return new TrutoError(code, SUMMARIES[code] ?? "the request failed.", {
-      ...named,
-      status,
-      trutoMessage,
-      remote,
-      missingQueryParameters: missingQuery,
-      missingBodyFields: missingBody,
-      retryAfterMs,
-    });
-  }
 }
-
-const SUMMARIES: Partial<Record<string, string>> = {
-  TRUTO_UNAUTHORIZED: "the API token was not accepted.",
-  TRUTO_FORBIDDEN: "this call is not allowed.",
-  TRUTO_NOT_FOUND: "not found.",
-  TRUTO_VALIDATION: "the request was rejected as invalid.",
-  TRUTO_CONFLICT: "the vendor reported a conflict.",
-  TRUTO_RATE_LIMITED: "rate limited.",
-  TRUTO_REMOTE_ERROR: "the vendor rejected the request.",
-  TRUTO_SERVER_ERROR: "the server failed.",
-  TRUTO_ACCOUNT_BLOCKED: "the integrated account is blocked.",
-  TRUTO_SANDBOX_ACCOUNT: "the integrated account is a Truto sandbox account, which accepts no writes; use the integratedAccountId of a production connection.",
-};
 
 function rateLimitHeaders(headers: Record<string, string | string[] | undefined>): {
   retryAfterMs?: number;
