@@ -177,8 +177,6 @@ const Inputs = z.strictObject({
   resourceName: orUnknown(text("the resource's name")).optional(),
 });
 
-/** The inputs as the schema accepts them (unknown values passed through), before the cross-field rules. */
-export type ParsedInputs = z.output<typeof Inputs>;
 
 /** Formats a zod path as Pulumi property paths read: `roles[1].id`. */
 export function propertyPath(path: readonly PropertyKey[]): string {

@@ -15,8 +15,24 @@ import {
 import { grantsOf, roleKey, strip, type Grant, type Organization, type Role } from "../integrations/grants";
 import { MAX_SINGLE_ROLE_QUERY_BYTES, singleRoleQueryBytes } from "../truto/request-size";
 import { didYouMean } from "./did-you-mean";
-import type { CheckFailure, ParsedInputs } from "./inputs";
+import type { CheckFailure } from "./inputs";
 import { containsUnknown, isUnknown } from "./unknowns";
+
+/**
+ * The inputs as the schema accepted them: each field validated, or Pulumi's unknown sentinel, or absent. Typed
+ * loosely on purpose (each rule narrows what it reads), so these rules need none of the schema's types.
+ */
+export interface ParsedInputs {
+  readonly integratedAccountId?: unknown;
+  readonly integration?: unknown;
+  readonly userId?: unknown;
+  readonly workspaceId?: unknown;
+  readonly organizations?: unknown;
+  readonly roles?: unknown;
+  readonly expiresAt?: unknown;
+  readonly remoteQuery?: unknown;
+  readonly [field: string]: unknown;
+}
 
 /** Whether `v` is given and holds no unknown value (a rule on it can run). */
 export function known<T>(v: T): v is Exclude<T, undefined> {
@@ -163,7 +179,7 @@ function duplicateFailures(v: ParsedInputs, rule?: IntegrationRule, skip: Readon
 }
 
 /** A Slack role that names the resource's own workspace says nothing more than one that does not. */
-export function withoutRedundantScope(v: ParsedInputs): ParsedInputs {
+export function withoutRedundantScope<T extends ParsedInputs>(v: T): T {
   if (typeof v.integration !== "string" || !isKnownIntegration(v.integration) || RULES[v.integration].roleScope !== "workspace") return v;
   if (!Array.isArray(v.roles) || isUnknown(v.workspaceId)) return v;
   const roles = (v.roles as Role[]).map((r) => (r && typeof r === "object" && r.workspace === v.workspaceId ? { ...r, workspace: undefined } : r));

@@ -3,8 +3,8 @@
  * faults, its request log, its settings. Every call rejects with the sandbox's own message when it refuses.
  */
 import { readWholeRequestLog, type LoggedRequest } from "./request-log";
-import type { Fault, FaultSpec } from "./faults";
-import type { SandboxSettings } from "./settings";
+import type { Fault, FaultSpec } from "./fault-spec";
+import type { SandboxSettings } from "./types";
 import type { SandboxState } from "./types";
 
 /** Where a sandbox listens and the token it wants. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { Fault, FaultSpec } from "./fault-spec";
 
 /** The body of POST /_sandbox/faults: which requests to disturb, how many, and how. */
 export const faultSpecSchema = z
@@ -40,18 +41,12 @@ export const faultSpecSchema = z
     }
   });
 
-/**
- * A fault as registered: the spec, with the count it started with. With `probability`, each matching
- * request is disturbed with that chance (drawn from a generator seeded by `seed`, default 0, so a run
- * repeats); only disturbed requests use up `count`, and a request left alone goes on to later faults.
- */
-export type FaultSpec = z.infer<typeof faultSpecSchema>;
+export type { Fault, FaultSpec } from "./fault-spec";
 
-/** A registered fault: its id, its spec, and how many requests it will still affect. */
-export interface Fault extends FaultSpec {
-  id: string;
-  remaining: number;
-}
+// The plain type must stay what the schema produces: this fails to compile the day they differ.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const sameFaultSpec: Same<FaultSpec, z.infer<typeof faultSpecSchema>> = true;
+void sameFaultSpec;
 
 // A small seeded generator (mulberry32): the same seed gives the same draws, run after run.
 function seededRandom(seed: number): () => number {

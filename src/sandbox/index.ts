@@ -41,8 +41,8 @@ export { defaultSeed, SEED_IDS } from "./seed";
 export { ACCOUNT_STATUSES } from "./types";
 export type { AccountStatus, HeldRole, SandboxAccount, SandboxOrganization, SandboxRole, SandboxState, SandboxUser, SandboxWorkspace } from "./types";
 export type { RateLimit } from "./rate-limiter";
-export type { SandboxSettings } from "./settings";
-export type { FaultSpec, Fault } from "./faults";
+export type { SandboxSettings } from "./types";
+export type { FaultSpec, Fault } from "./fault-spec";
 export { readWholeRequestLog, type LoggedRequest, type RequestLogPage } from "./request-log";
 export { sandboxAdmin, type SandboxAdmin, type SandboxEndpoint } from "./admin-client";
 

@@ -1,12 +1,8 @@
 import { z } from "zod";
 import type { RateLimit } from "./rate-limiter";
+import type { SandboxSettings } from "./types";
 
-/** The settings that can change while the sandbox runs (PATCH /_sandbox/config). */
-export interface SandboxSettings {
-  rateLimit: RateLimit | false;
-  latencyMs: number;
-  strictIdempotency: boolean;
-}
+export type { SandboxSettings } from "./types";
 
 /** Truto's own limit: 50 requests per 10 seconds per integrated account. */
 export const DEFAULT_RATE_LIMIT: RateLimit = { limit: 50, windowMs: 10_000 };

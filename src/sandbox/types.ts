@@ -2,6 +2,7 @@
  * The sandbox's state model. GET and PUT /_sandbox/state exchange exactly this JSON shape, and the
  * state file holds it too, so every field here is part of a documented contract.
  */
+import type { RateLimit } from "./rate-limiter";
 
 /** The statuses Truto documents for an integrated account (https://truto.one/docs/api-reference/admin/integrated-accounts/list). */
 export const ACCOUNT_STATUSES = ["active", "connecting", "post_install_error", "validation_error", "needs_reauth"] as const;
@@ -66,4 +67,11 @@ export interface SandboxState {
   roles: SandboxRole[];
   workspaces: SandboxWorkspace[];
   organizations: SandboxOrganization[];
+}
+
+/** The settings that can change while the sandbox runs (PATCH /_sandbox/config). */
+export interface SandboxSettings {
+  rateLimit: RateLimit | false;
+  latencyMs: number;
+  strictIdempotency: boolean;
 }

@@ -54,6 +54,20 @@ import {
   type TrutoClientOptions,
   type TrutoErrorCode,
 } from "pulumi-truto-access";
+import { SEED_IDS, defaultSeed, readWholeRequestLog, sandboxAdmin, startSandbox, type Fault, type FaultSpec, type SandboxAdmin, type SandboxSettings, type SandboxState } from "pulumi-truto-access/sandbox";
+
+// The sandbox, as a user's tests start it.
+export async function sandboxed(): Promise<number> {
+  const sandbox = await startSandbox({ seed: defaultSeed() });
+  const admin: SandboxAdmin = sandboxAdmin(sandbox);
+  const fault: FaultSpec = { method: "GET", path: "/unified/*", count: 1, status: 503 };
+  const armed: Fault = await admin.faults(fault);
+  const settings: SandboxSettings = await admin.config({ latencyMs: 0 });
+  const state: SandboxState = await admin.state();
+  const log = await readWholeRequestLog(async () => ({ requests: [], next: null, dropped: 0 }));
+  await sandbox.close();
+  return armed.remaining + settings.latencyMs + state.users.length + log.length + SEED_IDS.jumpcloud.users.owner.length;
+}
 
 const role: RoleArgs = { id: "manager", expiresAt: "2030-01-01T00:00:00Z" };
 const org: OrganizationArgs = { id: "4201839311" };
@@ -138,7 +152,7 @@ describe("the packed package, installed into a `pulumi new typescript` project",
     assert.equal(compilerOptions.skipLibCheck, undefined);
   });
 
-  it("type-checks a program that uses every export of the package root", async () => {
+  it("type-checks a program that uses every export of the package root, and the sandbox's", async () => {
     const tsc = path.join(dir, "node_modules", "typescript", "bin", "tsc");
     const result = await run(process.execPath, [tsc, "--noEmit", "-p", dir], { cwd: dir }).catch((e: { stdout?: string; stderr?: string }) => e);
     const output = `${result.stdout ?? ""}${result.stderr ?? ""}`;
