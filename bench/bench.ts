@@ -41,21 +41,34 @@ export async function runBench(plan: BenchPlan, options: RunOptions = {}): Promi
   const log = options.log ?? (() => undefined);
   if (plan.runs < 3) throw new Error(`bench: every figure is a median of at least 3 runs; the plan asks for ${plan.runs}.`);
   const machine = machineInfo();
-  log(`plan ${plan.name}: ${plan.assignments} assignments, concurrency ${plan.concurrency}, latency ${plan.latencyMs} ms, ${plan.runs} runs; load average ${machine.loadAverage.join(" ")}`);
+  log(
+    `plan ${plan.name}: ${plan.assignments} assignments, concurrency ${plan.concurrency}, latency ${plan.latencyMs} ms, ${plan.runs} runs; load average ${machine.loadAverage.join(" ")}`,
+  );
 
   const provider = await measureProviderText();
-  log(`__provider: ${provider.bytesPerResource.join(", ")} bytes per resource${provider.identical ? " (identical)" : " (DIFFERENT per resource)"}`);
+  log(
+    `__provider: ${provider.bytesPerResource.join(", ")} bytes per resource${provider.identical ? " (identical)" : " (DIFFERENT per resource)"}`,
+  );
 
   const sandbox = await startSandboxProcess();
   const consumer = await makeConsumerProject();
   const profileDir = await fs.mkdtemp(path.join(os.tmpdir(), "truto-bench-profile-"));
   try {
-    const hostEnv = { TRUTO_API_TOKEN: sandbox.token, TRUTO_BASE_URL: sandbox.url, TRUTO_RATE_LIMIT: "off", TRUTO_SETTLE_MS: String(plan.settleMs), NODE_OPTIONS: undefined };
+    const hostEnv = {
+      TRUTO_API_TOKEN: sandbox.token,
+      TRUTO_BASE_URL: sandbox.url,
+      TRUTO_RATE_LIMIT: "off",
+      TRUTO_SETTLE_MS: String(plan.settleMs),
+      NODE_OPTIONS: undefined,
+    };
     const trivialText = await serializeProviderText(trivialProvider);
     const startPairs = await measureStartPairs(
       consumer.dir,
       hostEnv,
-      { providerText: provider.text, inputs: { integratedAccountId: benchAccountId(1), integration: "jumpcloud", userId: "u1", roles: [{ id: "manager" }] } },
+      {
+        providerText: provider.text,
+        inputs: { integratedAccountId: benchAccountId(1), integration: "jumpcloud", userId: "u1", roles: [{ id: "manager" }] },
+      },
       { providerText: trivialText, inputs: { name: "probe" } },
       plan.startPairs,
     );
@@ -65,13 +78,24 @@ export async function runBench(plan: BenchPlan, options: RunOptions = {}): Promi
     await sandbox.configure({ latencyMs: 0, rateLimit: false });
     await sandbox.putState(counts.state);
     const requestCounts: IntegrationCounts[] = [];
-    const countHost = await startBenchHost({ cwd: consumer.dir, url: sandbox.url, token: sandbox.token, settleMs: plan.settleMs, rateLimit: "off" });
+    const countHost = await startBenchHost({
+      cwd: consumer.dir,
+      url: sandbox.url,
+      token: sandbox.token,
+      settleMs: plan.settleMs,
+      rateLimit: "off",
+    });
     try {
-      const rules = packageRules() as unknown as Record<string, { rolesPerRequest: "one" | "many"; readBack: "user-roles" | "role-assignments" }>;
+      const rules = packageRules() as unknown as Record<
+        string,
+        { rolesPerRequest: "one" | "many"; readBack: "user-roles" | "role-assignments" }
+      >;
       for (const c of counts.cases) {
         const result = await countRequests(countHost, sandbox, provider.text, c, rules[c.integration], plan.refreshFanout);
         requestCounts.push(result);
-        log(`requests per op, ${c.integration}: create ${result.create.requests}, update ${result.update.requests}, delete ${result.delete.requests}, refresh of ${plan.refreshFanout}: ${result.refreshUserReads.requests} user read(s)`);
+        log(
+          `requests per op, ${c.integration}: create ${result.create.requests}, update ${result.update.requests}, delete ${result.delete.requests}, refresh of ${plan.refreshFanout}: ${result.refreshUserReads.requests} user read(s)`,
+        );
       }
     } finally {
       await countHost.kill();
@@ -83,14 +107,18 @@ export async function runBench(plan: BenchPlan, options: RunOptions = {}): Promi
     for (let i = 0; i < plan.runs; i++) {
       const run = await throughputRun(ctx, population, plan.latencyMs);
       throughputRuns.push(run);
-      log(`throughput run ${i + 1} (latency ${plan.latencyMs} ms): host ${run.hostMs.toFixed(0)} ms, replay ${run.replayMs.toFixed(0)} ms, ratio ${run.ratio.toFixed(3)}, ${run.requests} requests, host peak ${run.hostPeakMB?.toFixed(1)} MB`);
+      log(
+        `throughput run ${i + 1} (latency ${plan.latencyMs} ms): host ${run.hostMs.toFixed(0)} ms, replay ${run.replayMs.toFixed(0)} ms, ratio ${run.ratio.toFixed(3)}, ${run.requests} requests, host peak ${run.hostPeakMB?.toFixed(1)} MB`,
+      );
     }
     const cpuBoundRuns: ThroughputRun[] = [];
     const trivialRuns: BaselineRun[] = [];
     for (let i = 0; i < plan.runs; i++) {
       const run = await throughputRun(ctx, population, 0);
       cpuBoundRuns.push(run);
-      log(`CPU-bound run ${i + 1}: ${run.opsPerSec.toFixed(0)} ops/s (host ${run.hostMs.toFixed(0)} ms, replay ${run.replayMs.toFixed(0)} ms), host peak ${run.hostPeakMB?.toFixed(1)} MB`);
+      log(
+        `CPU-bound run ${i + 1}: ${run.opsPerSec.toFixed(0)} ops/s (host ${run.hostMs.toFixed(0)} ms, replay ${run.replayMs.toFixed(0)} ms), host peak ${run.hostPeakMB?.toFixed(1)} MB`,
+      );
       const baseline = await trivialHostRun(consumer.dir, trivialText, population, plan.concurrency);
       trivialRuns.push(baseline);
       log(`  same load on the trivial provider: ${baseline.opsPerSec.toFixed(0)} ops/s, host peak ${baseline.hostPeakMB?.toFixed(1)} MB`);
@@ -100,7 +128,9 @@ export async function runBench(plan: BenchPlan, options: RunOptions = {}): Promi
     if (plan.profile) {
       profiledRun = await throughputRun(ctx, population, 0, profileDir);
       profile = await summariseProfile(profiledRun.profileFile!);
-      log(`profiled CPU-bound run: ${profiledRun.opsPerSec.toFixed(0)} ops/s under the sampling profiler; profile at ${profiledRun.profileFile}`);
+      log(
+        `profiled CPU-bound run: ${profiledRun.opsPerSec.toFixed(0)} ops/s under the sampling profiler; profile at ${profiledRun.profileFile}`,
+      );
     }
 
     const single = singleAccountPopulation(plan.rateLimited.creates);
@@ -108,7 +138,9 @@ export async function runBench(plan: BenchPlan, options: RunOptions = {}): Promi
     for (let i = 0; i < plan.runs; i++) {
       const run = await rateLimitedRun(sandbox, consumer.dir, provider.text, single, plan.rateLimited, plan.concurrency, plan.settleMs);
       rateLimitedRuns.push(run);
-      log(`rate-limited run ${i + 1}: ${run.wallMs.toFixed(0)} ms for ${run.limitedRequests} limited requests (minimum ${run.minimumMs} ms), ${run.rateLimited429s} × 429, ${run.pausesOver100Ms} pauses over 100 ms (window edges: ${Math.ceil(run.limitedRequests / plan.rateLimited.limit) - 1})`);
+      log(
+        `rate-limited run ${i + 1}: ${run.wallMs.toFixed(0)} ms for ${run.limitedRequests} limited requests (minimum ${run.minimumMs} ms), ${run.rateLimited429s} × 429, ${run.pausesOver100Ms} pauses over 100 ms (window edges: ${Math.ceil(run.limitedRequests / plan.rateLimited.limit) - 1})`,
+      );
     }
 
     const jumpcloud = requestCounts.find((c) => c.integration === "jumpcloud")!;
@@ -119,7 +151,12 @@ export async function runBench(plan: BenchPlan, options: RunOptions = {}): Promi
       startRatio: round(median(startPairs.map((p) => p.ratio)), 3),
       throughputRatio: round(median(throughputRuns.map((r) => r.ratio)), 3),
       cpuBoundOpsPerSec: round(median(cpuBoundRuns.map((r) => r.opsPerSec)), 0),
-      requestsPerOp: { create: jumpcloud.create.requests, update: jumpcloud.update.requests, delete: jumpcloud.delete.requests, refresh: jumpcloud.refreshUserReads.requests },
+      requestsPerOp: {
+        create: jumpcloud.create.requests,
+        update: jumpcloud.update.requests,
+        delete: jumpcloud.delete.requests,
+        refresh: jumpcloud.refreshUserReads.requests,
+      },
       rateLimited429s: rateLimitedRuns.reduce((sum, r) => sum + r.rateLimited429s, 0),
       rateLimitedWallRatio: round(median(rateLimitedRuns.map((r) => r.ratio)), 3),
       hostPeakMB: peaks.length ? round(median(peaks), 1) : null,
@@ -133,7 +170,12 @@ export async function runBench(plan: BenchPlan, options: RunOptions = {}): Promi
         startPairs: startPairs.map((p) => ({ oursMs: round(p.oursMs, 1), trivialMs: round(p.trivialMs, 1), ratio: round(p.ratio, 3) })),
         throughputRuns: throughputRuns.map(rounded),
         cpuBoundRuns: cpuBoundRuns.map(rounded),
-        trivialHostRuns: trivialRuns.map((b) => ({ ...b, hostMs: round(b.hostMs, 0), opsPerSec: round(b.opsPerSec, 0), hostPeakMB: b.hostPeakMB === null ? null : round(b.hostPeakMB, 1) })),
+        trivialHostRuns: trivialRuns.map((b) => ({
+          ...b,
+          hostMs: round(b.hostMs, 0),
+          opsPerSec: round(b.opsPerSec, 0),
+          hostPeakMB: b.hostPeakMB === null ? null : round(b.hostPeakMB, 1),
+        })),
         profiledRun: profiledRun && rounded(profiledRun),
         profile,
         requestCounts,

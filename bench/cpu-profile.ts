@@ -57,7 +57,11 @@ export function packageOf(frame: CallFrame): string {
     return name === "pulumi-truto-access" ? "ours" : name;
   }
   if (url.includes("/dist/")) return "ours";
-  return url.replace(/^file:\/\//, "").split("/").slice(-2).join("/");
+  return url
+    .replace(/^file:\/\//, "")
+    .split("/")
+    .slice(-2)
+    .join("/");
 }
 
 function shortLocation(frame: CallFrame): string {
@@ -105,5 +109,10 @@ export function summarise(profile: CpuProfile, top = 12): ProfileSummary {
       .sort((a, b) => b[1] - a[1])
       .slice(0, n)
       .map(([name, us]) => ({ name, ms: Math.round(us / 100) / 10, percent: busyUs > 0 ? Math.round((1000 * us) / busyUs) / 10 : 0 }));
-  return { totalMs: Math.round(totalUs / 1000), busyMs: Math.round(busyUs / 1000), topFunctions: rows(byFunction, top), byPackage: rows(byPackage, 10) };
+  return {
+    totalMs: Math.round(totalUs / 1000),
+    busyMs: Math.round(busyUs / 1000),
+    topFunctions: rows(byFunction, top),
+    byPackage: rows(byPackage, 10),
+  };
 }

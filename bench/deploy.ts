@@ -32,7 +32,12 @@ export function benchEngine(host: Host, providerText: string, timings?: RpcTimin
 /** `pulumi up` of every declared resource into a new stack, `concurrency` at a time; resolves to the stack's state. */
 export async function createAll(engine: Engine, declared: readonly Declared[], concurrency: number): Promise<StackState> {
   const state = newStackState();
-  await up(engine, state, declared.map((d) => engine.resource(d.name, d.inputs)), { parallel: concurrency });
+  await up(
+    engine,
+    state,
+    declared.map((d) => engine.resource(d.name, d.inputs)),
+    { parallel: concurrency },
+  );
   return state;
 }
 

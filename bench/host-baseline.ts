@@ -28,7 +28,13 @@ export async function trivialHostRun(cwd: string, trivialText: string, populatio
     await deleteAll(engine, state, concurrency);
     const hostMs = performance.now() - started;
     const operations = population.assignments.length * 2;
-    return { operations, hostMs, opsPerSec: operations / (hostMs / 1000), hostPeakMB: peakMemoryMB(host.pid), hostCpuMs: cpuSince(cpuBefore, processCpuMs(host.pid)) };
+    return {
+      operations,
+      hostMs,
+      opsPerSec: operations / (hostMs / 1000),
+      hostPeakMB: peakMemoryMB(host.pid),
+      hostCpuMs: cpuSince(cpuBefore, processCpuMs(host.pid)),
+    };
   } finally {
     await host.kill();
   }

@@ -40,8 +40,16 @@ const JUMPCLOUD_ROLES = ["administrator", "manager", "help-desk", "read-only", "
 const THROUGHPUT_ACCOUNTS: AccountSpec[] = [
   { integration: "jumpcloud", userId: (i) => `64a1f0c2e4b0${i.toString(16).padStart(12, "0")}`, roles: JUMPCLOUD_ROLES },
   { integration: "jumpcloud", userId: (i) => `64b2e1d3f5c1${i.toString(16).padStart(12, "0")}`, roles: JUMPCLOUD_ROLES },
-  { integration: "crowdstrike", userId: (i) => `cs-bench-${i}`, roles: ["falconhost_admin", "falconhost_analyst", "falconhost_read_only", "falconhost_investigator"] },
-  { integration: "teamviewer", userId: (i) => `tv-bench-${i}`, roles: ["tv-role-admin", "tv-role-member", "tv-role-support", "tv-role-auditor"] },
+  {
+    integration: "crowdstrike",
+    userId: (i) => `cs-bench-${i}`,
+    roles: ["falconhost_admin", "falconhost_analyst", "falconhost_read_only", "falconhost_investigator"],
+  },
+  {
+    integration: "teamviewer",
+    userId: (i) => `tv-bench-${i}`,
+    roles: ["tv-role-admin", "tv-role-member", "tv-role-support", "tv-role-auditor"],
+  },
   { integration: "blackline", userId: (i) => `bl-bench-${i}`, roles: ["bl-system-admin", "bl-preparer", "bl-reviewer", "bl-approver"] },
 ];
 
@@ -65,7 +73,14 @@ function populate(count: number, accounts: AccountSpec[]): Population {
     addAccount(state, accountId, spec);
     // The account's owner holds every role, as in a real account, so no bench user is the last holder of an
     // admin role: a delete pays the last-holder guard's count (one page of users, the owner first) and goes through.
-    state.users.push({ accountId, id: `owner-${a + 1}`, name: "Account Owner", email: `owner-${a + 1}@example.com`, status: "active", roles: spec.roles.map((id) => ({ id })) });
+    state.users.push({
+      accountId,
+      id: `owner-${a + 1}`,
+      name: "Account Owner",
+      email: `owner-${a + 1}@example.com`,
+      status: "active",
+      roles: spec.roles.map((id) => ({ id })),
+    });
   });
   const assignments: Declared[] = [];
   for (let i = 0; i < count; i++) {
@@ -116,7 +131,11 @@ export function requestCountPopulation(fanout: number): { state: SandboxState; c
     if (integration === "slackenterprise") state.workspaces.push({ accountId, id: "T0BENCH", name: "Bench" });
     if (integration === "elasticcloud") for (const org of orgs) state.organizations.push({ accountId, id: org, name: org });
     const scope = (org: string): Record<string, unknown> =>
-      integration === "slackenterprise" ? { workspaceId: "T0BENCH" } : integration === "elasticcloud" ? { organizations: [{ id: org }] } : {};
+      integration === "slackenterprise"
+        ? { workspaceId: "T0BENCH" }
+        : integration === "elasticcloud"
+          ? { organizations: [{ id: org }] }
+          : {};
     const base = { integratedAccountId: accountId, integration };
     return {
       integration,

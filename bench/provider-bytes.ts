@@ -26,7 +26,10 @@ export function measureProviderText(): Promise<ProviderText> {
   const args = ["-r", require.resolve("ts-node/register/transpile-only"), __filename];
   return new Promise((resolve, reject) => {
     execFile(process.execPath, args, { maxBuffer: 16 * 1024 * 1024, timeout: 60_000 }, (error, stdout, stderr) => {
-      if (error) return reject(new Error(`bench: measuring __provider failed (${error.message}). Is the package built (\`npm run build\`)?\n${stderr}`));
+      if (error)
+        return reject(
+          new Error(`bench: measuring __provider failed (${error.message}). Is the package built (\`npm run build\`)?\n${stderr}`),
+        );
       try {
         resolve(JSON.parse(stdout) as ProviderText);
       } catch {
@@ -53,9 +56,26 @@ export async function measureInThisProcess(): Promise<ProviderText> {
     false,
   );
   const resources = [
-    new RoleAssignment("bytes-jumpcloud", { integratedAccountId: benchAccountId(201), integration: "jumpcloud", userId: "u1", roles: [{ id: "manager" }] }),
-    new RoleAssignment("bytes-slack", { integratedAccountId: benchAccountId(202), integration: "slackenterprise", userId: "U1", workspaceId: "T1", roles: [{ id: "Rl0A" }] }),
-    new RoleAssignment("bytes-elastic", { integratedAccountId: benchAccountId(203), integration: "elasticcloud", userId: "1", organizations: [{ id: "o1" }], roles: [{ id: "billing-admin" }] }),
+    new RoleAssignment("bytes-jumpcloud", {
+      integratedAccountId: benchAccountId(201),
+      integration: "jumpcloud",
+      userId: "u1",
+      roles: [{ id: "manager" }],
+    }),
+    new RoleAssignment("bytes-slack", {
+      integratedAccountId: benchAccountId(202),
+      integration: "slackenterprise",
+      userId: "U1",
+      workspaceId: "T1",
+      roles: [{ id: "Rl0A" }],
+    }),
+    new RoleAssignment("bytes-elastic", {
+      integratedAccountId: benchAccountId(203),
+      integration: "elasticcloud",
+      userId: "1",
+      organizations: [{ id: "o1" }],
+      roles: [{ id: "billing-admin" }],
+    }),
   ];
   await Promise.all(resources.map((r) => new Promise((resolve) => r.urn.apply(resolve))));
   if (seen.length !== resources.length) {

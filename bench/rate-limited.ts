@@ -43,7 +43,13 @@ export async function rateLimitedRun(
   await sandbox.configure({ latencyMs: 0, rateLimit: { limit: limit.limit, windowMs: limit.windowMs } });
   await sandbox.putState(population.state);
   await sandbox.clearRequests();
-  const host = await startBenchHost({ cwd, url: sandbox.url, token: sandbox.token, settleMs, rateLimit: `${limit.limit}/${limit.windowMs / 1000}` });
+  const host = await startBenchHost({
+    cwd,
+    url: sandbox.url,
+    token: sandbox.token,
+    settleMs,
+    rateLimit: `${limit.limit}/${limit.windowMs / 1000}`,
+  });
   let wallMs: number;
   try {
     const started = performance.now();

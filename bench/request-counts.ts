@@ -48,7 +48,10 @@ export function writeCost(rule: CountRule, roles: number): number {
   return rule.rolesPerRequest === "one" ? roles : 1;
 }
 
-async function counted<T>(sandbox: SandboxProcess, run: () => Promise<T>): Promise<{ value: T; api: number; lookups: number; userReads: number }> {
+async function counted<T>(
+  sandbox: SandboxProcess,
+  run: () => Promise<T>,
+): Promise<{ value: T; api: number; lookups: number; userReads: number }> {
   await sandbox.clearRequests();
   const value = await run();
   const log = await sandbox.requests();
@@ -59,13 +62,27 @@ async function counted<T>(sandbox: SandboxProcess, run: () => Promise<T>): Promi
 }
 
 /** `pulumi up` of one resource in `state`; throws unless it took the step `op`. */
-async function upOne(engine: Engine, state: StackState, name: string, inputs: Record<string, unknown>, op: "create" | "update"): Promise<void> {
+async function upOne(
+  engine: Engine,
+  state: StackState,
+  name: string,
+  inputs: Record<string, unknown>,
+  op: "create" | "update",
+): Promise<void> {
   const steps = await up(engine, state, [engine.resource(name, inputs)]);
-  if (steps[0]?.op !== op) throw new Error(`bench: expected ${name} to take an in-place ${op}, but the engine ran ${steps.map((s) => s.op).join(", ")}.`);
+  if (steps[0]?.op !== op)
+    throw new Error(`bench: expected ${name} to take an in-place ${op}, but the engine ran ${steps.map((s) => s.op).join(", ")}.`);
 }
 
 /** Runs one integration's case through `host` and counts each operation's requests. */
-export async function countRequests(host: Host, sandbox: SandboxProcess, providerText: string, c: CountCase, rule: CountRule, fanout: number): Promise<IntegrationCounts> {
+export async function countRequests(
+  host: Host,
+  sandbox: SandboxProcess,
+  providerText: string,
+  c: CountCase,
+  rule: CountRule,
+  fanout: number,
+): Promise<IntegrationCounts> {
   const readBack = readBackCost(rule);
   const engine = benchEngine(host, providerText);
   const name = `count-${c.integration}`;

@@ -48,6 +48,14 @@ export interface BenchResults {
     /** All requests of a throughput run ÷ its operations (account lookups included). */
     requestsPerOpAmortised: number;
     hostPeakMBMax: number | null;
-    settings: { assignments: number; concurrency: number; latencyMs: number; settleMs: number; refreshFanout: number; rateLimit: string; runs: number };
+    settings: {
+      assignments: number;
+      concurrency: number;
+      latencyMs: number;
+      settleMs: number;
+      refreshFanout: number;
+      rateLimit: string;
+      runs: number;
+    };
   };
 }

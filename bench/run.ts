@@ -24,7 +24,9 @@ async function main(argv: string[]): Promise<number> {
   const started = Date.now();
   const results = await runBench(plan, { log: (line) => process.stderr.write(`bench: ${line}\n`), keepProfile: true });
   await fs.writeFile(out, `${JSON.stringify(results, null, 2)}\n`);
-  process.stdout.write(`${report(results)}\n\nWrote ${path.relative(process.cwd(), out) || out} in ${Math.round((Date.now() - started) / 1000)} s.\n`);
+  process.stdout.write(
+    `${report(results)}\n\nWrote ${path.relative(process.cwd(), out) || out} in ${Math.round((Date.now() - started) / 1000)} s.\n`,
+  );
   return 0;
 }
 

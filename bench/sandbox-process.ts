@@ -46,7 +46,11 @@ export async function startSandboxProcess(): Promise<SandboxProcess> {
   const admin = async <T>(method: "GET" | "PUT" | "PATCH" | "DELETE", route: string, body?: unknown): Promise<T> => {
     const res = await request(`${url}${route}`, {
       method,
-      headers: { authorization: `Bearer ${token}`, accept: "application/json", ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      headers: {
+        authorization: `Bearer ${token}`,
+        accept: "application/json",
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.body.text();

@@ -34,7 +34,13 @@ export async function startToFirstCheck(cwd: string, env: Record<string, string 
 }
 
 /** Measures `pairs` pairs after one unmeasured warm-up pair; the order inside a pair alternates. */
-export async function measureStartPairs(cwd: string, env: Record<string, string | undefined>, ours: StartSubject, trivial: StartSubject, pairs: number): Promise<StartPair[]> {
+export async function measureStartPairs(
+  cwd: string,
+  env: Record<string, string | undefined>,
+  ours: StartSubject,
+  trivial: StartSubject,
+  pairs: number,
+): Promise<StartPair[]> {
   // Warm the file-system cache for both, so the first measured pair is not paying for disk reads.
   await startToFirstCheck(cwd, env, ours);
   await startToFirstCheck(cwd, env, trivial);

@@ -16,7 +16,8 @@ function table(header: string[], rows: string[][]): string {
   return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
 }
 
-const n = (v: number | null, digits = 0) => (v === null || Number.isNaN(v) ? "n/a" : v.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits }));
+const n = (v: number | null, digits = 0) =>
+  v === null || Number.isNaN(v) ? "n/a" : v.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 /** The headline table: each figure, its target, and whether it was met. */
 export function headlineTable(r: BenchResults): string {
@@ -24,13 +25,25 @@ export function headlineTable(r: BenchResults): string {
   const jc = r.details.requestCounts.find((c) => c.integration === "jumpcloud");
   const budgets = jc ? `≤ ${jc.create.budget} / ${jc.update.budget} / ${jc.delete.budget} / ${jc.refreshUserReads.budget}` : "";
   const perOp = r.requestsPerOp;
-  const perOpOk = jc ? perOp.create <= jc.create.budget && perOp.update <= jc.update.budget && perOp.delete <= jc.delete.budget && perOp.refresh <= 1 : undefined;
+  const perOpOk = jc
+    ? perOp.create <= jc.create.budget && perOp.update <= jc.update.budget && perOp.delete <= jc.delete.budget && perOp.refresh <= 1
+    : undefined;
   const rows: string[][] = [
     ["`__provider` bytes per resource", n(r.providerBytes), "≤ 2,560", verdict(r.providerBytes <= 2560 && r.details.providerTextIdentical)],
     ["host start → first Check, ours ÷ trivial provider", n(r.startRatio, 2), "≤ 1.3", verdict(r.startRatio <= 1.3)],
-    [`${n(s.assignments)} creates + ${n(s.assignments)} deletes at concurrency ${s.concurrency}, ${s.latencyMs} ms latency: host ÷ raw undici replay`, n(r.throughputRatio, 3), "≤ 1.15", verdict(r.throughputRatio <= 1.15)],
+    [
+      `${n(s.assignments)} creates + ${n(s.assignments)} deletes at concurrency ${s.concurrency}, ${s.latencyMs} ms latency: host ÷ raw undici replay`,
+      n(r.throughputRatio, 3),
+      "≤ 1.15",
+      verdict(r.throughputRatio <= 1.15),
+    ],
     ["the same with no added latency: operations per second", n(r.cpuBoundOpsPerSec), "reported", ""],
-    ["HTTP requests per op (JumpCloud): create / update / delete / refresh (user reads)", `${perOp.create} / ${perOp.update} / ${perOp.delete} / ${perOp.refresh}`, budgets, verdict(perOpOk)],
+    [
+      "HTTP requests per op (JumpCloud): create / update / delete / refresh (user reads)",
+      `${perOp.create} / ${perOp.update} / ${perOp.delete} / ${perOp.refresh}`,
+      budgets,
+      verdict(perOpOk),
+    ],
     [`${s.rateLimit}: 429s`, n(r.rateLimited429s), "0", verdict(r.rateLimited429s === 0)],
     [`${s.rateLimit}: wall ÷ minimum the limit allows`, n(r.rateLimitedWallRatio, 3), "≤ 1.15", verdict(r.rateLimitedWallRatio <= 1.15)],
     ["host peak memory (VmHWM), MB", n(r.hostPeakMB, 1), "≤ 150", verdict(r.hostPeakMB === null ? undefined : r.hostPeakMB <= 150)],
@@ -42,8 +55,24 @@ export function headlineTable(r: BenchResults): string {
 export function requestCountTable(r: BenchResults): string {
   const cell = (c: { requests: number; budget: number }) => `${c.requests} (≤ ${c.budget})${c.requests > c.budget ? " MISSED" : ""}`;
   return table(
-    ["integration", "create", "update", "delete", `refresh of ${r.details.settings.refreshFanout}: user reads`, "refresh: all requests", "account lookups"],
-    r.details.requestCounts.map((c) => [c.integration, cell(c.create), cell(c.update), cell(c.delete), cell(c.refreshUserReads), String(c.refreshRequests), String(c.accountLookups)]),
+    [
+      "integration",
+      "create",
+      "update",
+      "delete",
+      `refresh of ${r.details.settings.refreshFanout}: user reads`,
+      "refresh: all requests",
+      "account lookups",
+    ],
+    r.details.requestCounts.map((c) => [
+      c.integration,
+      cell(c.create),
+      cell(c.update),
+      cell(c.delete),
+      cell(c.refreshUserReads),
+      String(c.refreshRequests),
+      String(c.accountLookups),
+    ]),
   );
 }
 
@@ -52,8 +81,14 @@ export function profileTables(r: BenchResults): string {
   const p = r.details.profile;
   if (!p) return "(no profile: the plan did not ask for one)";
   const busy = `busy ${n(p.busyMs)} ms of ${n(p.totalMs)} ms sampled`;
-  const pkgs = table(["package", "self ms", "% of busy"], p.byPackage.map((row) => [row.name, n(row.ms, 1), n(row.percent, 1)]));
-  const fns = table(["function", "self ms", "% of busy"], p.topFunctions.map((row) => [`\`${row.name}\``, n(row.ms, 1), n(row.percent, 1)]));
+  const pkgs = table(
+    ["package", "self ms", "% of busy"],
+    p.byPackage.map((row) => [row.name, n(row.ms, 1), n(row.percent, 1)]),
+  );
+  const fns = table(
+    ["function", "self ms", "% of busy"],
+    p.topFunctions.map((row) => [`\`${row.name}\``, n(row.ms, 1), n(row.percent, 1)]),
+  );
   return `${busy}\n\n${pkgs}\n\n${fns}`;
 }
 
@@ -70,13 +105,36 @@ export function costTable(r: BenchResults): string {
     if (runs.length === 0) return [];
     const ops = runs[0].operations;
     return [
-      [`ours, ${label}`, n(med(runs.map((x) => x.hostMs))), perOp(med(runs.map((x) => x.cpuMs.host)), ops), perOp(med(runs.map((x) => x.cpuMs.driver)), ops), perOp(med(runs.map((x) => x.cpuMs.sandbox)), ops), n(med(runs.map((x) => x.hostPeakMB)), 1)],
-      [`raw undici replay, ${label}`, n(med(runs.map((x) => x.replayMs))), "—", perOp(med(runs.map((x) => x.replayCpuMs.client)), ops), perOp(med(runs.map((x) => x.replayCpuMs.sandbox)), ops), "—"],
+      [
+        `ours, ${label}`,
+        n(med(runs.map((x) => x.hostMs))),
+        perOp(med(runs.map((x) => x.cpuMs.host)), ops),
+        perOp(med(runs.map((x) => x.cpuMs.driver)), ops),
+        perOp(med(runs.map((x) => x.cpuMs.sandbox)), ops),
+        n(med(runs.map((x) => x.hostPeakMB)), 1),
+      ],
+      [
+        `raw undici replay, ${label}`,
+        n(med(runs.map((x) => x.replayMs))),
+        "—",
+        perOp(med(runs.map((x) => x.replayCpuMs.client)), ops),
+        perOp(med(runs.map((x) => x.replayCpuMs.sandbox)), ops),
+        "—",
+      ],
     ];
   };
   const t = d.trivialHostRuns;
   const trivial = t.length
-    ? [["trivial provider (no HTTP), no latency", n(med(t.map((x) => x.hostMs))), perOp(med(t.map((x) => x.hostCpuMs)), t[0].operations), "", "—", n(med(t.map((x) => x.hostPeakMB)), 1)]]
+    ? [
+        [
+          "trivial provider (no HTTP), no latency",
+          n(med(t.map((x) => x.hostMs))),
+          perOp(med(t.map((x) => x.hostCpuMs)), t[0].operations),
+          "",
+          "—",
+          n(med(t.map((x) => x.hostPeakMB)), 1),
+        ],
+      ]
     : [];
   return table(
     ["run (medians)", "wall ms", "host CPU ms/op", "driver or client CPU ms/op", "sandbox CPU ms/op", "host peak MB"],
@@ -92,7 +150,10 @@ export function latencyTable(r: BenchResults): string {
       `${n(med(runs.map((x) => pick(x).p50)), 1)} / ${n(med(runs.map((x) => pick(x).p90)), 1)}`;
     return [label, p((x) => x.latency.check), p((x) => x.latency.create), p((x) => x.latency.delete), p((x) => x.latency.replayRequest)];
   };
-  const rows = [row(d.throughputRuns, `${d.settings.latencyMs} ms latency`), ...(d.cpuBoundRuns.length ? [row(d.cpuBoundRuns, "no latency")] : [])];
+  const rows = [
+    row(d.throughputRuns, `${d.settings.latencyMs} ms latency`),
+    ...(d.cpuBoundRuns.length ? [row(d.cpuBoundRuns, "no latency")] : []),
+  ];
   return table(["scenario", "Check RPC p50 / p90 ms", "Create RPC", "Delete RPC", "one raw request (replay)"], rows);
 }
 

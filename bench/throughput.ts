@@ -50,12 +50,24 @@ export interface ThroughputRun {
 }
 
 /** Runs creates then deletes through a fresh host, then replays its requests; throws if the replay is not faithful. */
-export async function throughputRun(ctx: ThroughputContext, population: Population, latencyMs: number, profileDir?: string): Promise<ThroughputRun> {
+export async function throughputRun(
+  ctx: ThroughputContext,
+  population: Population,
+  latencyMs: number,
+  profileDir?: string,
+): Promise<ThroughputRun> {
   const { sandbox } = ctx;
   await sandbox.configure({ latencyMs, rateLimit: false });
   await sandbox.putState(population.state);
   await sandbox.clearRequests();
-  const host = await startBenchHost({ cwd: ctx.cwd, url: sandbox.url, token: sandbox.token, settleMs: ctx.settleMs, rateLimit: "off", profileDir });
+  const host = await startBenchHost({
+    cwd: ctx.cwd,
+    url: sandbox.url,
+    token: sandbox.token,
+    settleMs: ctx.settleMs,
+    rateLimit: "off",
+    profileDir,
+  });
   let hostMs: number;
   let hostPeak: number | null;
   let cpuMs: ThroughputRun["cpuMs"];
@@ -68,7 +80,11 @@ export async function throughputRun(ctx: ThroughputContext, population: Populati
     const state = await createAll(engine, population.assignments, ctx.concurrency);
     await deleteAll(engine, state, ctx.concurrency);
     hostMs = performance.now() - started;
-    cpuMs = { host: cpuSince(before.host, processCpuMs(host.pid)), driver: ownCpuMs() - before.driver, sandbox: cpuSince(before.sandbox, processCpuMs(sandbox.pid)) };
+    cpuMs = {
+      host: cpuSince(before.host, processCpuMs(host.pid)),
+      driver: ownCpuMs() - before.driver,
+      sandbox: cpuSince(before.sandbox, processCpuMs(sandbox.pid)),
+    };
     hostPeak = peakMemoryMB(host.pid);
   } finally {
     await host.kill();
@@ -76,7 +92,9 @@ export async function throughputRun(ctx: ThroughputContext, population: Populati
   const log = await sandbox.requests();
   const unanswered = log.filter((e) => e.status === null || e.status >= 300);
   if (unanswered.length > 0) {
-    throw new Error(`bench: ${unanswered.length} of ${log.length} requests in the host's run failed (first: ${JSON.stringify(unanswered[0])}).`);
+    throw new Error(
+      `bench: ${unanswered.length} of ${log.length} requests in the host's run failed (first: ${JSON.stringify(unanswered[0])}).`,
+    );
   }
 
   // The same starting state, so every replayed request does the same work and gets the same answer.
@@ -106,7 +124,12 @@ export async function throughputRun(ctx: ThroughputContext, population: Populati
     requests: log.length,
     rateLimited: log.filter((e) => e.status === 429).length,
     cpuMs,
-    latency: { check: percentiles(timings.check), create: percentiles(timings.create), delete: percentiles(timings.delete), replayRequest: percentiles(replayed.requestMs) },
+    latency: {
+      check: percentiles(timings.check),
+      create: percentiles(timings.create),
+      delete: percentiles(timings.delete),
+      replayRequest: percentiles(replayed.requestMs),
+    },
     replayCpuMs,
     profileFile: profileDir ? await findProfile(profileDir) : undefined,
   };

@@ -131,7 +131,12 @@ function claimKeys(v: Identity): string[] {
   const account = v.integratedAccountId.trim().toLowerCase();
   const user = v.userId.trim();
   const organizations = Array.isArray(v.organizations) ? (v.organizations as Organization[]) : undefined;
-  const scope = { integratedAccountId: account, userId: user, workspaceId: typeof v.workspaceId === "string" ? v.workspaceId.trim() : undefined, organizations };
+  const scope = {
+    integratedAccountId: account,
+    userId: user,
+    workspaceId: typeof v.workspaceId === "string" ? v.workspaceId.trim() : undefined,
+    organizations,
+  };
   if (rule.revokes === "whole-scope") {
     const orgs = organizations?.map((o) => String(o.id).trim()) ?? ["*"];
     return orgs.map((o) => JSON.stringify([account, user, "scope", o]));
@@ -146,7 +151,9 @@ function describe(key: string): string {
   const [account, user, what, org] = JSON.parse(key) as string[];
   if (what === "scope") return `user "${user}" in account ${account}, ${org === "*" ? "all organizations" : `organization ${org}`}`;
   const [role, group, organization, workspace] = JSON.parse(what) as string[];
-  const scope = [workspace && `workspace ${workspace}`, organization && `organization ${organization}`, group && `group ${group}`].filter(Boolean).join(", ");
+  const scope = [workspace && `workspace ${workspace}`, organization && `organization ${organization}`, group && `group ${group}`]
+    .filter(Boolean)
+    .join(", ");
   return `role "${role}"${scope ? ` (${scope})` : ""} of user "${user}" in account ${account}`;
 }
 
@@ -178,7 +185,9 @@ export class RoleAssignment extends pulumi.dynamic.Resource {
   declare readonly userId: pulumi.Output<string>;
   declare readonly workspaceId: pulumi.Output<string | undefined>;
   declare readonly organizations: pulumi.Output<{ id: string; name?: string }[] | undefined>;
-  declare readonly roles: pulumi.Output<{ id: string; name?: string; group?: string; organization?: string; workspace?: string; expiresAt?: string }[]>;
+  declare readonly roles: pulumi.Output<
+    { id: string; name?: string; group?: string; organization?: string; workspace?: string; expiresAt?: string }[]
+  >;
   declare readonly remoteData: pulumi.Output<Record<string, unknown> | undefined>;
   declare readonly remoteQuery: pulumi.Output<Record<string, unknown> | undefined>;
   /** The provider's id for this assignment. */
@@ -188,9 +197,13 @@ export class RoleAssignment extends pulumi.dynamic.Resource {
   /** The declared roles the user already held when this resource first claimed them; `onDelete: "restore"` leaves them. */
   declare readonly adoptedRoles: pulumi.Output<{ id: string; name?: string; group?: string; organization?: string; workspace?: string }[]>;
   /** The declared roles not expired at the last create, update or refresh. */
-  declare readonly activeRoles: pulumi.Output<{ id: string; name?: string; group?: string; organization?: string; workspace?: string; expiresAt?: string }[]>;
+  declare readonly activeRoles: pulumi.Output<
+    { id: string; name?: string; group?: string; organization?: string; workspace?: string; expiresAt?: string }[]
+  >;
   /** The declared roles whose time had passed then, each with `expiredAt`: revoked and never granted again. */
-  declare readonly expiredRoles: pulumi.Output<{ id: string; name?: string; group?: string; organization?: string; workspace?: string; expiresAt?: string; expiredAt: string }[]>;
+  declare readonly expiredRoles: pulumi.Output<
+    { id: string; name?: string; group?: string; organization?: string; workspace?: string; expiresAt?: string; expiredAt: string }[]
+  >;
   declare readonly expiresAt: pulumi.Output<string | undefined>;
   declare readonly onDelete: pulumi.Output<"revoke" | "restore" | undefined>;
   declare readonly allowLastHolder: pulumi.Output<boolean | undefined>;
@@ -215,12 +228,12 @@ export class RoleAssignment extends pulumi.dynamic.Resource {
       // Known only later: the conflict check travels with `roles`, so registration fails if it trips.
       props = {
         ...args,
-        roles: pulumi.all([args.integratedAccountId, args.integration, args.userId, args.workspaceId, args.organizations, args.roles]).apply(
-          ([integratedAccountId, integration, userId, workspaceId, organizations, roles]) => {
+        roles: pulumi
+          .all([args.integratedAccountId, args.integration, args.userId, args.workspaceId, args.organizations, args.roles])
+          .apply(([integratedAccountId, integration, userId, workspaceId, organizations, roles]) => {
             claim(name, { integratedAccountId, integration, userId, workspaceId, organizations, roles });
             return roles;
-          },
-        ),
+          }),
       };
     }
     // The provider host passes no URN to create, update or delete, so the name travels as an input; diff
@@ -228,7 +241,16 @@ export class RoleAssignment extends pulumi.dynamic.Resource {
     super(
       roleAssignmentProvider,
       name,
-      { ...props, resourceName: name, assignmentId: undefined, heldRoles: undefined, adoptedRoles: undefined, activeRoles: undefined, expiredRoles: undefined, user: undefined },
+      {
+        ...props,
+        resourceName: name,
+        assignmentId: undefined,
+        heldRoles: undefined,
+        adoptedRoles: undefined,
+        activeRoles: undefined,
+        expiredRoles: undefined,
+        user: undefined,
+      },
       opts,
       "truto",
       "RoleAssignment",

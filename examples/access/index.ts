@@ -19,9 +19,29 @@ const accounts = {
 };
 
 // Each app's roles (the vendor's id → a label people read) and where roles are scoped.
-const slackRoles = { Rl0A: "Channel Manager", Rl01: "Channel Admin", Rl02: "Role Admin", Rl03: "User Admin", Rl0C: "Audit Logs Admin", Rl0D: "Integrations Manager", Rl0J: "Security Admin" } as const;
-const jumpcloudRoles = { administrator: "Administrator", manager: "Manager", "help-desk": "Help Desk", "read-only": "Read Only", "command-runner": "Command Runner" } as const;
-const elasticRoles = { "organization-admin": "Organization owner", "billing-admin": "Billing admin", "deployment-admin": "Admin", "deployment-editor": "Editor", "deployment-viewer": "Viewer" } as const;
+const slackRoles = {
+  Rl0A: "Channel Manager",
+  Rl01: "Channel Admin",
+  Rl02: "Role Admin",
+  Rl03: "User Admin",
+  Rl0C: "Audit Logs Admin",
+  Rl0D: "Integrations Manager",
+  Rl0J: "Security Admin",
+} as const;
+const jumpcloudRoles = {
+  administrator: "Administrator",
+  manager: "Manager",
+  "help-desk": "Help Desk",
+  "read-only": "Read Only",
+  "command-runner": "Command Runner",
+} as const;
+const elasticRoles = {
+  "organization-admin": "Organization owner",
+  "billing-admin": "Billing admin",
+  "deployment-admin": "Admin",
+  "deployment-editor": "Editor",
+  "deployment-viewer": "Viewer",
+} as const;
 const slackWorkspaces = { platform: "T0PLATFORM", sales: "T0SALES" } as const;
 const elasticOrganizations = { production: "4201839311", staging: "4201839312" } as const;
 
@@ -46,7 +66,9 @@ const people = {
 function slackRoleFromConfig(key: string, fallback: SlackRole): SlackRole {
   const id = config.get(key) ?? fallback;
   if (Object.prototype.hasOwnProperty.call(slackRoles, id)) return id as SlackRole;
-  throw new Error(`Stack config ${pulumi.getProject()}:${key} must be a Slack role id (${Object.keys(slackRoles).join(", ")}), not "${id}".`);
+  throw new Error(
+    `Stack config ${pulumi.getProject()}:${key} must be a Slack role id (${Object.keys(slackRoles).join(", ")}), not "${id}".`,
+  );
 }
 
 // Bob's Slack role is a config knob, so a role change is one `pulumi config set bobSlackRole Rl0J`.
@@ -100,5 +122,8 @@ for (const [person, access] of entries(team)) {
 
 /** Who holds what after the last `pulumi up`: resource name → the role labels the app confirmed. */
 export const whoHoldsWhat = Object.fromEntries(
-  Object.entries(assignments).map(([name, assignment]) => [name, assignment.heldRoles.apply((roles) => (roles ?? []).map((r) => r.name ?? r.id))]),
+  Object.entries(assignments).map(([name, assignment]) => [
+    name,
+    assignment.heldRoles.apply((roles) => (roles ?? []).map((r) => r.name ?? r.id)),
+  ]),
 );

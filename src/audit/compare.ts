@@ -31,7 +31,13 @@ export interface Finding {
 
 /** What an audit found, with what it covered. */
 export interface AuditReport {
-  readonly accounts: readonly { integratedAccountId: string; integration: IntegrationSlug; app: string; users: number; heldRoles: number }[];
+  readonly accounts: readonly {
+    integratedAccountId: string;
+    integration: IntegrationSlug;
+    app: string;
+    users: number;
+    heldRoles: number;
+  }[];
   readonly resources: number;
   readonly declaredRoles: number;
   readonly outOfBand: readonly Finding[];
@@ -46,22 +52,34 @@ export interface AuditOptions {
 
 const account = (id: string) => id.trim().toLowerCase();
 const keyOf = (accountId: string, g: LiveGrant) => JSON.stringify([account(accountId), g.userId, g.scope ?? "", g.roleId]);
-const scopeKeyOf = (accountId: string, userId: string, scope: string | undefined) => JSON.stringify([account(accountId), userId, scope ?? ""]);
+const scopeKeyOf = (accountId: string, userId: string, scope: string | undefined) =>
+  JSON.stringify([account(accountId), userId, scope ?? ""]);
 
 /** The grants each resource's roles stand for, as live grants (the provider's own `grantsOf`). */
 function declared(m: ManagedAssignment, which: "active" | "expired"): LiveGrant[] {
   const rule = RULES[m.integration];
-  const scope = { integratedAccountId: m.integratedAccountId, userId: m.userId, workspaceId: m.workspaceId, organizations: m.organizations ? [...m.organizations] : undefined };
+  const scope = {
+    integratedAccountId: m.integratedAccountId,
+    userId: m.userId,
+    workspaceId: m.workspaceId,
+    organizations: m.organizations ? [...m.organizations] : undefined,
+  };
   return m[which].flatMap((role) => grantsOf(rule, scope, role)).map((g) => ({ userId: m.userId, roleId: g.id, scope: scopeOf(rule, g) }));
 }
 
 function order(a: Finding, b: Finding): number {
-  const key = (f: Finding) => [f.privileged ? 0 : 1, f.app, f.userName ?? f.userId, f.scopeName ?? f.scope ?? "", f.roleName ?? f.roleId].join("\u0000");
+  const key = (f: Finding) =>
+    [f.privileged ? 0 : 1, f.app, f.userName ?? f.userId, f.scopeName ?? f.scope ?? "", f.roleName ?? f.roleId].join("\u0000");
   return key(a).localeCompare(key(b), "en");
 }
 
 /** Compares `live` (every audited account) with `managed`. */
-export function auditAccess(live: readonly LiveAccount[], managed: readonly ManagedAssignment[], unreadable: readonly UnreadableAssignment[] = [], options: AuditOptions = {}): AuditReport {
+export function auditAccess(
+  live: readonly LiveAccount[],
+  managed: readonly ManagedAssignment[],
+  unreadable: readonly UnreadableAssignment[] = [],
+  options: AuditOptions = {},
+): AuditReport {
   const judge = roleJudge([...DEFAULT_PRIVILEGED, ...(options.privileged ?? [])]);
   const accounts = new Map(live.map((a) => [account(a.integratedAccountId), a]));
   const active = new Map<string, ManagedAssignment>();
@@ -104,7 +122,11 @@ export function auditAccess(live: readonly LiveAccount[], managed: readonly Mana
       heldKeys.add(key);
       if (active.has(key)) continue;
       const resource = managingScope.get(scopeKeyOf(a.integratedAccountId, g.userId, g.scope));
-      outOfBand.push({ ...describe(a, g, "out-of-band"), ...(expired.has(key) ? { expired: true as const } : {}), ...(resource ? { resource } : {}) });
+      outOfBand.push({
+        ...describe(a, g, "out-of-band"),
+        ...(expired.has(key) ? { expired: true as const } : {}),
+        ...(resource ? { resource } : {}),
+      });
     }
   }
 
@@ -125,7 +147,13 @@ export function auditAccess(live: readonly LiveAccount[], managed: readonly Mana
   }
 
   return {
-    accounts: live.map((a) => ({ integratedAccountId: a.integratedAccountId, integration: a.rule.slug, app: a.rule.displayName, users: a.users.length, heldRoles: a.grants.length })),
+    accounts: live.map((a) => ({
+      integratedAccountId: a.integratedAccountId,
+      integration: a.rule.slug,
+      app: a.rule.displayName,
+      users: a.users.length,
+      heldRoles: a.grants.length,
+    })),
     resources: managed.length,
     declaredRoles: active.size,
     outOfBand: outOfBand.sort(order),

@@ -20,7 +20,8 @@ export async function auditStack(
 ): Promise<AuditReport> {
   const { managed, unreadable } = managedAssignments(json, source);
   const seen = new Map<string, string>();
-  for (const id of [...managed.map((m) => m.integratedAccountId), ...extraAccounts]) if (!seen.has(id.trim().toLowerCase())) seen.set(id.trim().toLowerCase(), id.trim());
+  for (const id of [...managed.map((m) => m.integratedAccountId), ...extraAccounts])
+    if (!seen.has(id.trim().toLowerCase())) seen.set(id.trim().toLowerCase(), id.trim());
   const live = await readAccounts(client, [...seen.values()], options.progress);
   return auditAccess(live, managed, unreadable, options);
 }

@@ -16,8 +16,16 @@ function person(f: Finding): string {
 const named = (name: string | undefined, id: string) => (name ? `${text(name)} ${code(id)}` : code(id));
 
 function row(f: Finding, withResource: boolean): string {
-  const flags = [f.privileged ? "**privileged**" : "", f.expired ? "expired (the next `pulumi up` revokes it)" : ""].filter(Boolean).join(", ");
-  const cells = [flags, person(f), `${text(f.app)} ${code(f.integratedAccountId)}`, f.scope ? named(f.scopeName, f.scope) : "account-wide", named(f.roleName, f.roleId)];
+  const flags = [f.privileged ? "**privileged**" : "", f.expired ? "expired (the next `pulumi up` revokes it)" : ""]
+    .filter(Boolean)
+    .join(", ");
+  const cells = [
+    flags,
+    person(f),
+    `${text(f.app)} ${code(f.integratedAccountId)}`,
+    f.scope ? named(f.scopeName, f.scope) : "account-wide",
+    named(f.roleName, f.roleId),
+  ];
   if (withResource) cells.push(f.resource ? code(f.resource) : "none");
   return `| ${cells.join(" | ")} |`;
 }
@@ -35,20 +43,36 @@ export function renderAuditMarkdown(report: AuditReport): string {
     `Live access in ${count(report.accounts.length, "account")} compared with ${count(report.resources, "RoleAssignment")} of the stack (${count(report.declaredRoles, "declared role")}): ` +
       `**${count(report.outOfBand.length, "out-of-band role")}**${privileged ? ` (${privileged} privileged)` : ""}, **${count(report.drift.length, "drifted role")}**.`,
   ];
-  if (report.outOfBand.length === 0 && report.drift.length === 0) lines.push("", "No out-of-band roles and no drift: live access matches the stack.");
+  if (report.outOfBand.length === 0 && report.drift.length === 0)
+    lines.push("", "No out-of-band roles and no drift: live access matches the stack.");
   if (report.outOfBand.length) {
-    lines.push("", "### Out of band: held, but no RoleAssignment declares them", "", "Granted outside the stack; declare them (`pulumi-truto-access export` writes them as code) or revoke them.", "");
+    lines.push(
+      "",
+      "### Out of band: held, but no RoleAssignment declares them",
+      "",
+      "Granted outside the stack; declare them (`pulumi-truto-access export` writes them as code) or revoke them.",
+      "",
+    );
     lines.push(...table(report.outOfBand, "Managed by"));
   }
   if (report.drift.length) {
-    lines.push("", "### Drift: declared, but no longer held", "", "Revoked outside the stack; `pulumi up` grants them again, or take them out of the program.", "");
+    lines.push(
+      "",
+      "### Drift: declared, but no longer held",
+      "",
+      "Revoked outside the stack; `pulumi up` grants them again, or take them out of the program.",
+      "",
+    );
     lines.push(...table(report.drift, "Declared by"));
   }
   if (report.unreadable.length) {
     lines.push("", `### Not audited: ${count(report.unreadable.length, "RoleAssignment")}`, "");
     for (const u of report.unreadable) lines.push(`- ${code(u.urn)}: ${text(u.why)}`);
   }
-  lines.push("", `Accounts: ${report.accounts.map((a) => `${text(a.app)} ${code(a.integratedAccountId)} (${count(a.users, "user")}, ${count(a.heldRoles, "held role")})`).join("; ") || "none"}.`);
+  lines.push(
+    "",
+    `Accounts: ${report.accounts.map((a) => `${text(a.app)} ${code(a.integratedAccountId)} (${count(a.users, "user")}, ${count(a.heldRoles, "held role")})`).join("; ") || "none"}.`,
+  );
   return lines.join("\n");
 }
 

@@ -36,7 +36,13 @@ export class StackExportError extends Error {
 }
 
 const text = z.string().min(1);
-const role = z.looseObject({ id: text, name: z.string().optional(), group: z.string().optional(), organization: z.string().optional(), workspace: z.string().optional() });
+const role = z.looseObject({
+  id: text,
+  name: z.string().optional(),
+  group: z.string().optional(),
+  organization: z.string().optional(),
+  workspace: z.string().optional(),
+});
 const outputs = z.looseObject({
   integratedAccountId: text,
   integration: text,
@@ -52,12 +58,19 @@ const resource = z.looseObject({ urn: z.string(), type: z.string(), outputs: z.u
 const stackExport = z.looseObject({ deployment: z.looseObject({ resources: z.array(resource).nullish() }) });
 
 const plainRole = (r: z.infer<typeof role>): Role =>
-  Object.fromEntries(Object.entries({ id: r.id, name: r.name, group: r.group, organization: r.organization, workspace: r.workspace }).filter(([, v]) => v !== undefined)) as unknown as Role;
+  Object.fromEntries(
+    Object.entries({ id: r.id, name: r.name, group: r.group, organization: r.organization, workspace: r.workspace }).filter(
+      ([, v]) => v !== undefined,
+    ),
+  ) as unknown as Role;
 
 /** The RoleAssignments in a parsed `pulumi stack export` document; `source` names it in errors. */
 export function managedAssignments(json: unknown, source: string): { managed: ManagedAssignment[]; unreadable: UnreadableAssignment[] } {
   const doc = stackExport.safeParse(json);
-  if (!doc.success) throw new StackExportError(`${source} is not a stack export (no deployment.resources); pass the JSON printed by \`pulumi stack export\`.`);
+  if (!doc.success)
+    throw new StackExportError(
+      `${source} is not a stack export (no deployment.resources); pass the JSON printed by \`pulumi stack export\`.`,
+    );
   const managed: ManagedAssignment[] = [];
   const unreadable: UnreadableAssignment[] = [];
   for (const r of doc.data.deployment.resources ?? []) {
@@ -82,10 +95,14 @@ export function managedAssignments(json: unknown, source: string): { managed: Ma
       integration: out.integration,
       userId: out.userId,
       ...(out.workspaceId !== undefined ? { workspaceId: out.workspaceId } : {}),
-      ...(out.organizations ? { organizations: out.organizations.map((g) => (g.name !== undefined ? { id: g.id, name: g.name } : { id: g.id })) } : {}),
+      ...(out.organizations
+        ? { organizations: out.organizations.map((g) => (g.name !== undefined ? { id: g.id, name: g.name } : { id: g.id })) }
+        : {}),
       active,
       expired: (out.expiredRoles ?? []).map(plainRole),
-      ...(out.user ? { user: { ...(out.user.name ? { name: out.user.name } : {}), ...(out.user.email ? { email: out.user.email } : {}) } } : {}),
+      ...(out.user
+        ? { user: { ...(out.user.name ? { name: out.user.name } : {}), ...(out.user.email ? { email: out.user.email } : {}) } }
+        : {}),
     });
   }
   return { managed, unreadable };

@@ -3,7 +3,18 @@
  * compares the access Truto shows now with what a stack manages (`pulumi stack export`).
  */
 import { auditStack, parseStackExportText, renderAuditJson, renderAuditMarkdown, StackExportError } from "../audit";
-import { EXIT, InputError, liveClient, parseArgs, progressTo, readInput, reportFailure, UsageError, write, type CommandIO } from "./live-command";
+import {
+  EXIT,
+  InputError,
+  liveClient,
+  parseArgs,
+  progressTo,
+  readInput,
+  reportFailure,
+  UsageError,
+  write,
+  type CommandIO,
+} from "./live-command";
 
 /** The usage text of `audit`. */
 export const AUDIT_USAGE = `Usage: pulumi-truto-access audit [FILE|-] [--account ID ...] [--format markdown|json]
@@ -51,20 +62,29 @@ export async function auditCommand(args: string[], io: CommandIO, env: NodeJS.Pr
       await write(io.stdout, `${AUDIT_USAGE}\n`);
       return EXIT.ok;
     }
-    if (parsed.positionals.length > 1) throw new UsageError(`expected one input file, got ${parsed.positionals.map((p) => JSON.stringify(p)).join(" and ")}`);
+    if (parsed.positionals.length > 1)
+      throw new UsageError(`expected one input file, got ${parsed.positionals.map((p) => JSON.stringify(p)).join(" and ")}`);
     const source = parsed.positionals[0] ?? "-";
     const failOn = parsed.values["--fail-on"]?.[0] as (typeof FAIL_ON)[number] | undefined;
     const privileged = parsed.values["--privileged"]?.[0]?.split(",");
-    const content = await readInput(source, io, { what: "the JSON printed by `pulumi stack export`", file: "the file written by `pulumi stack export > stack.json`" });
+    const content = await readInput(source, io, {
+      what: "the JSON printed by `pulumi stack export`",
+      file: "the file written by `pulumi stack export > stack.json`",
+    });
     const json = parseStackExportText(content, source === "-" ? "stdin" : source);
     const client = liveClient(env);
     const report = await auditStack(client, json, source === "-" ? "stdin" : source, parsed.values["--account"] ?? [], {
       progress: progressTo(io, "audit"),
       ...(privileged ? { privileged } : {}),
     });
-    if (report.accounts.length === 0) throw new InputError("nothing to audit: the stack export has no RoleAssignment and no --account was given");
+    if (report.accounts.length === 0)
+      throw new InputError("nothing to audit: the stack export has no RoleAssignment and no --account was given");
     await write(io.stdout, parsed.values["--format"]?.[0] === "json" ? renderAuditJson(report) : `${renderAuditMarkdown(report)}\n`);
-    const failing = { "out-of-band": report.outOfBand.length, drift: report.drift.length, any: report.outOfBand.length + report.drift.length };
+    const failing = {
+      "out-of-band": report.outOfBand.length,
+      drift: report.drift.length,
+      any: report.outOfBand.length + report.drift.length,
+    };
     if (failOn && failing[failOn] > 0) {
       await write(io.stderr, `audit: ${failing[failOn]} finding(s) of kind ${failOn}; failing because of --fail-on ${failOn}.\n`);
       return EXIT.failOn;

@@ -55,7 +55,9 @@ export async function exportCommand(args: string[], io: CommandIO, env: NodeJS.P
     await mkdir(outDir, { recursive: true });
     const result = await exportAccess(client, accounts, { outDir, format, progress: progressTo(io, "export") });
     for (const line of result.map.skipped) await write(io.stderr, `export: ${line}\n`);
-    const held = Object.values(result.map.team).flatMap((byApp) => Object.values(byApp).flatMap((byScope) => Object.values(byScope).flat())).length;
+    const held = Object.values(result.map.team).flatMap((byApp) =>
+      Object.values(byApp).flatMap((byScope) => Object.values(byScope).flat()),
+    ).length;
     const kept = result.kept.length ? `; kept your ${result.kept.join(", ")}` : "";
     await write(
       io.stdout,

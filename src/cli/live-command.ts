@@ -51,7 +51,8 @@ export function parseArgs(args: readonly string[], options: Readonly<Record<stri
       const spec = options[name]!;
       const value = arg === name ? args[++i] : arg.slice(name.length + 1);
       if (value === undefined || value.trim() === "") throw new UsageError(`${name} needs ${spec.example}`);
-      if (spec.choices && !spec.choices.includes(value)) throw new UsageError(`${name} must be one of ${spec.choices.join(", ")}, not ${JSON.stringify(value)}`);
+      if (spec.choices && !spec.choices.includes(value))
+        throw new UsageError(`${name} must be one of ${spec.choices.join(", ")}, not ${JSON.stringify(value)}`);
       if (!spec.repeat && values[name]) throw new UsageError(`${name} is given twice`);
       (values[name] ??= []).push(value.trim());
     } else if (flags.includes(arg)) set.add(arg);
@@ -92,7 +93,10 @@ export async function reportFailure(io: CommandIO, command: string, usage: strin
     return EXIT.usage;
   }
   if (isTrutoError(err)) {
-    await write(io.stderr, `${command}: reading Truto failed: ${err.message}\nNothing was written; fix the cause and run the command again.\n`);
+    await write(
+      io.stderr,
+      `${command}: reading Truto failed: ${err.message}\nNothing was written; fix the cause and run the command again.\n`,
+    );
     return EXIT.failure;
   }
   const message = err instanceof Error ? err.message : String(err);

@@ -23,9 +23,17 @@ async function main(argv: string[]): Promise<number> {
     case "sandbox":
       return (await import("./sandbox-command")).sandboxCommand(rest);
     case "review":
-      return (await import("./review-command")).reviewCommand(rest, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+      return (await import("./review-command")).reviewCommand(rest, {
+        stdin: process.stdin,
+        stdout: process.stdout,
+        stderr: process.stderr,
+      });
     case "export":
-      return (await import("./export-command")).exportCommand(rest, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+      return (await import("./export-command")).exportCommand(rest, {
+        stdin: process.stdin,
+        stdout: process.stdout,
+        stderr: process.stderr,
+      });
     case "audit":
       return (await import("./audit-command")).auditCommand(rest, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
     case "-v":

@@ -28,7 +28,8 @@ export function isTerminal(stdin: NodeJS.ReadableStream): boolean {
 
 /** The text of `source` (a file path, or `-` for `stdin`). */
 export async function readSource(source: string, stdin: NodeJS.ReadableStream, kind: InputKind): Promise<string> {
-  const tooLarge = (name: string) => new InputUnreadable(`${name} is larger than ${MAX_INPUT_BYTES / 1024 / 1024} MiB; expected ${kind.what}.`);
+  const tooLarge = (name: string) =>
+    new InputUnreadable(`${name} is larger than ${MAX_INPUT_BYTES / 1024 / 1024} MiB; expected ${kind.what}.`);
   if (source === "-") {
     const chunks: Buffer[] = [];
     let size = 0;

@@ -154,7 +154,14 @@ export async function reviewCommand(args: string[], io: CommandIO): Promise<numb
     await printOutcome(outcome, parsed, io);
     if (outcome.kind === "failed") {
       const f = outcome.failure;
-      const what = f.reason === "errors" ? `reported ${f.errorCount === 1 ? "1 error" : `${f.errorCount} errors`}` : f.reason === "empty" ? "printed nothing" : f.reason === "not-json" ? "printed no JSON" : "planned no step";
+      const what =
+        f.reason === "errors"
+          ? `reported ${f.errorCount === 1 ? "1 error" : `${f.errorCount} errors`}`
+          : f.reason === "empty"
+            ? "printed nothing"
+            : f.reason === "not-json"
+              ? "printed no JSON"
+              : "planned no step";
       await write(io.stderr, `review: the preview ${what}; printed the "preview failed" comment instead of a review.\n`);
       return EXIT_PREVIEW_FAILED;
     }
@@ -173,7 +180,10 @@ export async function reviewCommand(args: string[], io: CommandIO): Promise<numb
 
 /** Prints the comment (or JSON) of `outcome`, and writes the full report first when asked. */
 async function printOutcome(outcome: PreviewOutcome, parsed: ReviewArgs, io: CommandIO): Promise<void> {
-  const fullReport = { ...(parsed.fullReport ? { path: parsed.fullReport } : {}), ...(parsed.fullReportUrl ? { url: parsed.fullReportUrl } : {}) };
+  const fullReport = {
+    ...(parsed.fullReport ? { path: parsed.fullReport } : {}),
+    ...(parsed.fullReportUrl ? { url: parsed.fullReportUrl } : {}),
+  };
   const comment =
     outcome.kind === "failed"
       ? { markdown: renderFailure(outcome.failure), full: renderFailure(outcome.failure) }
@@ -201,7 +211,10 @@ async function policyExit(review: AccessReview, parsed: ReviewArgs, io: CommandI
   }
   if (parsed.failOnPrivileged && review.totals.privilegedGranted > 0) {
     const n = review.totals.privilegedGranted;
-    await write(io.stderr, `review: ${n === 1 ? "1 privileged role is" : `${n} privileged roles are`} granted (flagged in the review); failing because of --fail-on-privileged.\n`);
+    await write(
+      io.stderr,
+      `review: ${n === 1 ? "1 privileged role is" : `${n} privileged roles are`} granted (flagged in the review); failing because of --fail-on-privileged.\n`,
+    );
     return EXIT_PRIVILEGED_GRANTED;
   }
   return 0;
@@ -238,7 +251,8 @@ function parseArgs(args: readonly string[]): ReviewArgs {
     else if (option) {
       const value = arg === option ? args[++i] : arg.slice(option.length + 1);
       // An empty --privileged adds no word, an empty --privileged-only leaves only the role table; an empty path or URL is a mistake.
-      if (value === undefined || (value === "" && !option.startsWith("--privileged"))) throw new Error(`${option} needs ${VALUE_OPTIONS[option]}`);
+      if (value === undefined || (value === "" && !option.startsWith("--privileged")))
+        throw new Error(`${option} needs ${VALUE_OPTIONS[option]}`);
       values[option] = value;
     } else if (arg.startsWith("-") && arg !== "-") throw new Error(`unknown option ${JSON.stringify(arg)}`);
     else if (source !== undefined) throw new Error(`expected one input file, got ${JSON.stringify(source)} and ${JSON.stringify(arg)}`);
@@ -248,13 +262,18 @@ function parseArgs(args: readonly string[]): ReviewArgs {
     throw new Error(`--full-report-url needs an http(s) URL, got ${JSON.stringify(values["--full-report-url"])}`);
   }
   const format = values["--format"] ?? "markdown";
-  if (format !== "markdown" && format !== "json") throw new Error(`--format needs ${VALUE_OPTIONS["--format"]}, got ${JSON.stringify(format)}`);
+  if (format !== "markdown" && format !== "json")
+    throw new Error(`--format needs ${VALUE_OPTIONS["--format"]}, got ${JSON.stringify(format)}`);
   const target: { project?: string; stack?: string } = {};
-  for (const [option, key] of [["--project", "project"], ["--stack", "stack"]] as const) {
+  for (const [option, key] of [
+    ["--project", "project"],
+    ["--stack", "stack"],
+  ] as const) {
     const name = values[option];
     if (name === undefined) continue;
     // Pulumi's own rule for both names; it also keeps the marker a plain HTML comment.
-    if (!/^[A-Za-z0-9_.-]{1,100}$/.test(name)) throw new Error(`${option} needs ${VALUE_OPTIONS[option]} (letters, digits, _ . -), got ${JSON.stringify(name)}`);
+    if (!/^[A-Za-z0-9_.-]{1,100}$/.test(name))
+      throw new Error(`${option} needs ${VALUE_OPTIONS[option]} (letters, digits, _ . -), got ${JSON.stringify(name)}`);
     target[key] = name;
   }
   const within = values["--expiring-within"];

@@ -74,7 +74,11 @@ export function buildAccessMap(accounts: readonly LiveAccount[]): AccessMap {
       integration: a.rule.slug,
       displayName: a.rule.displayName,
       scope: a.rule.roleScope,
-      roles: keyed(a.roles, a.grants.map((g) => g.roleId), "role"),
+      roles: keyed(
+        a.roles,
+        a.grants.map((g) => g.roleId),
+        "role",
+      ),
       scopes: a.rule.roleScope === "none" ? [] : keyed(a.scopes, held, a.rule.roleScope),
     } satisfies ExportedApp;
   });
@@ -116,13 +120,17 @@ export function buildAccessMap(accounts: readonly LiveAccount[]): AccessMap {
     for (const g of a.grants) {
       const draft = personOf.get(JSON.stringify([i, g.userId]));
       if (!draft) {
-        skipped.push(`${app.displayName} account ${a.integratedAccountId}: role ${g.roleId} is held by user ${g.userId}, who is not in the account's user list; left out.`);
+        skipped.push(
+          `${app.displayName} account ${a.integratedAccountId}: role ${g.roleId} is held by user ${g.userId}, who is not in the account's user list; left out.`,
+        );
         continue;
       }
       let scope = ACCOUNT_WIDE;
       if (app.scope !== "none") {
         if (g.scope === undefined) {
-          skipped.push(`${app.displayName} account ${a.integratedAccountId}: role ${g.roleId} of user ${g.userId} names no ${app.scope}; left out.`);
+          skipped.push(
+            `${app.displayName} account ${a.integratedAccountId}: role ${g.roleId} of user ${g.userId} names no ${app.scope}; left out.`,
+          );
           continue;
         }
         scope = scopeKey.get(g.scope)!;

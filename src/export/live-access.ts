@@ -81,7 +81,9 @@ export async function readAccount(client: TrutoClient, integratedAccountId: stri
   if (!isKnownIntegration(slug)) {
     throw new LiveAccessError(
       LiveAccessErrorCodes.unsupportedIntegration,
-      `integrated account ${integratedAccountId} is a "${slug}" account; roles can be read only from ${Object.values(RULES).map((r) => r.displayName).join(", ")}. Leave it out of --account.`,
+      `integrated account ${integratedAccountId} is a "${slug}" account; roles can be read only from ${Object.values(RULES)
+        .map((r) => r.displayName)
+        .join(", ")}. Leave it out of --account.`,
     );
   }
   const rule = RULES[slug];
@@ -96,16 +98,23 @@ export async function readAccount(client: TrutoClient, integratedAccountId: stri
   } else {
     for (const [i, ws] of scopes.entries()) {
       progress(`${label}: reading role assignments of workspace ${ws.id} (${i + 1}/${scopes.length})`);
-      for (const a of await listRoleAssignments(client, integratedAccountId, ws.id)) held.push({ userId: a.user_id, grant: grantOfAssignment(a, ws.id) });
+      for (const a of await listRoleAssignments(client, integratedAccountId, ws.id))
+        held.push({ userId: a.user_id, grant: grantOfAssignment(a, ws.id) });
     }
   }
   const grants = dedupe(held.map(({ userId, grant }) => ({ userId, roleId: grant.id, scope: scopeOf(rule, grant) })));
-  progress(`${label}: ${wireUsers.length} users, ${roles.length} roles, ${scopes.length ? `${scopes.length} ${listing}, ` : ""}${grants.length} held roles`);
+  progress(
+    `${label}: ${wireUsers.length} users, ${roles.length} roles, ${scopes.length ? `${scopes.length} ${listing}, ` : ""}${grants.length} held roles`,
+  );
   return { integratedAccountId, rule, users: wireUsers.map(summarize), roles, scopes, grants };
 }
 
 /** Reads each account once, one after another (the governor paces the calls; one account's failure names it). */
-export async function readAccounts(client: TrutoClient, integratedAccountIds: readonly string[], progress?: Progress): Promise<LiveAccount[]> {
+export async function readAccounts(
+  client: TrutoClient,
+  integratedAccountIds: readonly string[],
+  progress?: Progress,
+): Promise<LiveAccount[]> {
   const ids = [...new Set(integratedAccountIds)];
   const out: LiveAccount[] = [];
   for (const [i, id] of ids.entries()) {

@@ -2,15 +2,7 @@
  * The files `export` writes: `access.ts` (typed constants and the team map, importable by a Pulumi
  * program), a starting `index.ts` program, or `access.json` with the same data.
  */
-import {
-  ACCOUNT_WIDE,
-  resourceName,
-  roleTypeName,
-  rolesConstName,
-  scopesConstName,
-  type AccessMap,
-  type ExportedApp,
-} from "./access-map";
+import { ACCOUNT_WIDE, resourceName, roleTypeName, rolesConstName, scopesConstName, type AccessMap, type ExportedApp } from "./access-map";
 
 const q = (s: string) => JSON.stringify(s);
 
@@ -27,7 +19,9 @@ export function accessData(map: AccessMap) {
           roles: Object.fromEntries(a.roles.map((r) => [r.key, r.id])),
           roleNames: Object.fromEntries(a.roles.flatMap((r) => (r.name !== undefined ? [[r.id, r.name]] : []))),
           scopes: a.scope === "none" ? { [ACCOUNT_WIDE]: "" } : Object.fromEntries(a.scopes.map((s) => [s.key, s.id])),
-          ...(a.scope === "none" ? {} : { scopeNames: Object.fromEntries(a.scopes.flatMap((s) => (s.name !== undefined ? [[s.id, s.name]] : []))) }),
+          ...(a.scope === "none"
+            ? {}
+            : { scopeNames: Object.fromEntries(a.scopes.flatMap((s) => (s.name !== undefined ? [[s.id, s.name]] : []))) }),
         },
       ]),
     ),
@@ -50,14 +44,20 @@ function appConstants(app: ExportedApp): string {
   const where = `integrated account ${app.integratedAccountId}`;
   const lines = [
     `/** ${app.displayName} roles (${where}): name → role id. */`,
-    `export const ${rolesConstName(app)} = ${objectLiteral(app.roles.map((r) => [r.key, q(r.id)]), "")} as const;`,
+    `export const ${rolesConstName(app)} = ${objectLiteral(
+      app.roles.map((r) => [r.key, q(r.id)]),
+      "",
+    )} as const;`,
     `/** One ${app.displayName} role id. */`,
     `export type ${roleTypeName(app)} = (typeof ${rolesConstName(app)})[keyof typeof ${rolesConstName(app)}];`,
   ];
   if (app.scope !== "none") {
     lines.push(
       `/** ${app.displayName} ${app.scope}s: name → ${app.scope} id. */`,
-      `export const ${scopesConstName(app)} = ${objectLiteral(app.scopes.map((s) => [s.key, q(s.id)]), "")} as const;`,
+      `export const ${scopesConstName(app)} = ${objectLiteral(
+        app.scopes.map((s) => [s.key, q(s.id)]),
+        "",
+      )} as const;`,
     );
   }
   return lines.join("\n");
@@ -95,21 +95,32 @@ function teamLiteral(map: AccessMap): string {
       }),
       "  ",
     );
-  return objectLiteral(Object.entries(map.team).map(([key, byApp]) => [key, person(byApp)]), "");
+  return objectLiteral(
+    Object.entries(map.team).map(([key, byApp]) => [key, person(byApp)]),
+    "",
+  );
 }
 
 function personLiteral(p: AccessMap["people"][number]): string {
   const fields: [string, string][] = [];
   if (p.name !== undefined) fields.push(["name", q(p.name)]);
   if (p.email !== undefined) fields.push(["email", q(p.email)]);
-  fields.push(["ids", objectLiteral(Object.entries(p.ids).map(([app, id]) => [app, q(id)]), "    ")]);
+  fields.push([
+    "ids",
+    objectLiteral(
+      Object.entries(p.ids).map(([app, id]) => [app, q(id)]),
+      "    ",
+    ),
+  ]);
   return objectLiteral(fields, "  ");
 }
 
 /** `access.ts`: role catalogues, scopes, apps, people, the team map and `assignments()`, all typed. */
 export function renderTypeScript(map: AccessMap): string {
   const example = Object.entries(map.team)[0];
-  const exampleName = example ? resourceName(example[0], Object.keys(example[1])[0]!, Object.keys(Object.values(example[1])[0]!)[0]!) : undefined;
+  const exampleName = example
+    ? resourceName(example[0], Object.keys(example[1])[0]!, Object.keys(Object.values(example[1])[0]!)[0]!)
+    : undefined;
   return `/**
  * Access exported from Truto by \`pulumi-truto-access export\`: each app's role catalogue, its workspaces or
  * organizations, the people (matched across apps by email), and \`team\`: who holds which roles, per app and
@@ -121,16 +132,25 @@ import type { RoleAssignmentArgs } from "pulumi-truto-access";
 ${map.apps.map(appConstants).join("\n\n")}
 
 /** The integrated accounts, one per app, and how each scopes its roles. */
-export const apps = ${objectLiteral(map.apps.map((a) => [a.key, appEntry(a)]), "")} as const;
+export const apps = ${objectLiteral(
+    map.apps.map((a) => [a.key, appEntry(a)]),
+    "",
+  )} as const;
 
 /** An app of {@link apps}. */
 export type App = keyof typeof apps;
 
 /** Each app's integrated account id. */
-export const accounts = ${objectLiteral(map.apps.map((a) => [a.key, q(a.integratedAccountId)]), "")} as const;
+export const accounts = ${objectLiteral(
+    map.apps.map((a) => [a.key, q(a.integratedAccountId)]),
+    "",
+  )} as const;
 
 /** People and their user id in each app. */
-export const people = ${objectLiteral(map.people.map((p) => [p.key, personLiteral(p)]), "")} as const;
+export const people = ${objectLiteral(
+    map.people.map((p) => [p.key, personLiteral(p)]),
+    "",
+  )} as const;
 
 /** A person of {@link people}. */
 export type Person = keyof typeof people;

@@ -43,9 +43,16 @@ export function recordClaim(claimant: Claimant, rule: IntegrationRule, scope: As
 /** Records the claims of a resource whose diff found no change, from the state it keeps (`olds`). */
 export function claimUnchanged(id: string, olds: Record<string, unknown>, news: Record<string, unknown>): void {
   const slug = olds.integration;
-  if (typeof slug !== "string" || !isKnownIntegration(slug) || typeof olds.integratedAccountId !== "string" || typeof olds.userId !== "string") return;
+  if (
+    typeof slug !== "string" ||
+    !isKnownIntegration(slug) ||
+    typeof olds.integratedAccountId !== "string" ||
+    typeof olds.userId !== "string"
+  )
+    return;
   if (!Array.isArray(olds.roles)) return;
-  const name = typeof news.resourceName === "string" ? news.resourceName : typeof olds.resourceName === "string" ? olds.resourceName : undefined;
+  const name =
+    typeof news.resourceName === "string" ? news.resourceName : typeof olds.resourceName === "string" ? olds.resourceName : undefined;
   const scope = {
     integratedAccountId: olds.integratedAccountId,
     userId: olds.userId,

@@ -53,11 +53,17 @@ function parseList(text: string | undefined, where: string): string[] {
       parsed = undefined;
     }
     if (!Array.isArray(parsed) || !parsed.every((x) => typeof x === "string")) {
-      throw new TrutoError(TrutoErrorCodes.config, `${where} must be a JSON array of strings or a comma-separated list, such as "owner,manager", not ${JSON.stringify(clipSetting(text))}.`);
+      throw new TrutoError(
+        TrutoErrorCodes.config,
+        `${where} must be a JSON array of strings or a comma-separated list, such as "owner,manager", not ${JSON.stringify(clipSetting(text))}.`,
+      );
     }
     return parsed.map((x) => x.trim()).filter(Boolean);
   }
-  return trimmed.split(/[,\n]/).map((x) => x.trim()).filter(Boolean);
+  return trimmed
+    .split(/[,\n]/)
+    .map((x) => x.trim())
+    .filter(Boolean);
 }
 
 // A setting echoed in an error is cut short: it is the user's own text, but need not fill the screen.
@@ -68,7 +74,8 @@ function clipSetting(text: string): string {
 function parseMs(text: string | undefined, where: string): number | undefined {
   if (text === undefined || text === "") return undefined;
   const n = Number(text);
-  if (!Number.isFinite(n) || n < 0) throw new TrutoError(TrutoErrorCodes.config, `${where} must be a number of milliseconds, not "${text}".`);
+  if (!Number.isFinite(n) || n < 0)
+    throw new TrutoError(TrutoErrorCodes.config, `${where} must be a number of milliseconds, not "${text}".`);
   return n;
 }
 

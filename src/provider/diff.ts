@@ -86,7 +86,8 @@ export function overlaps(olds: Props, news: Props): boolean {
   if (["integratedAccountId", "userId", "integration", "workspaceId", "organizations", "roles"].some((k) => containsUnknown(news[k]))) {
     return true;
   }
-  if (canonical("integratedAccountId", olds.integratedAccountId) !== canonical("integratedAccountId", news.integratedAccountId)) return false;
+  if (canonical("integratedAccountId", olds.integratedAccountId) !== canonical("integratedAccountId", news.integratedAccountId))
+    return false;
   if (olds.userId !== news.userId) return false;
   const oldSlug = olds.integration;
   if (typeof oldSlug === "string" && isKnownIntegration(oldSlug) && RULES[oldSlug].revokes === "whole-scope") {
@@ -126,7 +127,8 @@ export function diffInputs(olds: Props, news: Props, now: number = Date.now()): 
   const replaces = Object.entries(CHANGE_TABLE)
     .filter(([key, how]) => how === "replace" && changed(key, olds, news))
     .map(([key]) => key);
-  const updates = Object.entries(CHANGE_TABLE).some(([key, how]) => how !== "replace" && changed(key, olds, news)) || expiryChange(olds, news, now);
+  const updates =
+    Object.entries(CHANGE_TABLE).some(([key, how]) => how !== "replace" && changed(key, olds, news)) || expiryChange(olds, news, now);
   return {
     changes: replaces.length > 0 || updates,
     replaces,

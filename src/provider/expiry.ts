@@ -49,7 +49,11 @@ export function declaredRole({ expiredAt: _, ...role }: ExpiredRole): Role {
 }
 
 /** The declared roles split into those still active at `now` and those expired, with when. */
-export function splitByExpiry(roles: readonly Role[], resourceExpiresAt: string | undefined, now: number): { active: Role[]; expired: ExpiredRole[] } {
+export function splitByExpiry(
+  roles: readonly Role[],
+  resourceExpiresAt: string | undefined,
+  now: number,
+): { active: Role[]; expired: ExpiredRole[] } {
   const active: Role[] = [];
   const expired: ExpiredRole[] = [];
   for (const role of roles) {

@@ -95,14 +95,15 @@ const text = (what: string, max = 1024, why = "") =>
 
 // An instant with an explicit offset, normalised so that formatting ("+00:00" or "Z", with or without
 // seconds) is never a diff.
-const instant = z
-  .string({ error: `must be an ISO 8601 date and time with an offset, e.g. "${EXPIRY_EXAMPLE}"` })
-  .transform((v, ctx) => {
-    const canonical = canonicalInstant(v);
-    if (canonical !== undefined) return canonical;
-    ctx.addIssue({ code: "custom", message: `${JSON.stringify(v)} is not an ISO 8601 date and time with an offset; write it like "${EXPIRY_EXAMPLE}" (or "2026-12-08T18:00:00+01:00")` });
-    return z.NEVER;
+const instant = z.string({ error: `must be an ISO 8601 date and time with an offset, e.g. "${EXPIRY_EXAMPLE}"` }).transform((v, ctx) => {
+  const canonical = canonicalInstant(v);
+  if (canonical !== undefined) return canonical;
+  ctx.addIssue({
+    code: "custom",
+    message: `${JSON.stringify(v)} is not an ISO 8601 date and time with an offset; write it like "${EXPIRY_EXAMPLE}" (or "2026-12-08T18:00:00+01:00")`,
   });
+  return z.NEVER;
+});
 
 // A role's id and scope travel in every write's query string and body, once per role.
 const onTheWire = `, since it travels in the query string of every request`;
@@ -116,14 +117,17 @@ function describeValue(v: unknown): string {
   return json.length > 60 ? `${json.slice(0, 60)}…` : json;
 }
 
-const RoleSchema = z.strictObject({
-  id: orUnknown(text("the role id", MAX_ROLE_ID_LENGTH, onTheWire)),
-  name: orUnknown(text("the role name")).optional(),
-  group: orUnknown(text("the group", MAX_ROLE_ID_LENGTH, onTheWire)).optional(),
-  organization: orUnknown(text("the organization id", MAX_ROLE_ID_LENGTH, onTheWire)).optional(),
-  workspace: orUnknown(text("the workspace id", MAX_ROLE_ID_LENGTH, onTheWire)).optional(),
-  expiresAt: orUnknown(instant).optional(),
-}, { error: (i) => `each role must be an object such as { id: "Rl0A" }, not ${describeValue(i.input)}` });
+const RoleSchema = z.strictObject(
+  {
+    id: orUnknown(text("the role id", MAX_ROLE_ID_LENGTH, onTheWire)),
+    name: orUnknown(text("the role name")).optional(),
+    group: orUnknown(text("the group", MAX_ROLE_ID_LENGTH, onTheWire)).optional(),
+    organization: orUnknown(text("the organization id", MAX_ROLE_ID_LENGTH, onTheWire)).optional(),
+    workspace: orUnknown(text("the workspace id", MAX_ROLE_ID_LENGTH, onTheWire)).optional(),
+    expiresAt: orUnknown(instant).optional(),
+  },
+  { error: (i) => `each role must be an object such as { id: "Rl0A" }, not ${describeValue(i.input)}` },
+);
 
 const Org = z.strictObject(
   {
@@ -140,14 +144,22 @@ const Inputs = z.strictObject({
   integratedAccountId: orUnknown(
     z
       .string({
-        error: (i) => (i.input === undefined ? "required: the integrated account's UUID, as shown in Truto" : `must be a string: the integrated account's UUID, not ${describeValue(i.input)}`),
+        error: (i) =>
+          i.input === undefined
+            ? "required: the integrated account's UUID, as shown in Truto"
+            : `must be a string: the integrated account's UUID, not ${describeValue(i.input)}`,
       })
       .trim()
       .pipe(z.uuid({ error: "must be the integrated account's UUID, as shown in Truto (e.g. 62f44730-dd91-461e-bd6a-aedd9e0ad79d)" })),
   ),
   integration: orUnknown(text(`the integration's slug (${INTEGRATIONS.join(", ")})`)),
-  userId: orUnknown(text("the user's id in the app").refine((v) => v !== "." && v !== "..", "userId cannot be \".\" or \"..\": Truto addresses users by URL path, where these resolve as relative paths")),
-  workspaceId: orUnknown(text("the Slack workspace (team) id, e.g. \"T0123ABCD\"")).optional(),
+  userId: orUnknown(
+    text("the user's id in the app").refine(
+      (v) => v !== "." && v !== "..",
+      'userId cannot be "." or "..": Truto addresses users by URL path, where these resolve as relative paths',
+    ),
+  ),
+  workspaceId: orUnknown(text('the Slack workspace (team) id, e.g. "T0123ABCD"')).optional(),
   organizations: orUnknown(z.array(orUnknown(Org)).min(1, "give at least one organization, or leave organizations out")).optional(),
   roles: orUnknown(
     z
@@ -177,13 +189,13 @@ const Inputs = z.strictObject({
   resourceName: orUnknown(text("the resource's name")).optional(),
 });
 
-
 /** Formats a zod path as Pulumi property paths read: `roles[1].id`. */
 export function propertyPath(path: readonly PropertyKey[]): string {
   let out = "";
   for (const p of path) {
     if (typeof p === "number") out += `[${p}]`;
-    else if (String(p) === "") out += `[""]`; // an empty key must still show where it is
+    else if (String(p) === "")
+      out += `[""]`; // an empty key must still show where it is
     else out += out ? `.${String(p)}` : String(p);
   }
   return out;
@@ -229,7 +241,11 @@ function normalise(v: z.output<typeof Inputs>): Record<string, unknown> {
       Array.isArray(orgs) && !containsUnknown(orgs)
         ? [...(orgs as Organization[])].map((o) => strip(o)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
         : orgs,
-    roles: sortable ? sortRoles((roles as Role[]).map((r) => strip(r))) : Array.isArray(roles) ? roles.map((r) => (r && typeof r === "object" ? strip(r) : r)) : roles,
+    roles: sortable
+      ? sortRoles((roles as Role[]).map((r) => strip(r)))
+      : Array.isArray(roles)
+        ? roles.map((r) => (r && typeof r === "object" ? strip(r) : r))
+        : roles,
     expiresAt: v.expiresAt,
     remoteData: stripDeep(v.remoteData),
     remoteQuery: stripDeep(v.remoteQuery),
@@ -283,9 +299,14 @@ function setAside(rest: Record<string, unknown>, error: z.ZodError): Record<stri
   const copy = JSON.parse(JSON.stringify(rest)) as Record<string, unknown>;
   for (const issue of error.issues) {
     const path = issue.path.map((p) => (typeof p === "symbol" ? String(p) : p));
-    const parent = path.slice(0, -1).reduce<unknown>((o, k) => (o && typeof o === "object" ? (o as Record<string | number, unknown>)[k] : undefined), copy);
+    const parent = path
+      .slice(0, -1)
+      .reduce<unknown>((o, k) => (o && typeof o === "object" ? (o as Record<string | number, unknown>)[k] : undefined), copy);
     if (issue.code === "unrecognized_keys") {
-      const at = path.reduce<unknown>((o, k) => (o && typeof o === "object" ? (o as Record<string | number, unknown>)[k] : undefined), copy);
+      const at = path.reduce<unknown>(
+        (o, k) => (o && typeof o === "object" ? (o as Record<string | number, unknown>)[k] : undefined),
+        copy,
+      );
       if (at && typeof at === "object") for (const key of issue.keys) delete (at as Record<string, unknown>)[key];
     } else if (path.length === 0) {
       return {};
@@ -316,7 +337,8 @@ function dangerousKeyFailures(rest: Record<string, unknown>): CheckFailure[] {
       else walk((v as Record<string, unknown>)[key], at, depth + 1);
     }
   };
-  for (const field of ["remoteData", "remoteQuery"]) walk(Object.prototype.hasOwnProperty.call(rest, field) ? rest[field] : undefined, field, 0);
+  for (const field of ["remoteData", "remoteQuery"])
+    walk(Object.prototype.hasOwnProperty.call(rest, field) ? rest[field] : undefined, field, 0);
   return out;
 }
 
@@ -326,7 +348,11 @@ function dangerousKeyFailures(rest: Record<string, unknown>): CheckFailure[] {
  */
 function pastExpiryFailures(v: z.output<typeof Inputs>, olds: Record<string, unknown>, now: number): CheckFailure[] {
   if (!Array.isArray(v.roles) || containsUnknown(v.expiresAt)) return [];
-  const before = new Set(Array.isArray(olds.roles) ? (olds.roles as unknown[]).filter((r): r is Role => known(r) && typeof r === "object" && r !== null).map(roleKey) : []);
+  const before = new Set(
+    Array.isArray(olds.roles)
+      ? (olds.roles as unknown[]).filter((r): r is Role => known(r) && typeof r === "object" && r !== null).map(roleKey)
+      : [],
+  );
   const out: CheckFailure[] = [];
   // Compared as olds were stored: a Slack role naming the resource's own workspace is the role without it.
   (withoutRedundantScope(v).roles as unknown[]).forEach((r, i) => {

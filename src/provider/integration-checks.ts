@@ -55,7 +55,10 @@ export function crossFieldFailures(v: ParsedInputs): CheckFailure[] {
   if (known(v.remoteQuery)) {
     for (const key of Object.keys(v.remoteQuery as object)) {
       if ((RESERVED_REMOTE_QUERY_KEYS as readonly string[]).includes(key)) {
-        out.push({ property: `remoteQuery.${key}`, reason: `"${key}" identifies the call itself and cannot be overridden through remoteQuery; use the resource's own inputs.` });
+        out.push({
+          property: `remoteQuery.${key}`,
+          reason: `"${key}" identifies the call itself and cannot be overridden through remoteQuery; use the resource's own inputs.`,
+        });
       } else if (/[[\]]/.test(key)) {
         out.push({ property: `remoteQuery.${key}`, reason: "keys may not contain [ or ]; nest objects instead." });
       }
@@ -74,7 +77,10 @@ export function crossFieldFailures(v: ParsedInputs): CheckFailure[] {
   }
   const rule = RULES[slug];
   if (rule.requiredInputs.includes("workspaceId") && v.workspaceId === undefined) {
-    out.push({ property: "workspaceId", reason: `${rule.displayName} needs workspaceId: the workspace (team) id the roles apply in, e.g. "T0123ABCD".` });
+    out.push({
+      property: "workspaceId",
+      reason: `${rule.displayName} needs workspaceId: the workspace (team) id the roles apply in, e.g. "T0123ABCD".`,
+    });
   }
   if (rule.requiredInputs.includes("organizations") && v.organizations === undefined) {
     out.push({
@@ -97,7 +103,10 @@ export function crossFieldFailures(v: ParsedInputs): CheckFailure[] {
       refused.add(i);
       out.push({ property: `roles[${i}].${field}`, reason: unconfirmableReason(rule, field) });
     }
-    const bytes = known(role) && known(v.userId) && [v.workspaceId, v.organizations, v.remoteQuery].every((x) => !containsUnknown(x)) ? writeBytes(v, role) : 0;
+    const bytes =
+      known(role) && known(v.userId) && [v.workspaceId, v.organizations, v.remoteQuery].every((x) => !containsUnknown(x))
+        ? writeBytes(v, role)
+        : 0;
     if (bytes > MAX_SINGLE_ROLE_QUERY_BYTES) {
       out.push({
         property: `roles[${i}]`,
@@ -105,7 +114,10 @@ export function crossFieldFailures(v: ParsedInputs): CheckFailure[] {
       });
     }
     if (rule.roleScope === "workspace" && known(role.workspace) && known(v.workspaceId) && role.workspace !== v.workspaceId) {
-      out.push({ property: `roles[${i}].workspace`, reason: `must equal workspaceId ("${v.workspaceId}") or be left out; one resource manages one workspace.` });
+      out.push({
+        property: `roles[${i}].workspace`,
+        reason: `must equal workspaceId ("${v.workspaceId}") or be left out; one resource manages one workspace.`,
+      });
     }
     if (rule.roleScope === "organization" && known(role.organization) && known(v.organizations)) {
       const ids = (v.organizations as Organization[]).map((o) => o.id);
@@ -118,7 +130,11 @@ export function crossFieldFailures(v: ParsedInputs): CheckFailure[] {
 }
 
 function writeBytes(v: ParsedInputs, role: Role): number {
-  const scope = { userId: v.userId as string, workspaceId: v.workspaceId as string | undefined, organizations: v.organizations as Organization[] | undefined };
+  const scope = {
+    userId: v.userId as string,
+    workspaceId: v.workspaceId as string | undefined,
+    organizations: v.organizations as Organization[] | undefined,
+  };
   return singleRoleQueryBytes({ ...scope, remoteQuery: v.remoteQuery as Record<string, unknown> | undefined }, role);
 }
 
@@ -128,8 +144,11 @@ const PLURAL: Record<RoleScopeField, string> = { group: "groups", organization: 
 function unconfirmableReason(rule: IntegrationRule, field: RoleScopeField): string {
   const article = field === "organization" ? "an" : "a";
   const scoped =
-    rule.roleScope === "workspace" ? ` (${rule.displayName} roles are held in the resource's workspaceId)` :
-    rule.roleScope === "organization" ? ` (${rule.displayName} roles are held in the resource's organizations, or a role's own organization)` : "";
+    rule.roleScope === "workspace"
+      ? ` (${rule.displayName} roles are held in the resource's workspaceId)`
+      : rule.roleScope === "organization"
+        ? ` (${rule.displayName} roles are held in the resource's organizations, or a role's own organization)`
+        : "";
   return `${rule.displayName}'s read-back does not report ${PLURAL[field]}, so a grant in ${article} ${field} could never be confirmed or revoked safely; remove ${field}${scoped}.`;
 }
 
@@ -149,7 +168,12 @@ function duplicateFailures(v: ParsedInputs, rule?: IntegrationRule, skip: Readon
   const raw = v.roles as Role[];
   const normal = (withoutRedundantScope(v).roles as Role[]).map((r) => (r && typeof r === "object" ? strip(r) : r));
   const scopeKnown = rule !== undefined && !containsUnknown(v.workspaceId) && !containsUnknown(v.organizations);
-  const scope = { integratedAccountId: "", userId: "", workspaceId: v.workspaceId as string | undefined, organizations: v.organizations as Organization[] | undefined };
+  const scope = {
+    integratedAccountId: "",
+    userId: "",
+    workspaceId: v.workspaceId as string | undefined,
+    organizations: v.organizations as Organization[] | undefined,
+  };
   const byKey = new Map<string, number>();
   const byGrant = new Map<string, number>();
   const out: CheckFailure[] = [];
@@ -169,7 +193,10 @@ function duplicateFailures(v: ParsedInputs, rule?: IntegrationRule, skip: Readon
     for (const grant of grantsOf(rule, scope, role)) {
       const other = byGrant.get(roleKey(grant));
       if (other !== undefined) {
-        out.push({ property: `roles[${i}]`, reason: `grants ${describeGrant(grant)}, which roles[${other}] already grants; remove one of them.` });
+        out.push({
+          property: `roles[${i}]`,
+          reason: `grants ${describeGrant(grant)}, which roles[${other}] already grants; remove one of them.`,
+        });
         return;
       }
     }
@@ -182,6 +209,8 @@ function duplicateFailures(v: ParsedInputs, rule?: IntegrationRule, skip: Readon
 export function withoutRedundantScope<T extends ParsedInputs>(v: T): T {
   if (typeof v.integration !== "string" || !isKnownIntegration(v.integration) || RULES[v.integration].roleScope !== "workspace") return v;
   if (!Array.isArray(v.roles) || isUnknown(v.workspaceId)) return v;
-  const roles = (v.roles as Role[]).map((r) => (r && typeof r === "object" && r.workspace === v.workspaceId ? { ...r, workspace: undefined } : r));
+  const roles = (v.roles as Role[]).map((r) =>
+    r && typeof r === "object" && r.workspace === v.workspaceId ? { ...r, workspace: undefined } : r,
+  );
   return { ...v, roles };
 }

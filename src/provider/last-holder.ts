@@ -35,7 +35,9 @@ const MAX_STATUS_LOOKUPS = 25;
 
 /** The word that makes `role` protected, or undefined: matched in its id, its declared name and the vendor's name for it. */
 export function protectedBy(words: readonly string[], integration: string, role: Role): string | undefined {
-  const texts = [role.id, role.name, knownRole(integration, role.id)?.name].filter((t): t is string => t !== undefined).map((t) => t.toLowerCase());
+  const texts = [role.id, role.name, knownRole(integration, role.id)?.name]
+    .filter((t): t is string => t !== undefined)
+    .map((t) => t.toLowerCase());
   return normalizePrivileged([...DEFAULT_PRIVILEGED, ...words]).find((w) => texts.some((t) => t.includes(w)));
 }
 
@@ -73,7 +75,11 @@ interface Holders {
  * user is needed. Stops at the first other active holder (the user's own holding does not matter then).
  */
 async function holdersOf(client: TrutoClient, rule: IntegrationRule, req: AssignmentRequest, grant: Grant): Promise<Holders> {
-  const holds = (held: Grant[]) => isHeld(grant, held.map((g) => confirmable(rule, g)));
+  const holds = (held: Grant[]) =>
+    isHeld(
+      grant,
+      held.map((g) => confirmable(rule, g)),
+    );
   if (rule.readBack === "user-roles") {
     let selfHolds = false;
     const other = await findUser(client, req.integratedAccountId, (u) => {
@@ -83,7 +89,9 @@ async function holdersOf(client: TrutoClient, rule: IntegrationRule, req: Assign
     return { other: other?.id, selfHolds };
   }
   // role_assignments rows carry no status: look the holders up, one at a time, until one is active.
-  const rows = (await listRoleAssignments(client, req.integratedAccountId, req.workspaceId)).filter((a) => holds([grantOfAssignment(a, req.workspaceId)]));
+  const rows = (await listRoleAssignments(client, req.integratedAccountId, req.workspaceId)).filter((a) =>
+    holds([grantOfAssignment(a, req.workspaceId)]),
+  );
   const selfHolds = rows.some((a) => a.user_id === req.userId);
   const candidates = [...new Set(rows.filter((a) => a.user_id !== req.userId).map((a) => a.user_id))];
   for (const userId of candidates.slice(0, MAX_STATUS_LOOKUPS)) {
@@ -145,7 +153,13 @@ export async function guardLastHolders(
       try {
         holders = await holdersOf(ctx.client, rule, req, grant);
       } catch (e) {
-        throw unknownHolders(e, `${what}, which is protected (matches "${word}")`, `who holds it ${scopeOf(grant)} could not be listed`, self, req);
+        throw unknownHolders(
+          e,
+          `${what}, which is protected (matches "${word}")`,
+          `who holds it ${scopeOf(grant)} could not be listed`,
+          self,
+          req,
+        );
       }
       // Only what the user holds now can lose its last holder: a revoke of a role already gone, or of a user
       // already deleted, changes nothing and is never refused.

@@ -20,7 +20,15 @@ import {
   type Role,
 } from "../integrations/grants";
 import { TrutoError, TrutoErrorCodes, isTrutoError, type TrutoErrorCode } from "../truto/errors";
-import { assignRoles, readHolding, unassignRoles, type AssignmentRequest, type Holding, type UserSummary, type WriteOutcome } from "../truto/user-directory";
+import {
+  assignRoles,
+  readHolding,
+  unassignRoles,
+  type AssignmentRequest,
+  type Holding,
+  type UserSummary,
+  type WriteOutcome,
+} from "../truto/user-directory";
 import { confirmAccount } from "./account-check";
 import { claimantName, claimedByOthers, exclusive, recordClaim, releaseClaim, type KeptGrant } from "./claims";
 import { label, where } from "./describe";
@@ -59,7 +67,6 @@ export interface RoleAssignmentOutputs extends RoleAssignmentInputs {
 
 type Props = Record<string, unknown>;
 
-
 function inputsOf(props: Props): RoleAssignmentInputs {
   const out: Props = {};
   for (const key of INPUT_KEYS) if (props[key] !== undefined) out[key] = props[key];
@@ -93,7 +100,14 @@ function requestOf(i: RoleAssignmentInputs): AssignmentRequest {
   });
 }
 
-function outputsOf(live: LiveInputs, id: string, held: Role[], holding: Holding, previousUser: unknown, adopted: Role[] | undefined): RoleAssignmentOutputs {
+function outputsOf(
+  live: LiveInputs,
+  id: string,
+  held: Role[],
+  holding: Holding,
+  previousUser: unknown,
+  adopted: Role[] | undefined,
+): RoleAssignmentOutputs {
   const { expired, ...i } = live;
   const user = holding.user ?? (previousUser as RoleAssignmentOutputs["user"] | undefined) ?? { id: i.userId };
   // The expired roles stay declared (the program still lists them); only activeRoles are access.
@@ -117,7 +131,12 @@ function tracksAdoption(i: RoleAssignmentInputs): boolean {
 
 /** `adopted`, narrowed to the grants `roles` still declare (an adopted role removed from the program is no longer this resource's). */
 function adoptedWithin(rule: IntegrationRule, scope: AssignmentRequest, adopted: readonly Role[], roles: readonly Role[]): Role[] {
-  return heldPart(rule, scope, adopted, roles.flatMap((r) => grantsOf(rule, scope, r)));
+  return heldPart(
+    rule,
+    scope,
+    adopted,
+    roles.flatMap((r) => grantsOf(rule, scope, r)),
+  );
 }
 
 /**
@@ -164,7 +183,15 @@ export async function create(ctx: LifecycleContext, props: Props): Promise<{ id:
   const rule = ruleFor(i.integration);
   const req = requestOf(i);
   await confirmAccount(ctx.client, i, "create");
-  return exclusive(req, () => claiming(rule, req, (r) => ({ id: r.id, roles: r.outs.activeRoles }), i.resourceName, () => createNow(ctx, props, i, rule, req)));
+  return exclusive(req, () =>
+    claiming(
+      rule,
+      req,
+      (r) => ({ id: r.id, roles: r.outs.activeRoles }),
+      i.resourceName,
+      () => createNow(ctx, props, i, rule, req),
+    ),
+  );
 }
 
 async function createNow(
@@ -194,7 +221,9 @@ async function createNow(
     `granting to ${where(rule, i)}`,
   );
   if (holding.user === null) {
-    throw new TrutoError(TrutoErrorCodes.notFound, `${where(rule, i)} does not exist; check userId.`, { integratedAccountId: i.integratedAccountId });
+    throw new TrutoError(TrutoErrorCodes.notFound, `${where(rule, i)} does not exist; check userId.`, {
+      integratedAccountId: i.integratedAccountId,
+    });
   }
   const held = heldPart(rule, req, i.roles, holding.held);
   const missing = uncoveredPart(rule, req, i.roles, held);
@@ -204,9 +233,13 @@ async function createNow(
   const reasons = bounded(missing.map((r) => reasonFor("grant", r, outcomes)));
   const failed = outcomes.filter((o) => o.roles.some((r) => missing.some((m) => m.id === r.id)));
   if (held.length === 0 && !uncertain(failed)) {
-    throw new TrutoError(firstCode(failed, TrutoErrorCodes.grantNotConfirmed), `nothing was granted to ${where(rule, i)}. ${reasons.join("; ")}`, {
-      integratedAccountId: i.integratedAccountId,
-    });
+    throw new TrutoError(
+      firstCode(failed, TrutoErrorCodes.grantNotConfirmed),
+      `nothing was granted to ${where(rule, i)}. ${reasons.join("; ")}`,
+      {
+        integratedAccountId: i.integratedAccountId,
+      },
+    );
   }
   const whole = i.roles.filter((r) => roleHeld(rule, req, r, holding.held)).length;
   throw new PartialFailure(
@@ -255,7 +288,15 @@ export async function update(ctx: LifecycleContext, id: string, olds: Props, new
   const req = requestOf(i);
   const rule = ruleFor(i.integration);
   await confirmAccount(ctx.client, i, "update");
-  return exclusive(req, () => claiming(rule, req, (outs) => ({ id, roles: outs.activeRoles }), i.resourceName, () => updateNow(ctx, id, olds, news, i, rule, req)));
+  return exclusive(req, () =>
+    claiming(
+      rule,
+      req,
+      (outs) => ({ id, roles: outs.activeRoles }),
+      i.resourceName,
+      () => updateNow(ctx, id, olds, news, i, rule, req),
+    ),
+  );
 }
 
 async function updateNow(
@@ -278,7 +319,12 @@ async function updateNow(
   // A dropped role another live resource claims (a role moved to it) stays where it is.
   const droppedGrants = dropped.flatMap((r) => grantsOf(rule, req, r));
   const keptForOthers = claimedByOthers(id, req, (g) => droppedGrants.some((d) => roleKey(d) === roleKey(g)));
-  const removed = uncoveredPart(rule, req, dropped, keptForOthers.map((k) => k.grant));
+  const removed = uncoveredPart(
+    rule,
+    req,
+    dropped,
+    keptForOthers.map((k) => k.grant),
+  );
   if (toGrant.length === 0 && removed.length === 0 && keptForOthers.length === 0) {
     // remoteData / remoteQuery / onDelete only apply to the next call that needs them.
     return outputsOf(i, id, i.roles, { user: null, held: [] }, olds.user, adoptedBefore);
@@ -292,7 +338,8 @@ async function updateNow(
     const giveBack = revokesScope ? claimedByOthers(id, req, (g) => inOrganizations(g, req)) : [];
     // With onDelete "restore", what the user holds before the writes: which added roles are adopted.
     const before = toGrant.length > 0 && tracksAdoption(i) ? await readHolding(ctx.client, rule, req, true) : undefined;
-    const adopted = before || adoptedBefore ? [...(adoptedBefore ?? []), ...(before ? heldPart(rule, req, toGrant, before.held) : [])] : undefined;
+    const adopted =
+      before || adoptedBefore ? [...(adoptedBefore ?? []), ...(before ? heldPart(rule, req, toGrant, before.held) : [])] : undefined;
     let outcomes: WriteOutcome[];
     if (revokesScope) {
       outcomes = await unassignRoles(ctx.client, rule, req, removed);
@@ -313,16 +360,27 @@ async function updateNow(
       // Unconfirmed: keep the removed roles in state (the next run revokes them) and count as held only
       // what nothing touched (the next run re-grants the rest).
       () => {
-        const untouched = revokesScope ? [] : heldPart(rule, req, i.roles, heldBefore.flatMap((r) => grantsOf(rule, req, r)));
+        const untouched = revokesScope
+          ? []
+          : heldPart(
+              rule,
+              req,
+              i.roles,
+              heldBefore.flatMap((r) => grantsOf(rule, req, r)),
+            );
         const outs = outputsOf(i, id, untouched, { user: null, held: [] }, olds.user, adopted);
         return { id, properties: { ...outs, roles: sortRoles(dedupe([...outs.roles, ...removed])), __provider: news.__provider } };
       },
       `updating ${where(rule, i)}`,
     );
     if (holding.user === null) {
-      throw new TrutoError(TrutoErrorCodes.notFound, `${where(rule, i)} no longer exists; run \`pulumi refresh\` to drop the assignment from state.`, {
-        integratedAccountId: i.integratedAccountId,
-      });
+      throw new TrutoError(
+        TrutoErrorCodes.notFound,
+        `${where(rule, i)} no longer exists; run \`pulumi refresh\` to drop the assignment from state.`,
+        {
+          integratedAccountId: i.integratedAccountId,
+        },
+      );
     }
     tellKept(selfName(i, id), where(rule, i), "the update", [...keptForOthers, ...giveBack], [], holding);
     const held = heldPart(rule, req, i.roles, holding.held);
@@ -334,7 +392,10 @@ async function updateNow(
     const reasons = bounded([
       ...missing.map((r) => reasonFor("grant", r, outcomes)),
       ...stillHeld.map((r) => reasonFor("revoke", r, outcomes)),
-      ...lost.map((k) => `${reasonFor("grant", k.grant as Role, outcomes)} (held by ${k.by.map(claimantName).join(", ")}; ${rule.displayName}'s revoke cleared the organization)`),
+      ...lost.map(
+        (k) =>
+          `${reasonFor("grant", k.grant as Role, outcomes)} (held by ${k.by.map(claimantName).join(", ")}; ${rule.displayName}'s revoke cleared the organization)`,
+      ),
     ]);
     // State must keep what is really held: roles that could not be revoked stay, so the next run revokes them.
     const recorded = strip({
@@ -369,7 +430,8 @@ function isHeldIn(g: Grant, h: Holding): boolean {
  * resource holds them, or (onDelete "restore") the user held them before this resource claimed them.
  */
 function tellKept(self: string, whereText: string, op: string, others: KeptGrant[], adopted: Grant[], holding: Holding): void {
-  const state = (g: Grant) => (holding.user !== null && isHeldIn(g, holding) ? "still held" : "not held now, which is that resource's to converge");
+  const state = (g: Grant) =>
+    holding.user !== null && isHeldIn(g, holding) ? "still held" : "not held now, which is that resource's to converge";
   const seen = new Set<string>();
   for (const k of others) {
     if (seen.has(roleKey(k.grant))) continue;
@@ -379,7 +441,9 @@ function tellKept(self: string, whereText: string, op: string, others: KeptGrant
     );
   }
   for (const g of adopted) {
-    notice(`${op} of RoleAssignment ${self} left ${grantLabel(g)} of ${whereText} in place: the user held it before this resource claimed it (onDelete: "restore"; ${holding.user !== null && isHeldIn(g, holding) ? "still held" : "no longer held"}).`);
+    notice(
+      `${op} of RoleAssignment ${self} left ${grantLabel(g)} of ${whereText} in place: the user held it before this resource claimed it (onDelete: "restore"; ${holding.user !== null && isHeldIn(g, holding) ? "still held" : "no longer held"}).`,
+    );
   }
 }
 
@@ -398,12 +462,23 @@ export async function remove(ctx: LifecycleContext, id: string, props: Props): P
   releaseClaim(id);
 }
 
-async function removeNow(ctx: LifecycleContext, id: string, props: Props, i: RoleAssignmentInputs, rule: IntegrationRule, req: AssignmentRequest): Promise<void> {
+async function removeNow(
+  ctx: LifecycleContext,
+  id: string,
+  props: Props,
+  i: RoleAssignmentInputs,
+  rule: IntegrationRule,
+  req: AssignmentRequest,
+): Promise<void> {
   // An expired role state records as revoked is not held: destroy sends nothing for it.
   const declared = onWire(rule, [...declaredInState(props), ...((props.heldRoles as Role[]) ?? [])]);
   const mine = declared.flatMap((r) => grantsOf(rule, req, r));
   const adoptedGrants =
-    i.onDelete === "restore" ? adoptedWithin(rule, req, onWire(rule, (props.adoptedRoles as Role[] | undefined) ?? []), declared).flatMap((r) => grantsOf(rule, req, r)) : [];
+    i.onDelete === "restore"
+      ? adoptedWithin(rule, req, onWire(rule, (props.adoptedRoles as Role[] | undefined) ?? []), declared).flatMap((r) =>
+          grantsOf(rule, req, r),
+        )
+      : [];
   const keptForOthers = claimedByOthers(id, req, (g) => mine.some((m) => roleKey(m) === roleKey(g)));
   const roles = uncoveredPart(rule, req, declared, [...keptForOthers.map((k) => k.grant), ...adoptedGrants]);
   // A protected role losing its last holder is refused before any write (see last-holder.ts).
@@ -413,16 +488,29 @@ async function removeNow(ctx: LifecycleContext, id: string, props: Props, i: Rol
     // A scope-wide revoke clears only the organizations of the roles it must revoke. What other live resources
     // hold there is given back (their state says they hold it), and so is what this resource adopted there,
     // if the user still held it just before (a role removed by someone else meanwhile is not restored).
-    const scope: AssignmentRequest = wholeScope ? narrowedTo(req, roles.flatMap((r) => grantsOf(rule, req, r))) : req;
+    const scope: AssignmentRequest = wholeScope
+      ? narrowedTo(
+          req,
+          roles.flatMap((r) => grantsOf(rule, req, r)),
+        )
+      : req;
     const inScope = wholeScope && roles.length > 0 ? claimedByOthers(id, scope, (g) => inOrganizations(g, scope)) : [];
     const adoptedInScope = wholeScope && roles.length > 0 ? adoptedGrants.filter((g) => inOrganizations(g, scope)) : [];
     const before = adoptedInScope.length > 0 ? await readHolding(ctx.client, rule, req, true) : undefined;
-    const giveBack = dedupeGrants([...inScope.map((k) => k.grant), ...adoptedInScope.filter((g) => before !== undefined && isHeldIn(g, before))]);
+    const giveBack = dedupeGrants([
+      ...inScope.map((k) => k.grant),
+      ...adoptedInScope.filter((g) => before !== undefined && isHeldIn(g, before)),
+    ]);
     const outcomes = await unassignRoles(ctx.client, rule, scope, roles);
     if (giveBack.length > 0) outcomes.push(...(await assignRoles(ctx.client, rule, req, giveBack as Role[])));
     let holding: Holding;
     try {
-      holding = await settle(ctx, rule, req, (h) => !roles.some((r) => roleAnyHeld(rule, req, r, h.held)) && giveBack.every((g) => isHeldIn(g, h)));
+      holding = await settle(
+        ctx,
+        rule,
+        req,
+        (h) => !roles.some((r) => roleAnyHeld(rule, req, r, h.held)) && giveBack.every((g) => isHeldIn(g, h)),
+      );
     } catch (e) {
       // Without a read-back nothing is confirmed, whatever the revoke answered.
       if (!isTrutoError(e)) throw e;
@@ -449,14 +537,27 @@ async function removeNow(ctx: LifecycleContext, id: string, props: Props, i: Rol
     const still = heldPart(rule, req, roles, holding.held);
     const lost = giveBack.filter((g) => !isHeldIn(g, holding));
     if (still.length === 0 && lost.length === 0) {
-      tellKept(selfName(i, id), where(rule, i), "the delete", [...keptForOthers, ...inScope.filter((k) => giveBack.includes(k.grant))], adoptedGrants, holding);
+      tellKept(
+        selfName(i, id),
+        where(rule, i),
+        "the delete",
+        [...keptForOthers, ...inScope.filter((k) => giveBack.includes(k.grant))],
+        adoptedGrants,
+        holding,
+      );
       return;
     }
     const reasons = bounded([
       ...still.map((r) => reasonFor("revoke", r, outcomes)),
-      ...lost.map((g) => `${reasonFor("grant", g as Role, outcomes)} (given back after ${rule.displayName}'s revoke cleared the organization: ${keeperOf(g, inScope)})`),
+      ...lost.map(
+        (g) =>
+          `${reasonFor("grant", g as Role, outcomes)} (given back after ${rule.displayName}'s revoke cleared the organization: ${keeperOf(g, inScope)})`,
+      ),
     ]);
-    const what = still.length > 0 ? `still holds ${labels(still)} after the revoke` : `lost ${labels(lost as Role[])}, which must stay, when ${rule.displayName}'s scope-wide revoke cleared the organization`;
+    const what =
+      still.length > 0
+        ? `still holds ${labels(still)} after the revoke`
+        : `lost ${labels(lost as Role[])}, which must stay, when ${rule.displayName}'s scope-wide revoke cleared the organization`;
     throw new TrutoError(
       firstCode(outcomes, TrutoErrorCodes.revokeNotConfirmed),
       `${where(rule, i)} ${what}. ${reasons.join("; ")}. The assignment stays in state; fix the cause and run \`pulumi destroy\` (or \`pulumi up\`) again.`,

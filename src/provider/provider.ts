@@ -37,7 +37,9 @@ function context(): LifecycleContext {
   if (!settled.ok) throw settled.error;
   // One client per configuration, not per call.
   if (current?.from !== settled) {
-    current = { from: settled, context: {
+    current = {
+      from: settled,
+      context: {
         client: config().clientFor(settled.settings),
         settleMs: settled.settings.settleMs,
         protectedRoles: settled.settings.protectedRoles,

@@ -26,7 +26,12 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
  * found at the end is returned as such. What that then means is for the caller to decide from the writes
  * (see readBack and remove).
  */
-export async function settle(ctx: ReadBackContext, rule: IntegrationRule, req: AssignmentRequest, done: (h: Holding) => boolean): Promise<Holding> {
+export async function settle(
+  ctx: ReadBackContext,
+  rule: IntegrationRule,
+  req: AssignmentRequest,
+  done: (h: Holding) => boolean,
+): Promise<Holding> {
   const started = Date.now();
   let wait = 100;
   for (let reads = 1; ; reads++) {

@@ -8,11 +8,25 @@ import type * as pulumi from "@pulumi/pulumi";
 
 /** The serialized provider shim. */
 export const roleAssignmentProvider: pulumi.dynamic.ResourceProvider = {
-  configure(req) { return require("pulumi-truto-access/provider").configure(req); },
-  check(olds, news) { return require("pulumi-truto-access/provider").check(olds, news); },
-  diff(id, olds, news) { return require("pulumi-truto-access/provider").diff(id, olds, news); },
-  create(inputs) { return require("pulumi-truto-access/provider").create(inputs); },
-  read(id, props) { return require("pulumi-truto-access/provider").read(id, props); },
-  update(id, olds, news) { return require("pulumi-truto-access/provider").update(id, olds, news); },
-  delete(id, props) { return require("pulumi-truto-access/provider").delete(id, props); },
+  configure(req) {
+    return require("pulumi-truto-access/provider").configure(req);
+  },
+  check(olds, news) {
+    return require("pulumi-truto-access/provider").check(olds, news);
+  },
+  diff(id, olds, news) {
+    return require("pulumi-truto-access/provider").diff(id, olds, news);
+  },
+  create(inputs) {
+    return require("pulumi-truto-access/provider").create(inputs);
+  },
+  read(id, props) {
+    return require("pulumi-truto-access/provider").read(id, props);
+  },
+  update(id, olds, news) {
+    return require("pulumi-truto-access/provider").update(id, olds, news);
+  },
+  delete(id, props) {
+    return require("pulumi-truto-access/provider").delete(id, props);
+  },
 };

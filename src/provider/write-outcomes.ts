@@ -55,7 +55,9 @@ export function errorFor(role: Role, outcomes: WriteOutcome[]): unknown {
 
 export function reasonFor(verb: string, role: Role, outcomes: WriteOutcome[]): string {
   const e = errorFor(role, outcomes);
-  const why = e ? ((e as Error).message ?? String(e)) : `Truto reported success, but the role did not show up as ${verb === "grant" ? "held" : "gone"} when read back`;
+  const why = e
+    ? ((e as Error).message ?? String(e))
+    : `Truto reported success, but the role did not show up as ${verb === "grant" ? "held" : "gone"} when read back`;
   return `could not ${verb} ${label(role)}: ${why}`;
 }
 

@@ -148,9 +148,10 @@ function readRole(item: unknown, path: string, hidden: HiddenValue[], scope: Sco
   if (!id.known) return undefined;
   const orgs = organization ? undefined : scope.organizations;
   const hiddenScope = [group, organization, workspace, orgs].find((f) => f !== undefined && !f.known);
-  const orgName = organization?.known && scope.organizations?.known
-    ? scope.organizations.value.find((o) => o.id === organization.value)?.name
-    : undefined;
+  const orgName =
+    organization?.known && scope.organizations?.known
+      ? scope.organizations.value.find((o) => o.id === organization.value)?.name
+      : undefined;
   return {
     id: id.value,
     ...(name?.known ? { name: name.value } : {}),

@@ -107,15 +107,17 @@ function rejectOtherFormats(json: unknown): void {
   if (keys.includes("resources") && keys.includes("summary") && !keys.includes("steps")) {
     throw new ReviewInputError(
       ReviewErrorCodes.wrongFormat,
-      "The input is the one-line `--output json` summary, which carries no resource states; " +
-        `${EXPECTED_INPUT} instead.`,
+      "The input is the one-line `--output json` summary, which carries no resource states; " + `${EXPECTED_INPUT} instead.`,
     );
   }
   if (!keys.some((k) => DIGEST_KEYS.includes(k))) {
     const hint =
       keys.length === 0
         ? "it is an empty object, which `pulumi preview` prints when it fails early (check its stderr)"
-        : `its keys are ${keys.slice(0, 5).map((k) => JSON.stringify(k)).join(", ")}`;
+        : `its keys are ${keys
+            .slice(0, 5)
+            .map((k) => JSON.stringify(k))
+            .join(", ")}`;
     throw new ReviewInputError(
       ReviewErrorCodes.badShape,
       `The input is not a preview digest: ${hint}; ${EXPECTED_INPUT} (an object with \`steps\`).`,

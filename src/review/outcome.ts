@@ -57,7 +57,11 @@ export function reviewPreviewJson(json: unknown, opts: OutcomeOptions = {}): Pre
   return { kind: "review", target, review: summarizePreview(json, opts) };
 }
 
-function failed(reason: PreviewFailureReason, target: StackRef, more: Partial<Pick<PreviewFailure, "errors" | "errorCount" | "output">> = {}): PreviewOutcome {
+function failed(
+  reason: PreviewFailureReason,
+  target: StackRef,
+  more: Partial<Pick<PreviewFailure, "errors" | "errorCount" | "output">> = {},
+): PreviewOutcome {
   const { errors = [], errorCount = errors.length, output } = more;
   return { kind: "failed", failure: { reason, target, errors, errorCount, ...(output ? { output } : {}) } };
 }

@@ -46,7 +46,7 @@ export function personOf(view: AssignmentView, directory: Directory, urn: string
   const name = user?.name;
   const email = user?.email;
   const isNew = created && !name && !email;
-  const label = name && email ? `${name} (${email})` : name ?? email ?? (isNew ? `${userId.value} (new user)` : userId.value);
+  const label = name && email ? `${name} (${email})` : (name ?? email ?? (isNew ? `${userId.value} (new user)` : userId.value));
   return {
     key: email ? `email:${email.toLowerCase()}` : `user:${key ?? `${urn}|${userId.value}`}`,
     label,

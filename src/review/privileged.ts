@@ -54,5 +54,9 @@ export function roleJudge(words: readonly string[]): (role: ReviewedRole, integr
 
 // "Read-only", "read only" and " Read Only " name the same role; any other word does not.
 function comparable(name: string): string {
-  return name.normalize("NFKC").toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+  return name
+    .normalize("NFKC")
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, " ")
+    .trim();
 }

@@ -64,7 +64,9 @@ export function noChangeLine(review: AccessReview, target?: StackRef): string {
   const forgotten = names("forget");
   if (imported.length > 0) {
     const one = imported.length === 1;
-    notes.push(`${count(imported.length, "assignment")} ${one ? "is" : "are"} imported as ${one ? "it is" : "they are"} (${boundedList(imported, MAX_NAMES)})`);
+    notes.push(
+      `${count(imported.length, "assignment")} ${one ? "is" : "are"} imported as ${one ? "it is" : "they are"} (${boundedList(imported, MAX_NAMES)})`,
+    );
   }
   if (forgotten.length > 0) {
     const one = forgotten.length === 1;
@@ -76,7 +78,11 @@ export function noChangeLine(review: AccessReview, target?: StackRef): string {
   if (review.otherResources.total > 0) notes.push(otherResourcesText(review));
   if (review.errorDiagnostics > 0) notes.push(`the preview reported ${count(review.errorDiagnostics, "error")}, so this may be incomplete`);
   const where = target ? stackRefText(target) : undefined;
-  return [`No access changes in this preview${where ? ` of ${code(where)}` : ""}: no role is granted, revoked or replaced`, ...notes].join("; ") + ".";
+  return (
+    [`No access changes in this preview${where ? ` of ${code(where)}` : ""}: no role is granted, revoked or replaced`, ...notes].join(
+      "; ",
+    ) + "."
+  );
 }
 
 /** RoleAssignments whose steps the review cannot read, or undefined when there are none. */
@@ -88,7 +94,10 @@ export function notUnderstoodBlock(all: readonly NotUnderstoodChange[]): Block |
     `This review cannot tell what ${one ? "this change does" : "these changes do"} to access, so ${one ? "it is" : "they are"} not in the summary. ` +
       "Read the resource's steps in `pulumi preview --diff`.",
   ];
-  const items = all.map((n) => `- ${code(n.resource)}${n.target ? ` (${personText(n.target.person)} · ${appText(n.target.app)})` : ""}: ${notUnderstoodText(n)}.`);
+  const items = all.map(
+    (n) =>
+      `- ${code(n.resource)}${n.target ? ` (${personText(n.target.person)} · ${appText(n.target.app)})` : ""}: ${notUnderstoodText(n)}.`,
+  );
   return { head, items };
 }
 
@@ -160,7 +169,12 @@ export function stateOnlyBlock(all: readonly StateOnlyChange[]): Block | undefin
   const items = all.map((c) => {
     const where = `${personText(c.target.person)} · ${appText(c.target.app)}`;
     const roles =
-      c.roles.length > 0 ? boundedList(c.roles.map((r) => `${roleText(r)}${r.privileged ? " (⚠ privileged)" : ""}`), MAX_PATHS) : "no readable role";
+      c.roles.length > 0
+        ? boundedList(
+            c.roles.map((r) => `${roleText(r)}${r.privileged ? " (⚠ privileged)" : ""}`),
+            MAX_PATHS,
+          )
+        : "no readable role";
     return c.kind === "import"
       ? `- ${code(c.resource)} (import): adopts ${where} as it is: ${roles}. A later \`pulumi destroy\` revokes ${c.roles.length === 1 ? "it" : "them"}.`
       : `- ${code(c.resource)} (remove-pending-replace): ${where} leaves the state; an earlier, interrupted replacement already deleted it and revoked ${roles}.`;
@@ -175,7 +189,9 @@ export function closingLines(review: AccessReview): string[] {
     const words = review.privilegedPatterns;
     lines.push(
       "⚠ privileged: the app's role table lists the role's id as privileged" +
-        (words.length > 0 ? `, or its id or name contains one of ${words.map(code).join(", ")} (a declared name counts only for an id the table does not know).` : "."),
+        (words.length > 0
+          ? `, or its id or name contains one of ${words.map(code).join(", ")} (a declared name counts only for an id the table does not know).`
+          : "."),
       "",
     );
   }

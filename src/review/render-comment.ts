@@ -6,7 +6,17 @@
  * that the workflow keeps as an artifact, and the comment says where.
  */
 import { code, count, number } from "./markdown-text";
-import { blockLines, closingLines, errorLines, expiryEditsBlock, movesBlock, notUnderstoodBlock, summaryLine, unresolvedBlock, type Block } from "./render-blocks";
+import {
+  blockLines,
+  closingLines,
+  errorLines,
+  expiryEditsBlock,
+  movesBlock,
+  notUnderstoodBlock,
+  summaryLine,
+  unresolvedBlock,
+  type Block,
+} from "./render-blocks";
 import { renderMarkdown, reviewTitle } from "./render-markdown";
 import { ambiguousApps, appText, personText, roleLine } from "./render-parts";
 import { reviewMarker, type StackRef } from "./stack-ref";
@@ -67,14 +77,30 @@ function shortened(review: AccessReview, full: string, budget: number, opts: Com
   // Filled in this order, so what matters most is cut last; the table's room is set aside first.
   const notUnderstood = take(notUnderstoodBlock(review.notUnderstood));
   const unreadable = take(unresolvedBlock(review, "unreadable"));
-  const flagged = changeBlock(review.sections, "#### ⚠ Privileged and mislabelled roles", (c) => c.role.privileged || c.role.mislabelled === true, "both");
+  const flagged = changeBlock(
+    review.sections,
+    "#### ⚠ Privileged and mislabelled roles",
+    (c) => c.role.privileged || c.role.mislabelled === true,
+    "both",
+  );
   const flaggedLines = take(flagged);
   const revokedTitle = flagged && flagged.items.some((i) => i.includes(" revokes ")) ? "#### Other revocations" : "#### Revocations";
   const revocations = take(changeBlock(review.sections, revokedTitle, (c) => !c.role.privileged && !c.role.mislabelled, "revoked"));
   const moves = take(movesBlock(review.moves));
   const expiryEdits = take(expiryEditsBlock(review.expiryEdits));
   const grants = take(changeBlock(review.sections, "#### Grants", (c) => !c.role.privileged && !c.role.mislabelled, "granted"));
-  const lines = [...head, ...notUnderstood, ...unreadable, ...flaggedLines, ...revocations, ...moves, ...expiryEdits, ...table, ...grants, ...tail];
+  const lines = [
+    ...head,
+    ...notUnderstood,
+    ...unreadable,
+    ...flaggedLines,
+    ...revocations,
+    ...moves,
+    ...expiryEdits,
+    ...table,
+    ...grants,
+    ...tail,
+  ];
   // The sizes above are exact; this only guards a budget smaller than the parts that are never cut.
   while (lines.length > 0 && size(lines.join("\n").trimEnd()) > budget) lines.pop();
   return lines.join("\n").trimEnd();
@@ -106,7 +132,8 @@ function changeBlock(
   const items: string[] = [];
   for (const section of sections) {
     const where = `${personText(section.person)} · ${appText(section.app, ambiguous.has(section.app.key))}`;
-    const line = (verb: string, c: RoleChange): string => `- ${verb === "grants" ? "➕" : "➖"} ${where}: ${verb} ${roleLine(c)} (${code(c.resource)})`;
+    const line = (verb: string, c: RoleChange): string =>
+      `- ${verb === "grants" ? "➕" : "➖"} ${where}: ${verb} ${roleLine(c)} (${code(c.resource)})`;
     if (which !== "revoked") for (const c of section.granted) if (keep(c)) items.push(line("grants", c));
     if (which !== "granted") for (const c of section.revoked) if (keep(c)) items.push(line("revokes", c));
   }
@@ -114,11 +141,25 @@ function changeBlock(
 }
 
 function appTable(review: AccessReview): string[] {
-  interface Row { label: string; people: Set<string>; granted: number; revoked: number; replacements: number; privileged: number }
+  interface Row {
+    label: string;
+    people: Set<string>;
+    granted: number;
+    revoked: number;
+    replacements: number;
+    privileged: number;
+  }
   const ambiguous = ambiguousApps(review.sections);
   const rows = new Map<string, Row>();
   for (const s of review.sections) {
-    const row = rows.get(s.app.key) ?? { label: appText(s.app, ambiguous.has(s.app.key)), people: new Set(), granted: 0, revoked: 0, replacements: 0, privileged: 0 };
+    const row = rows.get(s.app.key) ?? {
+      label: appText(s.app, ambiguous.has(s.app.key)),
+      people: new Set(),
+      granted: 0,
+      revoked: 0,
+      replacements: 0,
+      privileged: 0,
+    };
     row.people.add(s.person.key);
     row.granted += s.granted.length;
     row.revoked += s.revoked.length;
@@ -128,7 +169,11 @@ function appTable(review: AccessReview): string[] {
   }
   if (rows.size === 0) return [];
   const sorted = [...rows.values()].sort((a, b) => b.granted + b.revoked - (a.granted + a.revoked) || (a.label < b.label ? -1 : 1));
-  const lines = ["#### Summary per app", "| App | People | Granted | Revoked | Replacements | Privileged |", "| --- | ---: | ---: | ---: | ---: | ---: |"];
+  const lines = [
+    "#### Summary per app",
+    "| App | People | Granted | Revoked | Replacements | Privileged |",
+    "| --- | ---: | ---: | ---: | ---: | ---: |",
+  ];
   for (const r of sorted.slice(0, MAX_APP_ROWS)) {
     // The label passed through `text`, which escapes `|`, so a name cannot split the row.
     lines.push(`| ${r.label} | ${[r.people.size, r.granted, r.revoked, r.replacements, r.privileged].map(number).join(" | ")} |`);

@@ -47,7 +47,8 @@ export function renderFailure(failure: PreviewFailure): string {
     for (const error of failure.errors) {
       lines.push(`- ${error.resource ? `${code(error.resource)}:` : "The preview:"}`, "", ...fenced(error.message, "  "), "");
     }
-    if (failure.errorCount > failure.errors.length) lines.push(`_… and ${count(failure.errorCount - failure.errors.length, "more error")} in the preview's output._`, "");
+    if (failure.errorCount > failure.errors.length)
+      lines.push(`_… and ${count(failure.errorCount - failure.errors.length, "more error")} in the preview's output._`, "");
   } else if (failure.output) {
     lines.push("#### What it printed", "", ...fenced(failure.output, ""), "");
   } else {

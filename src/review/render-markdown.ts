@@ -4,7 +4,18 @@
  * one line. A pull-request comment of a large preview is shortened from this (render-comment.ts).
  */
 import { code, listText } from "./markdown-text";
-import { blockLines, closingLines, errorLines, expiryEditsBlock, movesBlock, noChangeLine, notUnderstoodBlock, stateOnlyBlock, summaryLine, unresolvedBlock } from "./render-blocks";
+import {
+  blockLines,
+  closingLines,
+  errorLines,
+  expiryEditsBlock,
+  movesBlock,
+  noChangeLine,
+  notUnderstoodBlock,
+  stateOnlyBlock,
+  summaryLine,
+  unresolvedBlock,
+} from "./render-blocks";
 import { ambiguousApps, appText, personText, roleLine, roleText } from "./render-parts";
 import { stackRefText, type StackRef } from "./stack-ref";
 import type { AccessReview, AccessSection, Replacement } from "./types";
@@ -69,5 +80,7 @@ function replacementText(r: Replacement, section: AccessSection): string {
       ? `${head}: keeps ${kept}, but ${r.kept.length === 1 ? "it lapses" : "they lapse"} between the delete and the create`
       : `${head}: the old assignment is deleted before the new one is created`;
   }
-  return r.kept.length > 0 ? `${head}: keeps ${kept} without a gap` : `${head}: the new assignment is created before the old one is deleted`;
+  return r.kept.length > 0
+    ? `${head}: keeps ${kept} without a gap`
+    : `${head}: the new assignment is created before the old one is deleted`;
 }

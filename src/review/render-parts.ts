@@ -23,7 +23,9 @@ export function personText(person: PersonRef): string {
 /** An app by its display name; with `showAccount`, the integrated account too. */
 export function appText(app: AppRef, showAccount = false): string {
   if (!app.integration) {
-    return app.hidden === "unknown" ? `_an app known only at ${UP}_` : `_an app whose name is ${hiddenAdjective(app.hidden ?? "unreadable")}_`;
+    return app.hidden === "unknown"
+      ? `_an app known only at ${UP}_`
+      : `_an app whose name is ${hiddenAdjective(app.hidden ?? "unreadable")}_`;
   }
   const name = text(app.label);
   if (app.hidden === "unknown") return `${name} (account known only at ${UP})`;
@@ -49,7 +51,9 @@ export function roleText(role: RoleRef): string {
   const scope: string[] = [];
   if (role.workspace) scope.push(`workspace ${code(role.workspace)}`);
   if (role.organization) {
-    scope.push(`organization ${role.organizationName ? `${text(role.organizationName)} (${code(role.organization)})` : code(role.organization)}`);
+    scope.push(
+      `organization ${role.organizationName ? `${text(role.organizationName)} (${code(role.organization)})` : code(role.organization)}`,
+    );
   }
   if (role.organizations) {
     const orgs = role.organizations.map((o) => (o.name ? `${text(o.name)} (${code(o.id)})` : code(o.id)));
@@ -68,14 +72,17 @@ export function roleLine(change: RoleChange): string {
   const { role } = change;
   const privileged = role.privileged ? " — ⚠ privileged" : "";
   const mislabel =
-    role.mislabelled && role.name && role.knownName ? ` — ⚠ declared as "${text(role.name)}" but ${code(role.id)} is ${text(role.knownName)}` : "";
+    role.mislabelled && role.name && role.knownName
+      ? ` — ⚠ declared as "${text(role.name)}" but ${code(role.id)} is ${text(role.knownName)}`
+      : "";
   return `${roleText(role)}${privileged}${mislabel}${expiryText(role)}`;
 }
 
 function expiryText(role: RoleChange["role"]): string {
   if (role.expiryRequired) return " — ⚠ no `expiresAt` (required for privileged roles)";
   if (role.expiry?.state === "expired") return ` — expired: revoked at the next ${code("pulumi up")} (expiresAt ${code(role.expiry.at)})`;
-  if (role.expiry?.state === "expiring") return ` — expires in ${role.expiry.inDays === 1 ? "1 day" : `${role.expiry.inDays} days`} (${code(role.expiry.at)})`;
+  if (role.expiry?.state === "expiring")
+    return ` — expires in ${role.expiry.inDays === 1 ? "1 day" : `${role.expiry.inDays} days`} (${code(role.expiry.at)})`;
   return "";
 }
 

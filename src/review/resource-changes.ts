@@ -201,7 +201,11 @@ function logicalOp(group: readonly PreviewStep[]): string | undefined {
   return ops.find((op) => STEP_OPS[op] !== "none" && STEP_OPS[op] !== "internal");
 }
 
-function toChanges(urn: string, meaning: Exclude<StepMeaning, "none" | "internal" | "provider-only">, group: readonly PreviewStep[]): ResourceChange[] {
+function toChanges(
+  urn: string,
+  meaning: Exclude<StepMeaning, "none" | "internal" | "provider-only">,
+  group: readonly PreviewStep[],
+): ResourceChange[] {
   const find = (o: string): PreviewStep | undefined => group.find((s) => s.op === o);
   const name = nameOf(urn);
   const base = { urn, name, replaceReasons: [] as readonly string[] };
@@ -213,30 +217,36 @@ function toChanges(urn: string, meaning: Exclude<StepMeaning, "none" | "internal
       const old = replace?.oldState ?? deleted?.oldState ?? created?.oldState;
       const next = replace?.newState ?? created?.newState;
       const evidence = replaceEvidence(group);
-      return [{
-        ...base,
-        op: "replace",
-        ...(old ? { old } : {}),
-        ...(next ? { new: next } : {}),
-        replaceReasons: [...(replace?.replaceReasons ?? created?.replaceReasons ?? [])].sort(),
-        ...(evidence ? { replaceEvidence: evidence } : {}),
-      }];
+      return [
+        {
+          ...base,
+          op: "replace",
+          ...(old ? { old } : {}),
+          ...(next ? { new: next } : {}),
+          replaceReasons: [...(replace?.replaceReasons ?? created?.replaceReasons ?? [])].sort(),
+          ...(evidence ? { replaceEvidence: evidence } : {}),
+        },
+      ];
     }
     // A destroy deletes every state of a URN, a pending-delete copy too: each one revokes its roles.
     case "delete":
-      return group.filter((s) => s.op === "delete" || s.op === "delete-replaced").map((s) => ({ ...base, op: "delete", ...(s.oldState ? { old: s.oldState } : {}) }));
+      return group
+        .filter((s) => s.op === "delete" || s.op === "delete-replaced")
+        .map((s) => ({ ...base, op: "delete", ...(s.oldState ? { old: s.oldState } : {}) }));
     case "create":
     case "update":
     case "import":
     case "forget": {
       const op = meaning === "forget" ? "remove-pending-replace" : meaning;
       const step = find(op);
-      return [{
-        ...base,
-        op: meaning,
-        ...(step?.oldState && meaning !== "create" && meaning !== "import" ? { old: step.oldState } : {}),
-        ...(step?.newState && meaning !== "forget" ? { new: step.newState } : {}),
-      }];
+      return [
+        {
+          ...base,
+          op: meaning,
+          ...(step?.oldState && meaning !== "create" && meaning !== "import" ? { old: step.oldState } : {}),
+          ...(step?.newState && meaning !== "forget" ? { new: step.newState } : {}),
+        },
+      ];
     }
     case "relinquish":
     case "import-replace": {

@@ -118,16 +118,36 @@ export function reviewJson(outcome: PreviewOutcome): ReviewJson {
     totals: r.totals,
     privilegedWords: r.privilegedPatterns,
     sections,
-    privilegedGrants: sections.flatMap((s) => s.granted.filter((g) => g.role.privileged).map((g) => ({ ...g, person: s.person, app: s.app }))),
+    privilegedGrants: sections.flatMap((s) =>
+      s.granted.filter((g) => g.role.privileged).map((g) => ({ ...g, person: s.person, app: s.app })),
+    ),
     replacements: r.replacements.map(({ urn: _urn, from, to, ...x }) => ({ ...x, from: target(from), to: target(to) })),
     moves: r.moves.map((m) => ({ ...m, person: personJson(m.person), app: appJson(m.app) })),
     expiries: {
       roles: sections.flatMap((s) =>
         [...s.granted, ...s.revoked].flatMap((c) =>
-          c.role.expiry ? [{ resource: c.resource, person: s.person, app: s.app, role: c.role, state: c.role.expiry.state, at: c.role.expiry.at, inDays: c.role.expiry.inDays ?? null }] : [],
+          c.role.expiry
+            ? [
+                {
+                  resource: c.resource,
+                  person: s.person,
+                  app: s.app,
+                  role: c.role,
+                  state: c.role.expiry.state,
+                  at: c.role.expiry.at,
+                  inDays: c.role.expiry.inDays ?? null,
+                },
+              ]
+            : [],
         ),
       ),
-      edits: r.expiryEdits.map((e) => ({ ...e, person: personJson(e.person), app: appJson(e.app), from: e.from ?? null, to: e.to ?? null })),
+      edits: r.expiryEdits.map((e) => ({
+        ...e,
+        person: personJson(e.person),
+        app: appJson(e.app),
+        from: e.from ?? null,
+        to: e.to ?? null,
+      })),
     },
     unresolved: r.unresolved.map(({ urn: _urn, ...u }) => ({ ...u, person: personJson(u.person), app: appJson(u.app) })),
     notUnderstood: r.notUnderstood.map(({ urn: _urn, target: t, ...n }) => ({ ...n, target: t ? target(t) : null })),
@@ -138,18 +158,45 @@ export function reviewJson(outcome: PreviewOutcome): ReviewJson {
   };
 }
 
-const EMPTY_LISTS = { sections: [], privilegedGrants: [], replacements: [], moves: [], expiries: { roles: [], edits: [] }, unresolved: [], notUnderstood: [], stateOnly: [] } as const;
+const EMPTY_LISTS = {
+  sections: [],
+  privilegedGrants: [],
+  replacements: [],
+  moves: [],
+  expiries: { roles: [], edits: [] },
+  unresolved: [],
+  notUnderstood: [],
+  stateOnly: [],
+} as const;
 
 function head(target: StackRef, status: ReviewJson["status"]) {
-  return { version: REVIEW_JSON_VERSION, status, marker: reviewMarker(target), project: target.project ?? null, stack: target.stack ?? null } as const;
+  return {
+    version: REVIEW_JSON_VERSION,
+    status,
+    marker: reviewMarker(target),
+    project: target.project ?? null,
+    stack: target.stack ?? null,
+  } as const;
 }
 
 function personJson(p: PersonRef): PersonJson {
-  return { label: p.label, userId: p.userId ?? null, name: p.name ?? null, email: p.email ?? null, isNew: p.isNew === true, hidden: p.hidden ?? null };
+  return {
+    label: p.label,
+    userId: p.userId ?? null,
+    name: p.name ?? null,
+    email: p.email ?? null,
+    isNew: p.isNew === true,
+    hidden: p.hidden ?? null,
+  };
 }
 
 function appJson(a: AppRef): AppJson {
-  return { label: a.label, integration: a.integration ?? null, integratedAccountId: a.integratedAccountId ?? null, hidden: a.hidden ?? null };
+  return {
+    label: a.label,
+    integration: a.integration ?? null,
+    integratedAccountId: a.integratedAccountId ?? null,
+    hidden: a.hidden ?? null,
+  };
 }
 
 function changeJson(c: RoleChange): RoleChangeJson {

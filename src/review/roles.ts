@@ -44,7 +44,14 @@ export interface RoleSetDiff {
 export function reviewedRoleKey(role: ReviewedRole): string {
   // A role with a hidden scope must never equal another role, hidden or not.
   if (role.hiddenScope) {
-    return JSON.stringify(["hidden-scope", role.id, role.hiddenScope, role.group ?? null, role.workspace ?? null, role.organization ?? null]);
+    return JSON.stringify([
+      "hidden-scope",
+      role.id,
+      role.hiddenScope,
+      role.group ?? null,
+      role.workspace ?? null,
+      role.organization ?? null,
+    ]);
   }
   const orgs = role.organizations?.map((o) => o.id).sort() ?? null;
   return JSON.stringify([role.id, role.group ?? null, role.organization ?? null, role.workspace ?? null, orgs]);

@@ -45,6 +45,9 @@ export function stackRefText(ref: StackRef): string | undefined {
  */
 export function reviewMarker(ref: StackRef): string {
   const clean = (s: string | undefined): string | undefined => s?.replace(/[^A-Za-z0-9._/-]/g, "") || undefined;
-  const where = stackRefText({ ...(clean(ref.project) ? { project: clean(ref.project) } : {}), ...(clean(ref.stack) ? { stack: clean(ref.stack) } : {}) });
+  const where = stackRefText({
+    ...(clean(ref.project) ? { project: clean(ref.project) } : {}),
+    ...(clean(ref.stack) ? { stack: clean(ref.stack) } : {}),
+  });
   return where ? `${MARKER_PREFIX} ${where} -->` : `${MARKER_PREFIX} -->`;
 }

@@ -67,7 +67,10 @@ export function summarizePreview(json: unknown, opts: SummarizeOptions = {}): Ac
     new: change.new ? readAssignment(change.new) : undefined,
   }));
   const unreadViews = unread.map((u) => ({ u, view: u.state ? readAssignment(u.state) : undefined }));
-  const directory = buildDirectory([...read.flatMap((r) => (r.old ? [r.old] : [])), ...unreadViews.flatMap((r) => (r.view ? [r.view] : []))]);
+  const directory = buildDirectory([
+    ...read.flatMap((r) => (r.old ? [r.old] : [])),
+    ...unreadViews.flatMap((r) => (r.view ? [r.view] : [])),
+  ]);
   const book = new SectionBook();
   const replacements: Replacement[] = [];
   const unresolved: UnresolvedResource[] = [];
@@ -117,7 +120,13 @@ export function summarizePreview(json: unknown, opts: SummarizeOptions = {}): Ac
       for (const edit of timed.edited) {
         const ref = toRef(edit.role, next);
         const required = opts.requireExpiryForPrivileged && ref.privileged && edit.to === undefined;
-        expiryEdits.push({ resource: name, ...target, role: required ? { ...ref, expiryRequired: true } : ref, ...(edit.from ? { from: edit.from } : {}), ...(edit.to ? { to: edit.to } : {}) });
+        expiryEdits.push({
+          resource: name,
+          ...target,
+          role: required ? { ...ref, expiryRequired: true } : ref,
+          ...(edit.from ? { from: edit.from } : {}),
+          ...(edit.to ? { to: edit.to } : {}),
+        });
       }
       note(unresolved, change, "update", target, [...old.hidden, ...next.hidden]);
     } else if (change.op === "replace" && old && next) {
@@ -137,7 +146,8 @@ export function summarizePreview(json: unknown, opts: SummarizeOptions = {}): Ac
   const otherTotal = Object.values(others).reduce((a, b) => a + b, 0);
   const unreadable = withReason("unreadable");
   return {
-    hasAccessChange: granted + revoked + moves.length + replacements.length + unresolved.length + notUnderstood.length + expiryEdits.length > 0,
+    hasAccessChange:
+      granted + revoked + moves.length + replacements.length + unresolved.length + notUnderstood.length + expiryEdits.length > 0,
     understood: notUnderstood.length === 0 && unreadable === 0,
     totals: {
       people: new Set(sections.map((s) => s.person.key)).size,
@@ -153,7 +163,8 @@ export function summarizePreview(json: unknown, opts: SummarizeOptions = {}): Ac
       unreadable,
       notUnderstood: notUnderstood.length,
       expired: sum((s) => s.revoked.filter((c) => c.role.expiry?.state === "expired").length),
-      privilegedWithoutExpiry: sum((s) => s.granted.filter((c) => c.role.expiryRequired).length) + expiryEdits.filter((e) => e.role.expiryRequired).length,
+      privilegedWithoutExpiry:
+        sum((s) => s.granted.filter((c) => c.role.expiryRequired).length) + expiryEdits.filter((e) => e.role.expiryRequired).length,
     },
     sections,
     replacements: replacements.sort((a, b) => compareText(a.resource, b.resource)),
@@ -172,7 +183,9 @@ export function summarizePreview(json: unknown, opts: SummarizeOptions = {}): Ac
 
 /** Marks the section's privileged grants without `expiresAt`, which the expiry policy refuses. */
 function requireExpiry(section: AccessSection): AccessSection {
-  const granted = section.granted.map((c) => (c.role.privileged && c.role.expiresAt === undefined ? { ...c, role: { ...c.role, expiryRequired: true as const } } : c));
+  const granted = section.granted.map((c) =>
+    c.role.privileged && c.role.expiresAt === undefined ? { ...c, role: { ...c.role, expiryRequired: true as const } } : c,
+  );
   return { ...section, granted };
 }
 
@@ -192,10 +205,19 @@ function pairMoves(all: readonly AccessSection[], byName: ReadonlyMap<string, Re
     const revoked = [...section.revoked];
     const granted = section.granted.filter((g) => {
       if (!isComparable(g.role)) return true;
-      const i = revoked.findIndex((r) => r.resource !== g.resource && isComparable(r.role) && reviewedRoleKey(r.role) === reviewedRoleKey(g.role));
+      const i = revoked.findIndex(
+        (r) => r.resource !== g.resource && isComparable(r.role) && reviewedRoleKey(r.role) === reviewedRoleKey(g.role),
+      );
       if (i < 0) return true;
       const [r] = revoked.splice(i, 1);
-      moves.push({ role: g.role, from: r.resource, to: g.resource, person: section.person, app: section.app, sameAssignment: onlyRenamed(byName.get(r.resource), byName.get(g.resource)) });
+      moves.push({
+        role: g.role,
+        from: r.resource,
+        to: g.resource,
+        person: section.person,
+        app: section.app,
+        sameAssignment: onlyRenamed(byName.get(r.resource), byName.get(g.resource)),
+      });
       return false;
     });
     if (granted.length === section.granted.length) return [section];
@@ -208,7 +230,8 @@ function pairMoves(all: readonly AccessSection[], byName: ReadonlyMap<string, Re
 // A deleted and a created assignment with the same person, app and roles differ only by their names.
 function onlyRenamed(from: ReadChange | undefined, to: ReadChange | undefined): boolean {
   if (from?.change.op !== "delete" || to?.change.op !== "create" || !from.old || !to.new) return false;
-  const keys = (v: AssignmentView) => (v.roles.known && v.opaqueRoles === 0 ? JSON.stringify(v.roles.value.map(reviewedRoleKey).sort()) : undefined);
+  const keys = (v: AssignmentView) =>
+    v.roles.known && v.opaqueRoles === 0 ? JSON.stringify(v.roles.value.map(reviewedRoleKey).sort()) : undefined;
   return (
     sameField(from.old.integratedAccountId, to.new.integratedAccountId) &&
     sameField(from.old.integration, to.new.integration) &&
@@ -308,7 +331,9 @@ function replaceOrder(
       return { order: "create-before-delete", orderFrom: "steps" };
     default: {
       const oldKeys = new Set(knownRoles(old).filter(isComparable).map(reviewedRoleKey));
-      const shared = knownRoles(next).filter(isComparable).some((r) => oldKeys.has(reviewedRoleKey(r)));
+      const shared = knownRoles(next)
+        .filter(isComparable)
+        .some((r) => oldKeys.has(reviewedRoleKey(r)));
       return { order: shared ? "delete-before-create" : "create-before-delete", orderFrom: "provider-rule" };
     }
   }

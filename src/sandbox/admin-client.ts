@@ -40,7 +40,11 @@ export function sandboxAdmin(endpoint: SandboxEndpoint | (() => SandboxEndpoint)
     const { url, token } = where();
     const response = await fetch(`${url}${path}`, {
       method,
-      headers: { authorization: `Bearer ${token}`, accept: "application/json", ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      headers: {
+        authorization: `Bearer ${token}`,
+        accept: "application/json",
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
@@ -50,7 +54,8 @@ export function sandboxAdmin(endpoint: SandboxEndpoint | (() => SandboxEndpoint)
     } catch {
       // Not JSON: the message below quotes the text.
     }
-    if (response.status >= 300) throw new Error(`Sandbox admin ${method} ${path} failed with ${response.status}: ${parsed?.message ?? text.slice(0, 300)}`);
+    if (response.status >= 300)
+      throw new Error(`Sandbox admin ${method} ${path} failed with ${response.status}: ${parsed?.message ?? text.slice(0, 300)}`);
     return parsed;
   };
   return {

@@ -39,7 +39,16 @@ import type { SandboxState } from "./types";
 
 export { defaultSeed, SEED_IDS } from "./seed";
 export { ACCOUNT_STATUSES } from "./types";
-export type { AccountStatus, HeldRole, SandboxAccount, SandboxOrganization, SandboxRole, SandboxState, SandboxUser, SandboxWorkspace } from "./types";
+export type {
+  AccountStatus,
+  HeldRole,
+  SandboxAccount,
+  SandboxOrganization,
+  SandboxRole,
+  SandboxState,
+  SandboxUser,
+  SandboxWorkspace,
+} from "./types";
 export type { RateLimit } from "./rate-limiter";
 export type { SandboxSettings } from "./types";
 export type { FaultSpec, Fault } from "./fault-spec";

@@ -134,7 +134,10 @@ export class RequestLog {
  * first. `fetchPage(since)` fetches one page; at most `maxPages` are fetched, and a page that does not
  * move forward ends the walk, so a misbehaving server cannot loop it forever.
  */
-export async function readWholeRequestLog(fetchPage: (since: number) => Promise<RequestLogPage>, maxPages = 1_000): Promise<LoggedRequest[]> {
+export async function readWholeRequestLog(
+  fetchPage: (since: number) => Promise<RequestLogPage>,
+  maxPages = 1_000,
+): Promise<LoggedRequest[]> {
   const all: LoggedRequest[] = [];
   let since = 0;
   for (let pages = 0; pages < maxPages; pages += 1) {

@@ -75,7 +75,10 @@ function checkScopeFields(ctx: PlanContext, role: RoleRef, index: number, method
   for (const field of SCOPE_FIELDS) {
     if (role[field] === undefined || field === ctx.rules.scope) continue;
     const held = ctx.rules.scope === "none" ? "holds roles account-wide" : `holds roles per ${ctx.rules.scope}`;
-    throw trutoError(400, `${method} for ${ctx.rules.label}: roles[${index}].${field} is not supported; ${ctx.rules.label} ${held}, not per ${field}. Remove ${field}.`);
+    throw trutoError(
+      400,
+      `${method} for ${ctx.rules.label}: roles[${index}].${field} is not supported; ${ctx.rules.label} ${held}, not per ${field}. Remove ${field}.`,
+    );
   }
 }
 

@@ -109,7 +109,8 @@ function roleList(picked: Picked): RoleRef[] {
       );
     }
     const ref: RoleRef = { id: oneString({ value: fields.id, place: picked.place }, `roles[${index}].id`) };
-    if (isPresent(fields.workspace)) ref.workspace = oneString({ value: fields.workspace, place: picked.place }, `roles[${index}].workspace`);
+    if (isPresent(fields.workspace))
+      ref.workspace = oneString({ value: fields.workspace, place: picked.place }, `roles[${index}].workspace`);
     if (isPresent(fields.organization)) {
       ref.organization = oneString({ value: fields.organization, place: picked.place }, `roles[${index}].organization`);
     }

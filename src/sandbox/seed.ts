@@ -126,7 +126,9 @@ const HOLDINGS: Record<string, Record<string, HeldRole[]>> = {
 
 /** The roles the account owner holds: every role whose name says admin or owner, in every scope of the account. */
 function ownerRoles(slug: string): HeldRole[] {
-  const admin = Object.entries(ROLE_NAMES[slug]).filter(([id, name]) => /admin|owner/i.test(`${id} ${name}`)).map(([id]) => id);
+  const admin = Object.entries(ROLE_NAMES[slug])
+    .filter(([id, name]) => /admin|owner/i.test(`${id} ${name}`))
+    .map(([id]) => id);
   if (slug === "slackenterprise") return ["T0PLATFORM", "T0SALES"].flatMap((workspace) => admin.map((id) => ({ id, workspace })));
   if (slug === "elasticcloud") return ["4201839311", "4201839312"].flatMap((organization) => admin.map((id) => ({ id, organization })));
   return admin.map((id) => ({ id }));

@@ -50,7 +50,13 @@ export function createSandboxServer(rt: SandboxRuntime): Server {
 
 // Reads and parses the body of an authenticated request; a body too large or a badly encoded path
 // becomes the error to answer with.
-async function readCall(req: IncomingMessage, rt: SandboxRuntime, method: string, pathname: string, rawQuery: string): Promise<{ call: SandboxCall | SandboxHttpError; bytes: number }> {
+async function readCall(
+  req: IncomingMessage,
+  rt: SandboxRuntime,
+  method: string,
+  pathname: string,
+  rawQuery: string,
+): Promise<{ call: SandboxCall | SandboxHttpError; bytes: number }> {
   try {
     const { text, bytes } = await readBodyText(req, rt.maxBodyBytes);
     const query = qs.parse(rawQuery) as Record<string, unknown>;
@@ -123,7 +129,10 @@ function checked(call: SandboxCall | SandboxHttpError): SandboxCall {
 async function handleApi(call: SandboxCall, rt: SandboxRuntime): Promise<RouteResult> {
   const area = call.segments[0];
   if (area !== "unified" && area !== "integrated-account") {
-    throw trutoError(404, `No route for ${call.method} ${call.pathname}. The sandbox serves /unified/user-directory/*, /integrated-account/{id} and /_sandbox/*.`);
+    throw trutoError(
+      404,
+      `No route for ${call.method} ${call.pathname}. The sandbox serves /unified/user-directory/*, /integrated-account/{id} and /_sandbox/*.`,
+    );
   }
   const fault = rt.faults.take(call.method, call.pathname);
   // A delay cut short means the sandbox is closing: drop rather than answer late.

@@ -7,10 +7,7 @@ export type { SandboxSettings } from "./types";
 /** Truto's own limit: 50 requests per 10 seconds per integrated account. */
 export const DEFAULT_RATE_LIMIT: RateLimit = { limit: 50, windowMs: 10_000 };
 
-const rateLimitSchema = z.union([
-  z.literal(false),
-  z.strictObject({ limit: z.number().int().min(1), windowMs: z.number().int().min(1) }),
-]);
+const rateLimitSchema = z.union([z.literal(false), z.strictObject({ limit: z.number().int().min(1), windowMs: z.number().int().min(1) })]);
 
 /** The body of PATCH /_sandbox/config; every field optional, unknown fields rejected. */
 export const settingsPatchSchema = z.strictObject({

@@ -8,7 +8,13 @@ const scoped = z.strictObject({ accountId: id, id, name: z.string() });
 /** The zod schema of the state JSON; strict, so a misspelt key is reported rather than dropped. */
 export const sandboxStateSchema = z.strictObject({
   accounts: z.array(
-    z.strictObject({ id, integration: id, status: z.enum(ACCOUNT_STATUSES).optional(), isSandbox: z.boolean().optional(), blocked: z.boolean().optional() }),
+    z.strictObject({
+      id,
+      integration: id,
+      status: z.enum(ACCOUNT_STATUSES).optional(),
+      isSandbox: z.boolean().optional(),
+      blocked: z.boolean().optional(),
+    }),
   ),
   users: z.array(
     z.strictObject({

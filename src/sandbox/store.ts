@@ -1,13 +1,5 @@
 import { writeStateAtomically } from "./state-file";
-import type {
-  HeldRole,
-  SandboxAccount,
-  SandboxOrganization,
-  SandboxRole,
-  SandboxState,
-  SandboxUser,
-  SandboxWorkspace,
-} from "./types";
+import type { HeldRole, SandboxAccount, SandboxOrganization, SandboxRole, SandboxState, SandboxUser, SandboxWorkspace } from "./types";
 
 /** One account with its records looked up by id; Maps keep the state's order for stable paging. */
 export interface AccountIndex {

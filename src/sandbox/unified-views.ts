@@ -41,7 +41,13 @@ function remoteData(account: AccountIndex, user: SandboxUser): Record<string, un
     case "elastic":
       return { user_id: user.id, email: user.email, name: user.name };
     case "jumpcloud":
-      return { _id: user.id, email: user.email, firstname: first, lastname: last, state: user.status === "active" ? "ACTIVATED" : "SUSPENDED" };
+      return {
+        _id: user.id,
+        email: user.email,
+        firstname: first,
+        lastname: last,
+        state: user.status === "active" ? "ACTIVATED" : "SUSPENDED",
+      };
     case "generic":
       return { id: user.id, email: user.email, name: user.name, status: user.status };
   }

@@ -74,7 +74,10 @@ function governorFor(settings: RateLimitSettings): RateGovernor {
 export function encodePathSegment(value: string): string {
   // URL parsers resolve `.` and `..` (even as %2E%2E) as dot-segments, so no encoding can carry them.
   if (value === "." || value === "..") {
-    throw new TrutoError(TrutoErrorCodes.validation, `the id "${value}" cannot be sent as a URL path segment; URL parsers resolve it as a relative path.`);
+    throw new TrutoError(
+      TrutoErrorCodes.validation,
+      `the id "${value}" cannot be sent as a URL path segment; URL parsers resolve it as a relative path.`,
+    );
   }
   return encodeURIComponent(value);
 }
@@ -215,7 +218,11 @@ export class TrutoClient {
   }
 
   // The governor's turn for this call, never past `lastStart`; a refusal names the request.
-  private async turn(laneKey: string, lastStart: number, named: { method: string; path: string; integratedAccountId?: string; attempts: number }) {
+  private async turn(
+    laneKey: string,
+    lastStart: number,
+    named: { method: string; path: string; integratedAccountId?: string; attempts: number },
+  ) {
     try {
       return await this.governor.acquire(laneKey, { deadline: lastStart, maxServerWaitMs: this.policy.maxDelayMs });
     } catch (e) {

@@ -61,7 +61,8 @@ const HINTS: Partial<Record<TrutoErrorCode, string>> = {
     "Check that TRUTO_API_TOKEN (or the `truto:apiToken` stack config) is a valid Truto API token for this environment; if the vendor rejected it, reconnect the integrated account in Truto.",
   TRUTO_FORBIDDEN:
     "The token or the integrated account lacks permission for this call; check the account's scopes and role in Truto and in the vendor app.",
-  TRUTO_RATE_LIMITED: "The rate limit did not clear within the retry budget; run again later or lower the parallelism (`pulumi up --parallel`).",
+  TRUTO_RATE_LIMITED:
+    "The rate limit did not clear within the retry budget; run again later or lower the parallelism (`pulumi up --parallel`).",
   TRUTO_TIMEOUT: "Truto did not answer in time; it is safe to run again (writes carry an idempotency key).",
   TRUTO_NETWORK: "Check the network and TRUTO_BASE_URL; it is safe to run again (writes carry an idempotency key).",
   TRUTO_SERVER_ERROR: "Truto or the vendor failed; it is safe to run again.",
@@ -233,7 +234,9 @@ export function redact(text: string, secrets: readonly (string | undefined)[] = 
   }
   for (const pattern of registered.values()) out = out.replace(pattern, REDACTED);
   return out
-    .replace(AFTER_SCHEME, (m, scheme: string, sep: string, value: string) => (looksLikeCredential(value) ? `${scheme}${sep}${REDACTED}` : m))
+    .replace(AFTER_SCHEME, (m, scheme: string, sep: string, value: string) =>
+      looksLikeCredential(value) ? `${scheme}${sep}${REDACTED}` : m,
+    )
     .replace(AFTER_KEY, (m, key: string, sep: string, value: string) => (looksLikeCredential(value) ? `${key}${sep}${REDACTED}` : m));
 }
 
@@ -242,7 +245,8 @@ export function redact(text: string, secrets: readonly (string | undefined)[] = 
 const VALUE = String.raw`([A-Za-z0-9._~+/%-]+=*)`;
 const AFTER_SCHEME = new RegExp(String.raw`(?<![A-Za-z])(Bearer|Basic)((?:\s|%20|\+)+)` + VALUE, "gi");
 const AFTER_KEY = new RegExp(
-  String.raw`(?<![A-Za-z])(authorization|x-api-key|api[_-]?key|access[_-]?token|token)((?:\s|%20)*(?::|=|%3A|%3D)(?:\s|%20|"|%22)*)` + VALUE,
+  String.raw`(?<![A-Za-z])(authorization|x-api-key|api[_-]?key|access[_-]?token|token)((?:\s|%20)*(?::|=|%3A|%3D)(?:\s|%20|"|%22)*)` +
+    VALUE,
   "gi",
 );
 
@@ -259,7 +263,12 @@ function secretPattern(secret: string): RegExp {
 }
 
 function charPattern(ch: string): string {
-  const hex = (b: number) => b.toString(16).toUpperCase().padStart(2, "0").replace(/[A-F]/g, (c) => `[${c}${c.toLowerCase()}]`);
+  const hex = (b: number) =>
+    b
+      .toString(16)
+      .toUpperCase()
+      .padStart(2, "0")
+      .replace(/[A-F]/g, (c) => `[${c}${c.toLowerCase()}]`);
   const forms = [ch.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&"), Array.from(Buffer.from(ch, "utf8"), (b) => `%(?:25)?${hex(b)}`).join("")];
   // Form encoding swaps space and +: a + sent can come back as a space, a space as a +.
   if (ch === " ") forms.push("\\+");

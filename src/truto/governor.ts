@@ -140,7 +140,9 @@ export class RateGovernor {
       });
     }
     if (pastDeadline) {
-      const pace = this.settings ? `the account's rate limit of ${this.settings.limit} requests per ${humanWait(this.settings.windowMs)}` : "the account's pace";
+      const pace = this.settings
+        ? `the account's rate limit of ${this.settings.limit} requests per ${humanWait(this.settings.windowMs)}`
+        : "the account's pace";
       throw new TrutoError(
         TrutoErrorCodes.rateLimited,
         `${pace}, and the requests ahead of this one, would hold it ${humanWait(wait)}, more than the ${humanWait(leftMs ?? 0)} left of this call's budget.`,

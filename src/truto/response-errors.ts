@@ -25,16 +25,12 @@ const SUMMARIES: Partial<Record<string, string>> = {
   TRUTO_REMOTE_ERROR: "the vendor rejected the request.",
   TRUTO_SERVER_ERROR: "the server failed.",
   TRUTO_ACCOUNT_BLOCKED: "the integrated account is blocked.",
-  TRUTO_SANDBOX_ACCOUNT: "the integrated account is a Truto sandbox account, which accepts no writes; use the integratedAccountId of a production connection.",
+  TRUTO_SANDBOX_ACCOUNT:
+    "the integrated account is a Truto sandbox account, which accepts no writes; use the integratedAccountId of a production connection.",
 };
 
 /** The TrutoError for an HTTP error answer `status` with body `text`. */
-export function errorFromResponse(
-  status: number,
-  text: string,
-  retryAfterMs: number | undefined,
-  named: NamedRequest,
-): TrutoError {
+export function errorFromResponse(status: number, text: string, retryAfterMs: number | undefined, named: NamedRequest): TrutoError {
   let body: WireErrorBodyT = {};
   try {
     const parsed = WireErrorBody.safeParse(JSON.parse(text));
@@ -43,7 +39,7 @@ export function errorFromResponse(
     // Not JSON (a proxy's HTML page, say): the status alone tells the kind.
   }
   // Whole, not cut: TrutoError redacts the token first and only then bounds what it quotes.
-  const trutoMessage = typeof body.message === "string" ? body.message : body.error ?? (text || undefined);
+  const trutoMessage = typeof body.message === "string" ? body.message : (body.error ?? (text || undefined));
   const missingQuery = body.truto_error_insight?.missing_required_query_parameters?.value ?? [];
   const missingBody = body.truto_error_insight?.missing_required_body_fields?.value ?? [];
   const remote = body.truto_is_remote_error === true;

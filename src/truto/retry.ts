@@ -39,9 +39,7 @@ export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
 
 /** What happened on one attempt. */
 export type AttemptOutcome =
-  | { kind: "status"; status: number; remote: boolean; retryAfterMs?: number }
-  | { kind: "timeout" }
-  | { kind: "network" };
+  { kind: "status"; status: number; remote: boolean; retryAfterMs?: number } | { kind: "timeout" } | { kind: "network" };
 
 /** Whether an outcome is worth another attempt, ignoring budgets. Never 400/401/403/404/409/422, nor Truto's own 503. */
 export function isRetryable(outcome: AttemptOutcome, policy: RetryPolicy): boolean {

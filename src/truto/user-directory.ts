@@ -155,7 +155,12 @@ export async function getIntegration(client: TrutoClient, integratedAccountId: s
 type WriteMethod = "assign-role" | "unassign-role";
 
 // One write request as it is measured and sent: the fields where `placement` puts them, plus remote fields.
-function writeRequest(method: WriteMethod, req: AssignmentRequest, fields: Partial<Record<RequestField, unknown>>, placement: Placement): TrutoRequest {
+function writeRequest(
+  method: WriteMethod,
+  req: AssignmentRequest,
+  fields: Partial<Record<RequestField, unknown>>,
+  placement: Placement,
+): TrutoRequest {
   const { query, body } = placeFields(placement, fields);
   const remoteQuery = safeRemoteQuery(req.remoteQuery);
   return {
@@ -194,7 +199,12 @@ function writeBatches(
 }
 
 /** Assigns `roles`, one request per role where the integration takes one at a time; never throws. */
-export async function assignRoles(client: TrutoClient, rule: IntegrationRule, req: AssignmentRequest, roles: Role[]): Promise<WriteOutcome[]> {
+export async function assignRoles(
+  client: TrutoClient,
+  rule: IntegrationRule,
+  req: AssignmentRequest,
+  roles: Role[],
+): Promise<WriteOutcome[]> {
   const requestFor = (batch: Role[]) =>
     writeRequest(
       "assign-role",
@@ -209,7 +219,12 @@ export async function assignRoles(client: TrutoClient, rule: IntegrationRule, re
  * Revokes `roles`. Where unassign-role is scope-wide (Elastic Cloud) one request revokes every role the
  * user holds in the scope, whatever `roles` says; the caller re-grants what must stay. Never throws.
  */
-export async function unassignRoles(client: TrutoClient, rule: IntegrationRule, req: AssignmentRequest, roles: Role[]): Promise<WriteOutcome[]> {
+export async function unassignRoles(
+  client: TrutoClient,
+  rule: IntegrationRule,
+  req: AssignmentRequest,
+  roles: Role[],
+): Promise<WriteOutcome[]> {
   const wholeScope = rule.revokes === "whole-scope";
   const requestFor = (batch: Role[]) =>
     writeRequest(
@@ -266,7 +281,10 @@ interface ListCall<T extends z.ZodType> {
 }
 
 /** The pages of a list endpoint, in order, fetched one at a time as they are consumed. */
-async function* pages<T extends z.ZodType>(client: TrutoClient, { path, integratedAccountId, query, item }: ListCall<T>): AsyncGenerator<z.output<T>[]> {
+async function* pages<T extends z.ZodType>(
+  client: TrutoClient,
+  { path, integratedAccountId, query, item }: ListCall<T>,
+): AsyncGenerator<z.output<T>[]> {
   const envelope = listEnvelope(item);
   let cursor: string | undefined;
   // Bounded: a server that never stops paging is a bug we must not loop on forever.
@@ -288,7 +306,11 @@ async function listAll<T extends z.ZodType>(client: TrutoClient, call: ListCall<
 }
 
 /** The first item of a list, in page order, that `found` accepts; undefined when none does. Stops paging there. */
-async function findIn<T extends z.ZodType>(client: TrutoClient, call: ListCall<T>, found: (x: z.output<T>) => boolean): Promise<z.output<T> | undefined> {
+async function findIn<T extends z.ZodType>(
+  client: TrutoClient,
+  call: ListCall<T>,
+  found: (x: z.output<T>) => boolean,
+): Promise<z.output<T> | undefined> {
   for await (const page of pages(client, call)) {
     const hit = page.find(found);
     if (hit !== undefined) return hit;
@@ -297,7 +319,11 @@ async function findIn<T extends z.ZodType>(client: TrutoClient, call: ListCall<T
 }
 
 /** The first user of the account, in page order, that `found` accepts (paging only as far as needed). */
-export function findUser(client: TrutoClient, integratedAccountId: string, found: (u: WireUserT) => boolean): Promise<WireUserT | undefined> {
+export function findUser(
+  client: TrutoClient,
+  integratedAccountId: string,
+  found: (u: WireUserT) => boolean,
+): Promise<WireUserT | undefined> {
   return findIn(client, { path: `${BASE}/users`, integratedAccountId, query: {}, item: WireUser }, found);
 }
 
@@ -312,7 +338,11 @@ export function listRoles(client: TrutoClient, integratedAccountId: string) {
 }
 
 /** Every role assignment (all pages), in a workspace where the integration needs one. */
-export function listRoleAssignments(client: TrutoClient, integratedAccountId: string, workspaceId?: string): Promise<WireRoleAssignmentT[]> {
+export function listRoleAssignments(
+  client: TrutoClient,
+  integratedAccountId: string,
+  workspaceId?: string,
+): Promise<WireRoleAssignmentT[]> {
   const query = workspaceId ? { workspace_id: workspaceId } : {};
   return listAll(client, { path: `${BASE}/role_assignments`, integratedAccountId, query, item: WireRoleAssignment });
 }
@@ -347,6 +377,6 @@ export function grantsOfUser(user: WireUserT): Grant[] {
 
 /** One role assignment row as a grant; a row that names no workspace is in the workspace that was asked for. */
 export function grantOfAssignment(a: WireRoleAssignmentT, workspaceId: string | undefined): Grant {
-  const ws = Array.isArray(a.workspace) ? a.workspace[0] : a.workspace ?? a.group_id ?? workspaceId;
+  const ws = Array.isArray(a.workspace) ? a.workspace[0] : (a.workspace ?? a.group_id ?? workspaceId);
   return strip({ id: a.role_id, workspace: ws ?? undefined });
 }

@@ -10,7 +10,9 @@
  * project without `esModuleInterop`, such as the one `pulumi new typescript` makes).
  */
 export interface ResponseSchema<T> {
-  safeParse(data: unknown): { success: true; data: T } | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } };
+  safeParse(
+    data: unknown,
+  ): { success: true; data: T } | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } };
 }
 
 /** A role as the unified user object carries it, after validation. */

@@ -6,7 +6,10 @@ import { z } from "zod";
 import type { WireRoleAssignmentT, WireRoleT, WireUserT } from "./wire-types";
 
 const idLike = z.union([z.string(), z.number()]).transform((v) => String(v));
-const optionalText = z.string().nullish().transform((v) => v ?? undefined);
+const optionalText = z
+  .string()
+  .nullish()
+  .transform((v) => v ?? undefined);
 
 /** A role as Truto's unified user object carries it. */
 export const WireRole = z.looseObject({
@@ -58,7 +61,10 @@ export const WireScopeRecord = WireRoleRecord;
 export const WireIntegratedAccount = z.looseObject({
   id: idLike,
   status: optionalText,
-  is_sandbox: z.boolean().nullish().transform((v) => v ?? false),
+  is_sandbox: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? false),
   integration: z.looseObject({ name: z.string() }),
 });
 
@@ -94,5 +100,9 @@ export type WireErrorBodyT = z.output<typeof WireErrorBody>;
 
 // The hand-written types (wire-types.ts) must stay what the schemas produce: these fail to compile the day they differ.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const sameTypes: [Same<WireUserT, z.output<typeof WireUser>>, Same<WireRoleT, z.output<typeof WireRole>>, Same<WireRoleAssignmentT, z.output<typeof WireRoleAssignment>>] = [true, true, true];
+const sameTypes: [
+  Same<WireUserT, z.output<typeof WireUser>>,
+  Same<WireRoleT, z.output<typeof WireRole>>,
+  Same<WireRoleAssignmentT, z.output<typeof WireRoleAssignment>>,
+] = [true, true, true];
 void sameTypes;

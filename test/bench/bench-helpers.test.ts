@@ -14,7 +14,15 @@ import { median } from "../../bench/stats";
 import { checkState } from "../../src/sandbox/state-schema";
 import { encodeQuery } from "../../src/truto/client";
 
-const entry = (seq: number, method: string, path: string, query: Record<string, unknown>, body: unknown) => ({ seq, at: "", method, path, query, body, status: 200 });
+const entry = (seq: number, method: string, path: string, query: Record<string, unknown>, body: unknown) => ({
+  seq,
+  at: "",
+  method,
+  path,
+  query,
+  body,
+  status: 200,
+});
 
 describe("bench helpers", () => {
   describe("median", () => {
@@ -37,7 +45,12 @@ describe("bench helpers", () => {
 
   describe("replayUrl", () => {
     it("re-encodes a query the sandbox parsed into the very string the client sent", () => {
-      const query = { integrated_account_id: benchAccountId(1), id: "u 1/x", roles: [{ id: "manager" }, { id: "read-only", workspace: "T1" }], remote_query: { a: "b&c" } };
+      const query = {
+        integrated_account_id: benchAccountId(1),
+        id: "u 1/x",
+        roles: [{ id: "manager" }, { id: "read-only", workspace: "T1" }],
+        remote_query: { a: "b&c" },
+      };
       const sent = encodeQuery(query);
       const url = replayUrl("http://127.0.0.1:1", { path: "/unified/user-directory/users/assign-role", query: qs.parse(sent) });
       assert.equal(url, `http://127.0.0.1:1/unified/user-directory/users/assign-role?${sent}`);
@@ -83,7 +96,10 @@ describe("bench helpers", () => {
       const counts = requestCountPopulation(4);
       const check = checkState(counts.state);
       assert.ok(check.ok, check.ok ? "" : check.message);
-      assert.deepEqual(counts.cases.map((c) => c.integration), ["jumpcloud", "crowdstrike", "slackenterprise", "elasticcloud"]);
+      assert.deepEqual(
+        counts.cases.map((c) => c.integration),
+        ["jumpcloud", "crowdstrike", "slackenterprise", "elasticcloud"],
+      );
     });
     it("spreads throughput assignments evenly over five accounts", () => {
       const { assignments } = throughputPopulation(1_000);

@@ -22,7 +22,9 @@ const ACCOUNTS = 5;
 
 /** The protected roles the throughput population's deletes revoke, one guard listing each. */
 function guardListings(count: number): number {
-  const roles = throughputPopulation(count).assignments.flatMap((a) => (a.inputs.roles as { id: string }[]).map((r) => ({ integration: String(a.inputs.integration), role: r })));
+  const roles = throughputPopulation(count).assignments.flatMap((a) =>
+    (a.inputs.roles as { id: string }[]).map((r) => ({ integration: String(a.inputs.integration), role: r })),
+  );
   return roles.filter(({ integration, role }) => protectedBy([], integration, role) !== undefined).length;
 }
 
@@ -37,7 +39,15 @@ describe("npm run bench (smoke plan)", function () {
   });
 
   it("reports every figure issue 6 names, with the machine and Node version", () => {
-    for (const key of ["providerBytes", "startRatio", "throughputRatio", "cpuBoundOpsPerSec", "rateLimited429s", "rateLimitedWallRatio", "hostPeakMB"] as const) {
+    for (const key of [
+      "providerBytes",
+      "startRatio",
+      "throughputRatio",
+      "cpuBoundOpsPerSec",
+      "rateLimited429s",
+      "rateLimitedWallRatio",
+      "hostPeakMB",
+    ] as const) {
       assert.equal(typeof results[key], "number", `${key} is ${results[key]}`);
       assert.ok(Number.isFinite(results[key] as number), `${key} is ${results[key]}`);
     }
@@ -96,7 +106,10 @@ describe("npm run bench (smoke plan)", function () {
     assert.ok(results.hostPeakMB !== null && results.hostPeakMB > 0);
     const profile = results.details.profile;
     assert.ok(profile && profile.busyMs > 0);
-    assert.ok(profile.byPackage.some((p) => p.name === "ours"), JSON.stringify(profile.byPackage));
+    assert.ok(
+      profile.byPackage.some((p) => p.name === "ours"),
+      JSON.stringify(profile.byPackage),
+    );
   });
 
   it("renders the tables without machine paths", () => {

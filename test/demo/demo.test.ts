@@ -29,7 +29,11 @@ interface Finished {
 function runDemo(args: string[]): Promise<Finished> {
   return new Promise((resolve, reject) => {
     const env = { ...process.env, PATH: path.dirname(process.execPath) };
-    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", DEMO, ...args], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", DEMO, ...args], {
+      cwd: ROOT,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
@@ -57,7 +61,10 @@ describe("demo command (no Pulumi CLI: the provider-host path)", function () {
   let dir: string;
 
   before(function () {
-    assert.ok(existsSync(path.join(ROOT, "dist", "index.js")), "dist is missing: run `npm run build` first (npm test does); the provider host loads it.");
+    assert.ok(
+      existsSync(path.join(ROOT, "dist", "index.js")),
+      "dist is missing: run `npm run build` first (npm test does); the provider host loads it.",
+    );
   });
   beforeEach(async () => {
     dir = await fs.mkdtemp(path.join(os.tmpdir(), "truto-demo-test-"));
@@ -71,7 +78,8 @@ describe("demo command (no Pulumi CLI: the provider-host path)", function () {
     const { code, stdout, stderr } = await runDemo(["--state", stateFile]);
     assert.equal(code, 0, `exit ${code}\n${stdout}\n${stderr}`);
     assert.match(stdout, /Pulumi CLI: not found on PATH/);
-    for (const step of ["[1/3] pulumi up", "[2/3] pulumi config set bobSlackRole Rl0J", "[3/3] pulumi destroy"]) assert.ok(stdout.includes(step), `no "${step}"`);
+    for (const step of ["[1/3] pulumi up", "[2/3] pulumi config set bobSlackRole Rl0J", "[3/3] pulumi destroy"])
+      assert.ok(stdout.includes(step), `no "${step}"`);
     assert.match(section(stdout, "after up"), /Bob Okafor\s+Slack Enterprise · Platform\s+User Admin\n/);
     assert.match(section(stdout, "after the change"), /Bob Okafor\s+Slack Enterprise · Platform\s+Security Admin\n/);
     assert.match(stdout, /~\s+bob-slack-platform\s+to be updated \(roles\)/);
@@ -82,13 +90,23 @@ describe("demo command (no Pulumi CLI: the provider-host path)", function () {
     // The state the sandbox kept: the program says onDelete "restore", so of what it declares (before or after
     // the change) exactly the seed's own holdings are held, and nothing else is.
     const final = JSON.parse(await fs.readFile(stateFile, "utf8")) as SandboxState;
-    const runs = [await runProgram({ projectDir: ROOT }), await runProgram({ projectDir: ROOT, config: { [DEMO_CHANGE.key]: DEMO_CHANGE.value } })];
+    const runs = [
+      await runProgram({ projectDir: ROOT }),
+      await runProgram({ projectDir: ROOT, config: { [DEMO_CHANGE.key]: DEMO_CHANGE.value } }),
+    ];
     const declared = runs.flatMap((run) => declaredGrants(run.resources));
     assert.ok(declared.length >= 15, `only ${declared.length} declared grants`);
     const seeded = (g: (typeof declared)[number]) => isGrantHeld(defaultSeed(), g);
     assert.ok(declared.some(seeded), "the seed's holdings should be among the declared roles");
-    assert.deepEqual(declared.filter((g) => isGrantHeld(final, g) !== seeded(g)).map((g) => `${g.resource}: ${g.label}`), []);
-    const rolesHeld = (state: SandboxState) => state.users.filter((u) => DEMO_ACCOUNTS.includes(u.accountId)).flatMap((u) => u.roles.map((r) => `${u.id}/${r.id}`)).sort();
+    assert.deepEqual(
+      declared.filter((g) => isGrantHeld(final, g) !== seeded(g)).map((g) => `${g.resource}: ${g.label}`),
+      [],
+    );
+    const rolesHeld = (state: SandboxState) =>
+      state.users
+        .filter((u) => DEMO_ACCOUNTS.includes(u.accountId))
+        .flatMap((u) => u.roles.map((r) => `${u.id}/${r.id}`))
+        .sort();
     assert.deepEqual(rolesHeld(final), rolesHeld(defaultSeed()), "destroy leaves these apps as the seed had them");
   });
 

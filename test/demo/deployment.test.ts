@@ -5,7 +5,18 @@
  * shows the real Pulumi CLI doing the same, or says that none does yet.
  */
 import { strict as assert } from "node:assert";
-import { DeploymentError, destroy, Engine, nameOf, newStackState, preview, refresh, up, type StackState, type Step } from "../../tools/engine/deployment";
+import {
+  DeploymentError,
+  destroy,
+  Engine,
+  nameOf,
+  newStackState,
+  preview,
+  refresh,
+  up,
+  type StackState,
+  type Step,
+} from "../../tools/engine/deployment";
 import { startHost, type Host } from "../../tools/engine/host";
 import { packageRoot } from "../../tools/engine/package-root";
 import { urn } from "../../tools/engine/urn";
@@ -38,7 +49,13 @@ describe("engine deployment (up, preview, refresh, destroy) through the provider
     host = await startHost({
       cwd: packageRoot(),
       project: PROJECT,
-      env: { TRUTO_API_TOKEN: sandbox.token, TRUTO_BASE_URL: sandbox.url, TRUTO_SETTLE_MS: "400", TRUTO_RATE_LIMIT: "off", TRUTO_READ_CACHE_MS: "0" },
+      env: {
+        TRUTO_API_TOKEN: sandbox.token,
+        TRUTO_BASE_URL: sandbox.url,
+        TRUTO_SETTLE_MS: "400",
+        TRUTO_RATE_LIMIT: "off",
+        TRUTO_READ_CACHE_MS: "0",
+      },
     });
     await host.configure({});
     // One step at a time, so the order of the steps is the order the rules give.
@@ -59,22 +76,43 @@ describe("engine deployment (up, preview, refresh, destroy) through the provider
     inputs: { ...inputs, __provider: providerText },
   });
   const slackRoles = (name: string, userId: string, roles: string[], workspaceId: string = slack.workspaces.platform) =>
-    resource(name, { integratedAccountId: accounts.slackenterprise, integration: "slackenterprise", userId, workspaceId, roles: roles.map((id) => ({ id })) });
+    resource(name, {
+      integratedAccountId: accounts.slackenterprise,
+      integration: "slackenterprise",
+      userId,
+      workspaceId,
+      roles: roles.map((id) => ({ id })),
+    });
   const jumpcloudRoles = (name: string, userId: string, roles: string[]) =>
     resource(name, { integratedAccountId: accounts.jumpcloud, integration: "jumpcloud", userId, roles: roles.map((id) => ({ id })) });
   const elasticRoles = (name: string, userId: string, organizations: string[], roles: string[]) =>
-    resource(name, { integratedAccountId: accounts.elasticcloud, integration: "elasticcloud", userId, organizations: organizations.map((id) => ({ id })), roles: roles.map((id) => ({ id })) });
+    resource(name, {
+      integratedAccountId: accounts.elasticcloud,
+      integration: "elasticcloud",
+      userId,
+      organizations: organizations.map((id) => ({ id })),
+      roles: roles.map((id) => ({ id })),
+    });
   const record = { onStep: (s: Step) => void steps.push(s) };
   const ops = () => steps.map((s) => `${s.op} ${s.name}`);
   const entry = (r: RegisteredResource) => state.resources.get(r.urn);
-  const forbidden = (path: string, count: number) => sandbox.admin.faults({ method: "POST", path, count, status: 403, body: { statusCode: 403, error: "Forbidden", message: "Missing scope: users:write." } });
+  const forbidden = (path: string, count: number) =>
+    sandbox.admin.faults({
+      method: "POST",
+      path,
+      count,
+      status: 403,
+      body: { statusCode: 403, error: "Forbidden", message: "Missing scope: users:write." },
+    });
 
   async function held(accountId: string, userId: string): Promise<string[]> {
     const user = (await sandbox.admin.state()).users.find((u) => u.accountId === accountId && u.id === userId);
     return (user?.roles ?? []).map((r) => [r.id, r.workspace ?? r.organization].filter(Boolean).join("@")).sort();
   }
   async function writes(): Promise<string[]> {
-    return (await sandbox.admin.requests()).filter((r) => r.method === "POST" && /assign-role$/.test(r.path)).map((r) => r.path.split("/").pop()!);
+    return (await sandbox.admin.requests())
+      .filter((r) => r.method === "POST" && /assign-role$/.test(r.path))
+      .map((r) => r.path.split("/").pop()!);
   }
   async function editSandbox(edit: (s: SandboxState) => void): Promise<void> {
     const s = await sandbox.admin.state();
@@ -84,7 +122,10 @@ describe("engine deployment (up, preview, refresh, destroy) through the provider
 
   // e2e: examples.test.ts, "up grants exactly the declared roles, and a second preview shows no changes".
   it("creates each resource, then a second up with the same program changes nothing", async () => {
-    const program = [slackRoles("bob", slack.users.bob, ["Rl03"]), elasticRoles("dan", elastic.users.dan, [elastic.organizations.production], ["deployment-viewer"])];
+    const program = [
+      slackRoles("bob", slack.users.bob, ["Rl03"]),
+      elasticRoles("dan", elastic.users.dan, [elastic.organizations.production], ["deployment-viewer"]),
+    ];
     await up(engine, state, program, record);
     assert.deepEqual(ops(), ["create bob", "create dan"]);
     assert.deepEqual(await held(accounts.slackenterprise, slack.users.bob), [`Rl03@${slack.workspaces.platform}`]);
@@ -144,7 +185,10 @@ describe("engine deployment (up, preview, refresh, destroy) through the provider
     assert.deepEqual(ops(), ["delete-replaced dan", "replace dan"]);
     assert.deepEqual(steps[1].changed, ["organizations"]);
     assert.deepEqual(await writes(), ["unassign-role", "assign-role"]);
-    assert.deepEqual(await held(accounts.elasticcloud, elastic.users.dan), [`deployment-viewer@${production}`, `deployment-viewer@${staging}`]);
+    assert.deepEqual(await held(accounts.elasticcloud, elastic.users.dan), [
+      `deployment-viewer@${production}`,
+      `deployment-viewer@${staging}`,
+    ]);
     assert.equal(state.resources.size, 1);
   });
 
@@ -162,20 +206,29 @@ describe("engine deployment (up, preview, refresh, destroy) through the provider
     const recorded = entry(program[0])!;
     assert.ok(recorded, "the resource is in state although its create failed");
     assert.equal(recorded.initErrors?.length, 1);
-    assert.deepEqual((recorded.outputs.heldRoles as { id: string }[]).map((r) => r.id), ["Rl0J"]);
+    assert.deepEqual(
+      (recorded.outputs.heldRoles as { id: string }[]).map((r) => r.id),
+      ["Rl0J"],
+    );
     assert.deepEqual(await held(accounts.slackenterprise, slack.users.bob), [`Rl0J@${slack.workspaces.platform}`]);
 
     // Diff alone finds nothing to do (the inputs are the ones recorded): the init errors are why it is an Update.
     const diff = await host.diff(recorded.id, recorded.urn, recorded.outputs, recorded.inputs, recorded.inputs);
     assert.equal(diff.changes, "none");
-    assert.deepEqual((await preview(engine, state, program)).map((s) => s.op), ["update"]);
+    assert.deepEqual(
+      (await preview(engine, state, program)).map((s) => s.op),
+      ["update"],
+    );
     steps = [];
     await sandbox.admin.clearRequests();
     await up(engine, state, program, record);
     assert.deepEqual(ops(), ["update bob"]);
     assert.equal(entry(program[0])!.initErrors, undefined, "a successful update clears the init errors");
     assert.deepEqual(await writes(), ["assign-role"], "only the missing role is granted");
-    assert.deepEqual(await held(accounts.slackenterprise, slack.users.bob), [`Rl03@${slack.workspaces.platform}`, `Rl0J@${slack.workspaces.platform}`]);
+    assert.deepEqual(await held(accounts.slackenterprise, slack.users.bob), [
+      `Rl03@${slack.workspaces.platform}`,
+      `Rl0J@${slack.workspaces.platform}`,
+    ]);
 
     steps = [];
     await up(engine, state, program, record);
@@ -189,12 +242,23 @@ describe("engine deployment (up, preview, refresh, destroy) through the provider
     const old = entry(before[0])!;
     await forbidden(UNASSIGN, 100);
     const after = [jumpcloudRoles("carol", jumpcloud.users.carol, ["manager", "read-only"])];
-    await assert.rejects(up(engine, state, after, record), (e: unknown) => e instanceof DeploymentError && /^update of carol failed: .*could not revoke/.test(e.message));
+    await assert.rejects(
+      up(engine, state, after, record),
+      (e: unknown) => e instanceof DeploymentError && /^update of carol failed: .*could not revoke/.test(e.message),
+    );
     const recorded = entry(after[0])!;
     assert.equal(steps[0].kind, "partial");
     assert.equal(recorded.id, old.id);
-    assert.deepEqual((recorded.inputs.roles as { id: string }[]).map((r) => r.id).sort(), ["manager", "read-only"], "the new inputs are recorded");
-    assert.deepEqual((recorded.outputs.heldRoles as { id: string }[]).map((r) => r.id).sort(), ["help-desk", "manager", "read-only"], "with what is really held");
+    assert.deepEqual(
+      (recorded.inputs.roles as { id: string }[]).map((r) => r.id).sort(),
+      ["manager", "read-only"],
+      "the new inputs are recorded",
+    );
+    assert.deepEqual(
+      (recorded.outputs.heldRoles as { id: string }[]).map((r) => r.id).sort(),
+      ["help-desk", "manager", "read-only"],
+      "with what is really held",
+    );
     assert.ok((recorded.initErrors?.length ?? 0) > 0);
 
     await sandbox.admin.clearFaults();
@@ -210,7 +274,10 @@ describe("engine deployment (up, preview, refresh, destroy) through the provider
     await up(engine, state, [slackRoles("bob", slack.users.bob, ["Rl03"]), slackRoles("dan", slack.users.dan, ["Rl0C"])]);
     await up(engine, state, [slackRoles("bob", slack.users.bob, ["Rl0J"]), slackRoles("erin", slack.users.erin, ["Rl0C"])], record);
     assert.deepEqual(ops(), ["update bob", "create erin", "delete dan"]);
-    assert.deepEqual([...state.resources.values()].map((e) => nameOf(e.urn)), ["bob", "erin"]);
+    assert.deepEqual(
+      [...state.resources.values()].map((e) => nameOf(e.urn)),
+      ["bob", "erin"],
+    );
     assert.deepEqual(await held(accounts.slackenterprise, slack.users.dan), []);
   });
 
@@ -222,14 +289,21 @@ describe("engine deployment (up, preview, refresh, destroy) through the provider
     const program = [jumpcloudRoles("bob", jumpcloud.users.bob, ["manager"]), slackRoles("erin", slack.users.erin, ["Rl0C"])];
     await assert.rejects(up(engine, state, program, record), /DeploymentError: create of bob failed: .*does not exist/);
     assert.deepEqual(ops(), ["create bob"]);
-    assert.deepEqual([...state.resources.values()].map((e) => nameOf(e.urn)), ["dan"], "dan is not deleted, erin not created, bob not recorded");
+    assert.deepEqual(
+      [...state.resources.values()].map((e) => nameOf(e.urn)),
+      ["dan"],
+      "dan is not deleted, erin not created, bob not recorded",
+    );
     assert.deepEqual(await held(accounts.slackenterprise, slack.users.dan), [`Rl0C@${slack.workspaces.platform}`]);
     assert.deepEqual(await held(accounts.slackenterprise, slack.users.erin), []);
   });
 
   // e2e: examples.test.ts, "destroy revokes every declared role and leaves everyone else's access alone".
   it("destroys everything, newest first, and leaves nothing held", async () => {
-    await up(engine, state, [slackRoles("bob", slack.users.bob, ["Rl03"]), elasticRoles("dan", elastic.users.dan, [elastic.organizations.staging], ["deployment-admin"])]);
+    await up(engine, state, [
+      slackRoles("bob", slack.users.bob, ["Rl03"]),
+      elasticRoles("dan", elastic.users.dan, [elastic.organizations.staging], ["deployment-admin"]),
+    ]);
     await destroy(engine, state, record);
     assert.deepEqual(ops(), ["delete dan", "delete bob"]);
     assert.equal(state.resources.size, 0);
@@ -249,7 +323,10 @@ describe("engine deployment (up, preview, refresh, destroy) through the provider
     assert.match(failed.message, /^delete of (carol|dan) failed: .*still holds/);
     const kept = failed.step.name;
     const deleted = kept === "carol" ? "dan" : "carol";
-    assert.deepEqual([...state.resources.values()].map((e) => nameOf(e.urn)), [kept]);
+    assert.deepEqual(
+      [...state.resources.values()].map((e) => nameOf(e.urn)),
+      [kept],
+    );
     assert.deepEqual(await held(accounts.jumpcloud, jumpcloud.users[kept as "carol" | "dan"]), ["manager"]);
     assert.deepEqual(await held(accounts.jumpcloud, jumpcloud.users[deleted as "carol" | "dan"]), []);
 
@@ -267,8 +344,15 @@ describe("engine deployment (up, preview, refresh, destroy) through the provider
     await assert.rejects(up(engine, state, program, record), /DeploymentError: delete \(replaced\) of admin failed/);
     assert.deepEqual(ops(), ["replace admin", "delete-replaced admin"]);
     assert.equal(entry(program[0])!.outputs.userId, slack.users.carol, "the replacement is live");
-    assert.deepEqual(state.pendingDeletes.map((e) => e.outputs.userId), [slack.users.bob], "the old one waits to be deleted");
-    assert.deepEqual((await preview(engine, state, program)).map((s) => `${s.op} ${s.name}`), ["delete-replaced admin", "same admin"]);
+    assert.deepEqual(
+      state.pendingDeletes.map((e) => e.outputs.userId),
+      [slack.users.bob],
+      "the old one waits to be deleted",
+    );
+    assert.deepEqual(
+      (await preview(engine, state, program)).map((s) => `${s.op} ${s.name}`),
+      ["delete-replaced admin", "same admin"],
+    );
 
     await sandbox.admin.clearFaults();
     steps = [];
@@ -291,10 +375,21 @@ describe("engine deployment (up, preview, refresh, destroy) through the provider
     await refresh(engine, state, record);
     assert.deepEqual(ops(), ["read carol"]);
     const refreshed = entry(program[0])!;
-    assert.deepEqual((refreshed.inputs.roles as { id: string }[]).map((r) => r.id), ["manager"], "inputs as Read returned them");
-    assert.deepEqual((refreshed.outputs.roles as { id: string }[]).map((r) => r.id), ["manager"], "outputs as Read returned them");
+    assert.deepEqual(
+      (refreshed.inputs.roles as { id: string }[]).map((r) => r.id),
+      ["manager"],
+      "inputs as Read returned them",
+    );
+    assert.deepEqual(
+      (refreshed.outputs.roles as { id: string }[]).map((r) => r.id),
+      ["manager"],
+      "outputs as Read returned them",
+    );
     const planned = await preview(engine, state, program);
-    assert.deepEqual(planned.map((s) => [s.op, s.changed]), [["update", ["roles"]]]);
+    assert.deepEqual(
+      planned.map((s) => [s.op, s.changed]),
+      [["update", ["roles"]]],
+    );
     await up(engine, state, program);
     assert.deepEqual(await held(accounts.jumpcloud, jumpcloud.users.carol), ["help-desk", "manager"]);
   });
@@ -302,7 +397,9 @@ describe("engine deployment (up, preview, refresh, destroy) through the provider
   // e2e: scenarios.test.ts, "drift › the user deleted out of band: refresh drops the assignment, and up says the user does not exist".
   it("refresh drops a resource whose Read answers no id", async () => {
     await up(engine, state, [jumpcloudRoles("carol", jumpcloud.users.carol, ["manager"])]);
-    await editSandbox((s) => void (s.users = s.users.filter((u) => !(u.accountId === accounts.jumpcloud && u.id === jumpcloud.users.carol))));
+    await editSandbox(
+      (s) => void (s.users = s.users.filter((u) => !(u.accountId === accounts.jumpcloud && u.id === jumpcloud.users.carol))),
+    );
     const read = await refresh(engine, state, record);
     assert.deepEqual(ops(), ["read carol"]);
     assert.equal(read[0].state, undefined);
@@ -317,13 +414,25 @@ describe("engine deployment (up, preview, refresh, destroy) through the provider
     assert.equal(entry(program[0])!.initErrors?.length, 1);
     await refresh(engine, state);
     assert.equal(entry(program[0])!.initErrors, undefined);
-    assert.deepEqual((await preview(engine, state, program)).map((s) => [s.op, s.changed]), [["update", ["roles"]]], "Diff now sees the missing role");
+    assert.deepEqual(
+      (await preview(engine, state, program)).map((s) => [s.op, s.changed]),
+      [["update", ["roles"]]],
+      "Diff now sees the missing role",
+    );
   });
 
   // No e2e scenario shows a failed Check; the CLI stops at it before any step runs.
   it("stops at a failed Check with the reasons, and creates nothing", async () => {
-    const noWorkspace = resource("bad", { integratedAccountId: accounts.slackenterprise, integration: "slackenterprise", userId: slack.users.bob, roles: [{ id: "Rl03" }] });
-    await assert.rejects(up(engine, state, [noWorkspace], record), /Check of bad \(pulumi-nodejs:dynamic\/truto:RoleAssignment\) failed[^]*workspaceId/);
+    const noWorkspace = resource("bad", {
+      integratedAccountId: accounts.slackenterprise,
+      integration: "slackenterprise",
+      userId: slack.users.bob,
+      roles: [{ id: "Rl03" }],
+    });
+    await assert.rejects(
+      up(engine, state, [noWorkspace], record),
+      /Check of bad \(pulumi-nodejs:dynamic\/truto:RoleAssignment\) failed[^]*workspaceId/,
+    );
     assert.equal(state.resources.size, 0);
     assert.deepEqual(steps, []);
     assert.deepEqual(await writes(), []);

@@ -12,7 +12,9 @@ import { describeWithPulumi, PulumiStack, PulumiWorkspace, type CliResult } from
 const JUMPCLOUD = "5c1f3e0a-6b0e-4a47-9a53-2f1d8f0c5a02";
 const CAROL = "64a1f0c2e4b0a1a1a1a1a003";
 const PROGRAM = path.join(__dirname, "programs", "assignments");
-const ASSIGNMENTS = JSON.stringify({ carol: { integratedAccountId: JUMPCLOUD, integration: "jumpcloud", userId: CAROL, roles: [{ id: "manager" }] } });
+const ASSIGNMENTS = JSON.stringify({
+  carol: { integratedAccountId: JUMPCLOUD, integration: "jumpcloud", userId: CAROL, roles: [{ id: "manager" }] },
+});
 
 describeWithPulumi("e2e: the Truto token never reaches state, output or files", (pulumi) => {
   for (const source of ["environment", "secret stack config"] as const) {
@@ -51,7 +53,10 @@ describeWithPulumi("e2e: the Truto token never reaches state, output or files", 
         const token = sandbox.handle.token;
         for (const r of outputs) assert.ok(!r.output.includes(token), `\`pulumi ${r.args.join(" ")}\` printed the token`);
         const files = await workspace.files();
-        assert.ok(files.some((f) => f.includes(`${path.sep}backend${path.sep}`)), "the backend has files to check");
+        assert.ok(
+          files.some((f) => f.includes(`${path.sep}backend${path.sep}`)),
+          "the backend has files to check",
+        );
         for (const file of files) {
           const text = await fs.readFile(file, "latin1");
           assert.ok(!text.includes(token), `${path.relative(workspace.root, file)} holds the token`);

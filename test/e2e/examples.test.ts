@@ -125,7 +125,14 @@ describeWithPulumi("e2e: the examples through the real Pulumi CLI", (pulumi) => 
         await stack.destroy();
         assert.equal((await stack.assignments()).size, 0, "nothing left in state");
         const held = await sandbox.held();
-        assert.deepEqual(minus([...declaredEver].filter((k) => held.has(k)), seed), [], "roles the stack granted still held after destroy");
+        assert.deepEqual(
+          minus(
+            [...declaredEver].filter((k) => held.has(k)),
+            seed,
+          ),
+          [],
+          "roles the stack granted still held after destroy",
+        );
         // The access example says onDelete "restore"; the others declare no role anyone held before.
         assert.deepEqual(sorted(held), sorted(seed), "the access that existed before the stack is exactly what is left");
       });

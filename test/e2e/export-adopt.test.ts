@@ -17,7 +17,10 @@ const CLI = path.join(REPO_ROOT, "dist", "cli", "main.js");
 /** Runs the built `pulumi-truto-access` CLI (npm run build first) with `env`, feeding `stdin`. */
 function cli(args: string[], env: Record<string, string>, stdin = ""): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { PATH: process.env.PATH ?? "", ...env },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
@@ -78,7 +81,12 @@ describeWithPulumi("e2e: export, then a stack adopts the export without a change
     assert.equal(found.code, 3, found.stderr);
     const json = JSON.parse(found.stdout);
     assert.deepEqual(
-      json.outOfBand.map((f: { userId: string; roleId: string; scope: string; privileged: boolean }) => [f.userId, f.roleId, f.scope, f.privileged]),
+      json.outOfBand.map((f: { userId: string; roleId: string; scope: string; privileged: boolean }) => [
+        f.userId,
+        f.roleId,
+        f.scope,
+        f.privileged,
+      ]),
       [[SEED_IDS.slackenterprise.users.erin, "Rl0J", "T0PLATFORM", true]],
     );
   });

@@ -24,7 +24,12 @@ const OWNERS = (Object.keys(SEED_IDS.accounts) as (keyof typeof SEED_IDS.account
 type Assignments = Record<string, object>;
 
 /** An assignment's config: the integration's seed account, the user, its scope (Slack's workspace, Elastic's organizations) and role ids. */
-function assignment(integration: "jumpcloud" | "slackenterprise" | "elasticcloud", userId: string, roles: string[], scope?: string | string[]) {
+function assignment(
+  integration: "jumpcloud" | "slackenterprise" | "elasticcloud",
+  userId: string,
+  roles: string[],
+  scope?: string | string[],
+) {
   const account = { jumpcloud: JUMPCLOUD, slackenterprise: SLACK, elasticcloud: ELASTIC }[integration];
   const where = typeof scope === "string" ? { workspaceId: scope } : scope ? { organizations: scope.map((id) => ({ id })) } : {};
   return { integratedAccountId: account, integration, userId, ...where, roles: roles.map((id) => ({ id })) };
@@ -63,7 +68,10 @@ describeWithPulumi("e2e: moves, renames and onDelete on the real Pulumi CLI", (p
       await configure({ "alice-jumpcloud": jumpcloud(ALICE_JC, "administrator") });
 
       const review = summarizePreview(await stack!.previewJson());
-      assert.deepEqual(review.moves.map((m) => [m.role.id, m.from, m.to, m.sameAssignment]), [["administrator", "alice-jc", "alice-jumpcloud", true]]);
+      assert.deepEqual(
+        review.moves.map((m) => [m.role.id, m.from, m.to, m.sameAssignment]),
+        [["administrator", "alice-jc", "alice-jumpcloud", true]],
+      );
       assert.equal(review.totals.granted + review.totals.revoked, 0, "a move is neither a grant nor a revoke");
 
       const up = await stack!.up();
@@ -80,7 +88,10 @@ describeWithPulumi("e2e: moves, renames and onDelete on the real Pulumi CLI", (p
       await stack!.up();
       await configure({ "carol-manager": jumpcloud(CAROL_JC, "manager"), "carol-help-desk": jumpcloud(CAROL_JC, "help-desk") });
       const review = summarizePreview(await stack!.previewJson());
-      assert.deepEqual(sorted(review.moves.map((m) => `${m.role.id}:${m.from}>${m.to}`)), ["help-desk:carol>carol-help-desk", "manager:carol>carol-manager"]);
+      assert.deepEqual(sorted(review.moves.map((m) => `${m.role.id}:${m.from}>${m.to}`)), [
+        "help-desk:carol>carol-help-desk",
+        "manager:carol>carol-manager",
+      ]);
       await stack!.up();
       assert.deepEqual(await heldOf(JUMPCLOUD, CAROL_JC), sorted(["manager", "help-desk"].map((r) => grantKey(JUMPCLOUD, CAROL_JC, r))));
       assert.deepEqual(await names(), ["carol-help-desk", "carol-manager"]);
@@ -91,7 +102,10 @@ describeWithPulumi("e2e: moves, renames and onDelete on the real Pulumi CLI", (p
       await stack!.up();
       await configure({ "dan-everywhere": elastic("1183940204", [PROD, STAGING], "deployment-viewer") });
       await stack!.up();
-      assert.deepEqual(await heldOf(ELASTIC, "1183940204"), sorted([PROD, STAGING].map((o) => grantKey(ELASTIC, "1183940204", "deployment-viewer", o))));
+      assert.deepEqual(
+        await heldOf(ELASTIC, "1183940204"),
+        sorted([PROD, STAGING].map((o) => grantKey(ELASTIC, "1183940204", "deployment-viewer", o))),
+      );
       assert.deepEqual(await names(), ["dan-everywhere"]);
     });
   });
@@ -108,11 +122,21 @@ describeWithPulumi("e2e: moves, renames and onDelete on the real Pulumi CLI", (p
         "carol-elastic": { ...elastic("1183940203", [STAGING], "deployment-viewer", "deployment-editor"), ...restore },
       });
       await stack!.up();
-      const adopted = new Map([...(await stack!.assignments())].map(([name, r]) => [name, (r.outputs!.adoptedRoles as { id: string }[]).map((x) => x.id)]));
-      assert.deepEqual(Object.fromEntries(adopted), { "alice-slack": ["Rl0A"], "bob-jc": ["read-only"], "carol-elastic": ["deployment-viewer"] });
+      const adopted = new Map(
+        [...(await stack!.assignments())].map(([name, r]) => [name, (r.outputs!.adoptedRoles as { id: string }[]).map((x) => x.id)]),
+      );
+      assert.deepEqual(Object.fromEntries(adopted), {
+        "alice-slack": ["Rl0A"],
+        "bob-jc": ["read-only"],
+        "carol-elastic": ["deployment-viewer"],
+      });
       await stack!.destroy();
       assert.deepEqual(sorted(await sandbox!.held()), sorted(before), "exactly the seed's roles are held again");
-      assert.equal([...before].filter((k) => !OWNERS.some((owner) => k.includes(`/${owner}/`))).length, 3, "the people's three, besides the owners'");
+      assert.equal(
+        [...before].filter((k) => !OWNERS.some((owner) => k.includes(`/${owner}/`))).length,
+        3,
+        "the people's three, besides the owners'",
+      );
     });
   });
 
@@ -141,7 +165,10 @@ describeWithPulumi("e2e: moves, renames and onDelete on the real Pulumi CLI", (p
 
       await configure({ "carol-admin": { ...jumpcloud(CAROL_JC, "administrator"), allowLastHolder: true } });
       const preview = await stack!.previewJson();
-      assert.deepEqual(preview.steps!.filter((st) => st.op !== "same").map((st) => [st.op, st.urn.split("::").pop()]), [["update", "carol-admin"]]);
+      assert.deepEqual(
+        preview.steps!.filter((st) => st.op !== "same").map((st) => [st.op, st.urn.split("::").pop()]),
+        [["update", "carol-admin"]],
+      );
       await stack!.up();
       await stack!.destroy();
       assert.deepEqual(await heldOf(JUMPCLOUD, CAROL_JC), []);
@@ -156,7 +183,11 @@ describeWithPulumi("e2e: moves, renames and onDelete on the real Pulumi CLI", (p
       const refused = await stack!.up({ allowFailure: true });
       assert.notEqual(refused.code, 0);
       assert.match(refused.output, /TRUTO_LAST_HOLDER[^]*refusing to revoke manager[^]*matches "manager"/);
-      assert.deepEqual(await heldOf(JUMPCLOUD, CAROL_JC), [grantKey(JUMPCLOUD, CAROL_JC, "manager")], "nothing was written: help-desk not granted, manager kept");
+      assert.deepEqual(
+        await heldOf(JUMPCLOUD, CAROL_JC),
+        [grantKey(JUMPCLOUD, CAROL_JC, "manager")],
+        "nothing was written: help-desk not granted, manager kept",
+      );
       // Destroy configures the provider with the config the last `up` recorded, so the change goes through `up`.
       await stack!.removeConfig("truto:protectedRoles");
       await stack!.up();

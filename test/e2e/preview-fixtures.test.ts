@@ -22,14 +22,31 @@ const PROGRAM = path.join(__dirname, "programs", "assignments");
 const SLACK = "5c1f3e0a-6b0e-4a47-9a53-2f1d8f0c5a01";
 const JUMPCLOUD = "5c1f3e0a-6b0e-4a47-9a53-2f1d8f0c5a02";
 const ELASTIC = "5c1f3e0a-6b0e-4a47-9a53-2f1d8f0c5a03";
-const jc = (userId: string, ...roles: string[]) => ({ integratedAccountId: JUMPCLOUD, integration: "jumpcloud", userId, roles: roles.map((id) => ({ id })) });
+const jc = (userId: string, ...roles: string[]) => ({
+  integratedAccountId: JUMPCLOUD,
+  integration: "jumpcloud",
+  userId,
+  roles: roles.map((id) => ({ id })),
+});
 
 const BEFORE = {
   "alice-jumpcloud": jc("64a1f0c2e4b0a1a1a1a1a001", "administrator"),
   "carol-jumpcloud": jc("64a1f0c2e4b0a1a1a1a1a003", "manager"),
   "bob-jumpcloud": jc("64a1f0c2e4b0a1a1a1a1a002", "read-only"),
-  "lead-slack": { integratedAccountId: SLACK, integration: "slackenterprise", userId: "U02BOB", workspaceId: "T0PLATFORM", roles: [{ id: "Rl03", name: "User Admin" }] },
-  "dan-elastic": { integratedAccountId: ELASTIC, integration: "elasticcloud", userId: "1183940204", organizations: [{ id: "4201839311", name: "Acme Production" }], roles: [{ id: "deployment-viewer" }] },
+  "lead-slack": {
+    integratedAccountId: SLACK,
+    integration: "slackenterprise",
+    userId: "U02BOB",
+    workspaceId: "T0PLATFORM",
+    roles: [{ id: "Rl03", name: "User Admin" }],
+  },
+  "dan-elastic": {
+    integratedAccountId: ELASTIC,
+    integration: "elasticcloud",
+    userId: "1183940204",
+    organizations: [{ id: "4201839311", name: "Acme Production" }],
+    roles: [{ id: "deployment-viewer" }],
+  },
 };
 const AFTER = {
   // unchanged: a same step, shown only with --show-sames
@@ -39,7 +56,13 @@ const AFTER = {
   // replacement, create before delete: another user
   "lead-slack": { ...BEFORE["lead-slack"], userId: "U03CAROL" },
   // replacement, delete before create: the organizations overlap
-  "dan-elastic": { ...BEFORE["dan-elastic"], organizations: [{ id: "4201839311", name: "Acme Production" }, { id: "4201839312", name: "Acme Staging" }] },
+  "dan-elastic": {
+    ...BEFORE["dan-elastic"],
+    organizations: [
+      { id: "4201839311", name: "Acme Production" },
+      { id: "4201839312", name: "Acme Staging" },
+    ],
+  },
   // create
   "erin-jumpcloud": jc("64a1f0c2e4b0a1a1a1a1a005", "read-only"),
   // create whose userId is unknown at preview
@@ -52,10 +75,10 @@ const FAILING = {
   "frank-jumpcloud": { ...jc("64a1f0c2e4b0a1a1a1a1a006", "read-only"), integratedAccountId: "acct-frank" },
 };
 const VARIANTS: Record<string, string[]> = {
-  "plain": [],
-  "diff": ["--diff"],
+  plain: [],
+  diff: ["--diff"],
   "replacement-steps": ["--show-replacement-steps"],
-  "sames": ["--show-sames"],
+  sames: ["--show-sames"],
 };
 
 /** Replaces what differs between machines and runs (stack, folders, times, source positions) with fixed text. */
@@ -108,8 +131,12 @@ describeWithPulumi("e2e: real preview JSON as the review tool's fixtures", (pulu
     live["failed-check"] = machineIndependent(await stack.previewJson(), replacements);
     if (UPDATE) {
       await fs.mkdir(FIXTURES, { recursive: true });
-      for (const [name, json] of Object.entries(live)) await fs.writeFile(path.join(FIXTURES, `${name}.json`), `${JSON.stringify(json, null, 2)}\n`);
-      await fs.writeFile(path.join(FIXTURES, "README.md"), `# Real preview JSON\n\nWritten by \`npm run fixtures:preview\` with Pulumi CLI ${version} (test/e2e/preview-fixtures.test.ts says what the stack holds and what it previews). Machine-dependent values (folders, stack name, times, source positions) are replaced with fixed text.\n`);
+      for (const [name, json] of Object.entries(live))
+        await fs.writeFile(path.join(FIXTURES, `${name}.json`), `${JSON.stringify(json, null, 2)}\n`);
+      await fs.writeFile(
+        path.join(FIXTURES, "README.md"),
+        `# Real preview JSON\n\nWritten by \`npm run fixtures:preview\` with Pulumi CLI ${version} (test/e2e/preview-fixtures.test.ts says what the stack holds and what it previews). Machine-dependent values (folders, stack name, times, source positions) are replaced with fixed text.\n`,
+      );
     }
   });
   after(async () => {
@@ -121,7 +148,11 @@ describeWithPulumi("e2e: real preview JSON as the review tool's fixtures", (pulu
   for (const name of [...Object.keys(VARIANTS), "failed-check"]) {
     it(`${name}: the stored fixture reviews the same as this CLI's live output`, async () => {
       const stored = JSON.parse(await fs.readFile(path.join(FIXTURES, `${name}.json`), "utf8"));
-      assert.equal(review(stored), review(live[name]), `test/fixtures/preview/real/${name}.json is stale: run \`npm run fixtures:preview\``);
+      assert.equal(
+        review(stored),
+        review(live[name]),
+        `test/fixtures/preview/real/${name}.json is stale: run \`npm run fixtures:preview\``,
+      );
     });
   }
 
@@ -135,6 +166,9 @@ describeWithPulumi("e2e: real preview JSON as the review tool's fixtures", (pulu
 
   it("the fixtures name the CLI version that wrote them", async () => {
     const readme = await fs.readFile(path.join(FIXTURES, "README.md"), "utf8");
-    assert.ok(readme.includes(`Pulumi CLI ${version}`), `fixtures were written by another CLI than ${version}: run \`npm run fixtures:preview\``);
+    assert.ok(
+      readme.includes(`Pulumi CLI ${version}`),
+      `fixtures were written by another CLI than ${version}: run \`npm run fixtures:preview\``,
+    );
   });
 });

@@ -22,7 +22,12 @@ const PROGRAM = path.join(__dirname, "programs", "assignments");
 
 type Assignments = Record<string, Record<string, unknown>>;
 
-const jumpcloud = (userId: string, ...roles: string[]) => ({ integratedAccountId: JUMPCLOUD, integration: "jumpcloud", userId, roles: roles.map((id) => ({ id })) });
+const jumpcloud = (userId: string, ...roles: string[]) => ({
+  integratedAccountId: JUMPCLOUD,
+  integration: "jumpcloud",
+  userId,
+  roles: roles.map((id) => ({ id })),
+});
 const slack = (userId: string, workspaceId: string, ...roles: string[]) => ({
   integratedAccountId: SLACK,
   integration: "slackenterprise",
@@ -46,7 +51,11 @@ describeWithPulumi("e2e: engine behaviour on the real Pulumi CLI", (pulumi) => {
   after(() => workspace?.dispose());
 
   /** A sandbox and a stack of the scenario program with `assignments`; both cleaned up after the test. */
-  function scenario(): { sandbox: () => ScenarioSandbox; stack: () => PulumiStack; configure(a: Assignments, late?: string[]): Promise<void> } {
+  function scenario(): {
+    sandbox: () => ScenarioSandbox;
+    stack: () => PulumiStack;
+    configure(a: Assignments, late?: string[]): Promise<void>;
+  } {
     let sandbox: ScenarioSandbox | undefined;
     let stack: PulumiStack | undefined;
     beforeEach(async () => {
@@ -116,7 +125,11 @@ describeWithPulumi("e2e: engine behaviour on the real Pulumi CLI", (pulumi) => {
       });
       await s.stack().refresh();
       const carol = (await s.stack().assignments()).get("carol")!;
-      assert.deepEqual(carol.outputs!.roles.map((r: { id: string }) => r.id), ["manager"], "state after refresh holds only what the app shows");
+      assert.deepEqual(
+        carol.outputs!.roles.map((r: { id: string }) => r.id),
+        ["manager"],
+        "state after refresh holds only what the app shows",
+      );
 
       const preview = await s.stack().previewJson("--diff");
       const step = preview.steps!.find((st) => st.urn.endsWith("::carol"))!;
@@ -163,7 +176,10 @@ describeWithPulumi("e2e: engine behaviour on the real Pulumi CLI", (pulumi) => {
       await s.sandbox().admin.clearRequests();
       await s.stack().up();
       const calls = await roleCalls(s.sandbox());
-      assert.ok(calls.indexOf("assign U03CAROL") >= 0 && calls.indexOf("assign U03CAROL") < calls.indexOf("unassign U02BOB"), `order: ${calls.join(", ")}`);
+      assert.ok(
+        calls.indexOf("assign U03CAROL") >= 0 && calls.indexOf("assign U03CAROL") < calls.indexOf("unassign U02BOB"),
+        `order: ${calls.join(", ")}`,
+      );
       const held = await s.sandbox().held();
       assert.ok(held.has(grantKey(SLACK, "U03CAROL", "Rl03", "T0PLATFORM")));
       assert.ok(!held.has(grantKey(SLACK, "U02BOB", "Rl03", "T0PLATFORM")));
@@ -179,9 +195,13 @@ describeWithPulumi("e2e: engine behaviour on the real Pulumi CLI", (pulumi) => {
       await s.sandbox().admin.clearRequests();
       await s.stack().up();
       const calls = await roleCalls(s.sandbox());
-      assert.ok(calls.indexOf("unassign 1183940204") >= 0 && calls.indexOf("unassign 1183940204") < calls.indexOf("assign 1183940204"), `order: ${calls.join(", ")}`);
+      assert.ok(
+        calls.indexOf("unassign 1183940204") >= 0 && calls.indexOf("unassign 1183940204") < calls.indexOf("assign 1183940204"),
+        `order: ${calls.join(", ")}`,
+      );
       const held = await s.sandbox().held();
-      for (const org of ["4201839311", "4201839312"]) assert.ok(held.has(grantKey(ELASTIC, "1183940204", "deployment-viewer", org)), `held in ${org}`);
+      for (const org of ["4201839311", "4201839312"])
+        assert.ok(held.has(grantKey(ELASTIC, "1183940204", "deployment-viewer", org)), `held in ${org}`);
     });
   });
 
@@ -201,7 +221,11 @@ describeWithPulumi("e2e: engine behaviour on the real Pulumi CLI", (pulumi) => {
       const held = await s.sandbox().held();
       const heldNow = ["Rl03", "Rl0J"].filter((r) => held.has(grantKey(SLACK, "U02BOB", r, "T0PLATFORM")));
       assert.equal(heldNow.length, 1, "one of the two roles was granted");
-      assert.deepEqual(bob.outputs!.heldRoles.map((r: { id: string }) => r.id), heldNow, "heldRoles records exactly what is held");
+      assert.deepEqual(
+        bob.outputs!.heldRoles.map((r: { id: string }) => r.id),
+        heldNow,
+        "heldRoles records exactly what is held",
+      );
 
       const preview = await s.stack().previewJson();
       assert.equal(preview.steps!.find((st) => st.urn.endsWith("::bob"))!.op, "update", "after initErrors the engine plans an Update");
@@ -245,7 +269,11 @@ describeWithPulumi("e2e: engine behaviour on the real Pulumi CLI", (pulumi) => {
       const preview = await s.stack().previewJson();
       const step = preview.steps!.find((st) => st.urn.endsWith("::dan"))!;
       assert.equal(step.op, "create");
-      assert.equal(step.newState!.inputs!.userId, "04da6b54-80e4-46f7-96ec-b56ff0331ba9", "userId is Pulumi's unknown sentinel in preview JSON");
+      assert.equal(
+        step.newState!.inputs!.userId,
+        "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+        "userId is Pulumi's unknown sentinel in preview JSON",
+      );
       const reviewed = reviewedChanges(preview);
       assert.ok(reviewed.unresolved >= 1, "the review reports the assignment whose user is not known yet");
 
@@ -267,7 +295,10 @@ describeWithPulumi("e2e: engine behaviour on the real Pulumi CLI", (pulumi) => {
       const carol = { ...jumpcloud(CAROL_JC, "manager"), roles: [{ id: "manager" }, { id: "help-desk", expiresAt }] };
       await s.configure({ carol });
       await s.stack().up();
-      assert.ok(Date.now() < deadline.getTime(), "precondition: the first up finished before the deadline (raise the 45 s if this machine is slower)");
+      assert.ok(
+        Date.now() < deadline.getTime(),
+        "precondition: the first up finished before the deadline (raise the 45 s if this machine is slower)",
+      );
       assert.ok((await s.sandbox().held()).has(grantKey(JUMPCLOUD, CAROL_JC, "help-desk")), "granted while active");
       await s.stack().preview({}, "--expect-no-changes");
 

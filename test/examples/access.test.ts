@@ -26,12 +26,18 @@ describe("examples/access (root stack)", () => {
     const project = readProjectFile(ROOT);
     assert.equal(project.name, "truto-access");
     assert.equal(project.main, path.join(ROOT, "examples", "access", "index.ts"));
-    assert.match(readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"), /runtime:\s*\n\s+name: nodejs\s*\n\s+options:\s*\n\s+typescript: true/);
+    assert.match(
+      readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"),
+      /runtime:\s*\n\s+name: nodejs\s*\n\s+options:\s*\n\s+typescript: true/,
+    );
   });
 
   it("registers one RoleAssignment per person, app and scope", async () => {
     const run = await runExample(ROOT);
-    assert.deepEqual(run.resources.map((r) => r.name), NAMES);
+    assert.deepEqual(
+      run.resources.map((r) => r.name),
+      NAMES,
+    );
     for (const r of run.resources) assert.equal(r.type, ROLE_ASSIGNMENT_TYPE);
   });
 
@@ -42,14 +48,20 @@ describe("examples/access (root stack)", () => {
       integration: "slackenterprise",
       userId: SEED_IDS.slackenterprise.users.alice,
       workspaceId: SEED_IDS.slackenterprise.workspaces.platform,
-      roles: [{ id: "Rl0A", name: "Channel Manager" }, { id: "Rl02", name: "Role Admin" }],
+      roles: [
+        { id: "Rl0A", name: "Channel Manager" },
+        { id: "Rl02", name: "Role Admin" },
+      ],
       onDelete: "restore",
     });
     assert.deepEqual(plainInputs(resourceNamed(run, "bob-jumpcloud")), {
       integratedAccountId: SEED_IDS.accounts.jumpcloud,
       integration: "jumpcloud",
       userId: SEED_IDS.jumpcloud.users.bob,
-      roles: [{ id: "read-only", name: "Read Only" }, { id: "help-desk", name: "Help Desk" }],
+      roles: [
+        { id: "read-only", name: "Read Only" },
+        { id: "help-desk", name: "Help Desk" },
+      ],
       onDelete: "restore",
     });
     assert.deepEqual(plainInputs(resourceNamed(run, "dan-elastic-staging")), {
@@ -84,7 +96,10 @@ describe("examples/access (root stack)", () => {
     const before = await runExample(ROOT);
     const after = await runExample(ROOT, { bobSlackRole: "Rl0J" });
     const changed = after.resources.filter((r, i) => JSON.stringify(plainInputs(r)) !== JSON.stringify(plainInputs(before.resources[i])));
-    assert.deepEqual(changed.map((r) => r.name), ["bob-slack-platform"]);
+    assert.deepEqual(
+      changed.map((r) => r.name),
+      ["bob-slack-platform"],
+    );
     assert.deepEqual(resourceNamed(before, "bob-slack-platform").inputs.roles, [{ id: "Rl03", name: "User Admin" }]);
     assert.deepEqual(resourceNamed(after, "bob-slack-platform").inputs.roles, [{ id: "Rl0J", name: "Security Admin" }]);
   });

@@ -10,7 +10,10 @@ describe("examples/elastic-cloud", () => {
   it("registers Dan's role in the Acme Production organization", async () => {
     const run = await runExample(DIR);
     assert.equal(run.project, "truto-elastic-cloud");
-    assert.deepEqual(run.resources.map((r) => [r.type, r.name]), [[ROLE_ASSIGNMENT_TYPE, "dan-production"]]);
+    assert.deepEqual(
+      run.resources.map((r) => [r.type, r.name]),
+      [[ROLE_ASSIGNMENT_TYPE, "dan-production"]],
+    );
     const dan = resourceNamed(run, "dan-production");
     assert.deepEqual(plainInputs(dan), {
       integratedAccountId: SEED_IDS.accounts.elasticcloud,
@@ -27,7 +30,10 @@ describe("examples/elastic-cloud", () => {
     const { organizations, ...withoutOrganizations } = resourceNamed(await runExample(DIR), "dan-production").inputs;
     assert.ok(Array.isArray(organizations));
     const failures = checkInputs(withoutOrganizations).failures;
-    assert.ok(failures.some((f) => f.property === "organizations"), JSON.stringify(failures));
+    assert.ok(
+      failures.some((f) => f.property === "organizations"),
+      JSON.stringify(failures),
+    );
   });
 
   it("changes the role from stack config", async () => {

@@ -47,16 +47,36 @@ export function assertChecks(resource: RegisteredResource): void {
 /** Asserts the account, user, roles, workspace and organizations all exist in the sandbox's seed. */
 export function assertInSeed(resource: RegisteredResource): void {
   const seed = defaultSeed();
-  const i = resource.inputs as { integratedAccountId: string; integration: string; userId: string; workspaceId?: string; organizations?: { id: string }[]; roles: { id: string }[] };
+  const i = resource.inputs as {
+    integratedAccountId: string;
+    integration: string;
+    userId: string;
+    workspaceId?: string;
+    organizations?: { id: string }[];
+    roles: { id: string }[];
+  };
   const account = seed.accounts.find((a) => a.id === i.integratedAccountId);
   assert.ok(account, `${resource.name}: account ${i.integratedAccountId} is not in the seed`);
   assert.equal(account.integration, i.integration, `${resource.name}: account ${account.id} is ${account.integration}`);
-  assert.ok(seed.users.some((u) => u.accountId === account.id && u.id === i.userId), `${resource.name}: user ${i.userId} is not in the seed`);
+  assert.ok(
+    seed.users.some((u) => u.accountId === account.id && u.id === i.userId),
+    `${resource.name}: user ${i.userId} is not in the seed`,
+  );
   for (const role of i.roles) {
-    assert.ok(seed.roles.some((r) => r.accountId === account.id && r.id === role.id), `${resource.name}: role ${role.id} is not in the seed`);
+    assert.ok(
+      seed.roles.some((r) => r.accountId === account.id && r.id === role.id),
+      `${resource.name}: role ${role.id} is not in the seed`,
+    );
   }
-  if (i.workspaceId) assert.ok(seed.workspaces.some((w) => w.accountId === account.id && w.id === i.workspaceId), `${resource.name}: workspace ${i.workspaceId}`);
+  if (i.workspaceId)
+    assert.ok(
+      seed.workspaces.some((w) => w.accountId === account.id && w.id === i.workspaceId),
+      `${resource.name}: workspace ${i.workspaceId}`,
+    );
   for (const org of i.organizations ?? []) {
-    assert.ok(seed.organizations.some((o) => o.accountId === account.id && o.id === org.id), `${resource.name}: organization ${org.id}`);
+    assert.ok(
+      seed.organizations.some((o) => o.accountId === account.id && o.id === org.id),
+      `${resource.name}: organization ${org.id}`,
+    );
   }
 }

@@ -72,7 +72,8 @@ describe("examples/gitops workflows", () => {
       }
     }
     for (const f of FILES) {
-      for (const line of TEXT[f].split("\n").filter((l) => /\buses:/.test(l))) assert.match(line, /@[0-9a-f]{40} # v\d+\.\d+\.\d+$/, `${f}: ${line.trim()}`);
+      for (const line of TEXT[f].split("\n").filter((l) => /\buses:/.test(l)))
+        assert.match(line, /@[0-9a-f]{40} # v\d+\.\d+\.\d+$/, `${f}: ${line.trim()}`);
     }
   });
 
@@ -89,7 +90,8 @@ describe("examples/gitops workflows", () => {
 
   it("grant nothing by default, and each job only what it needs", () => {
     for (const f of FILES) assert.deepEqual(PARSED[f].permissions, {}, `${f}: top-level permissions`);
-    const writers = (scope: string) => ALL_JOBS.filter(({ job }) => job.permissions?.[scope] === "write").map(({ file, name }) => `${file}:${name}`);
+    const writers = (scope: string) =>
+      ALL_JOBS.filter(({ job }) => job.permissions?.[scope] === "write").map(({ file, name }) => `${file}:${name}`);
     for (const { file, name, job } of ALL_JOBS) {
       assert.ok(job.permissions, `${file}:${name} has its own permissions`);
       assert.notEqual(job.permissions["contents"], "write", `${file}:${name}`);
@@ -168,7 +170,10 @@ describe("examples/gitops access.yml: main", () => {
     const apply = stepNamed(up, "Apply");
     assert.equal(apply.run, 'pulumi up --yes --stack "$PULUMI_STACK"');
     assert.deepEqual(apply.env, { TRUTO_API_TOKEN: "${{ secrets.TRUTO_API_TOKEN }}" });
-    assert.deepEqual(up.steps.filter((s) => mentionsTrutoToken(s.env)), [apply]);
+    assert.deepEqual(
+      up.steps.filter((s) => mentionsTrutoToken(s.env)),
+      [apply],
+    );
   });
 
   it("opens or updates an issue when `up` fails and closes it when one succeeds, from a job without the token", () => {
@@ -198,7 +203,10 @@ describe("examples/gitops access-drift.yml", () => {
   it("previews with --refresh --expect-no-changes and audits the stack export, recording both exit codes", () => {
     const all = scripts(check);
     assert.match(all, /pulumi preview --refresh --expect-no-changes --diff --stack "\$PULUMI_STACK" > drift\.txt 2>&1 \|\| status=\$\?/);
-    assert.match(all, /pulumi stack export --stack "\$PULUMI_STACK" > stack\.json &&\s+npx --no-install pulumi-truto-access audit stack\.json --fail-on out-of-band > audit\.md/);
+    assert.match(
+      all,
+      /pulumi stack export --stack "\$PULUMI_STACK" > stack\.json &&\s+npx --no-install pulumi-truto-access audit stack\.json --fail-on out-of-band > audit\.md/,
+    );
     assert.match(all, /rm -f stack\.json/);
     assert.doesNotMatch(all, /pulumi up|--yes/, "the checks change nothing");
     assert.deepEqual(Object.keys(check.env ?? {}), [], "the token goes to the steps that need it");
@@ -220,7 +228,18 @@ describe("examples/gitops README", () => {
   const readme = readFileSync(path.join(DIR, "README.md"), "utf8");
 
   it("names the secrets, the environments and the workflows", () => {
-    for (const word of ["TRUTO_API_TOKEN", "PULUMI_ACCESS_TOKEN", "PULUMI_BACKEND_URL", "access-production", "access-enforce", "access-audit", "required reviewers", "access.yml", "access-drift.yml", ".github/scripts/access-report.js"]) {
+    for (const word of [
+      "TRUTO_API_TOKEN",
+      "PULUMI_ACCESS_TOKEN",
+      "PULUMI_BACKEND_URL",
+      "access-production",
+      "access-enforce",
+      "access-audit",
+      "required reviewers",
+      "access.yml",
+      "access-drift.yml",
+      ".github/scripts/access-report.js",
+    ]) {
       assert.ok(readme.includes(word), word);
     }
   });
@@ -255,7 +274,10 @@ describe("examples/gitops access-report.js", () => {
     const first = fakeGithub([{ id: 1, user: { type: "User" }, body: review }]);
     assert.equal(await postReview({ github: first.github, context, review }), "created", "a person's comment with the marker is not ours");
     assert.deepEqual(first.calls, [["createComment", { owner: "acme", repo: "access", issue_number: 7, body: review }]]);
-    const again = fakeGithub([{ id: 2, user: bot, body: `<!-- pulumi-truto-access:review access/dev -->\nother stack` }, { id: 3, user: bot, body: `${marker}\nold` }]);
+    const again = fakeGithub([
+      { id: 2, user: bot, body: `<!-- pulumi-truto-access:review access/dev -->\nother stack` },
+      { id: 3, user: bot, body: `${marker}\nold` },
+    ]);
     assert.equal(await postReview({ github: again.github, context, review }), "updated");
     assert.deepEqual(again.calls, [["updateComment", { owner: "acme", repo: "access", comment_id: 3, body: review }]]);
   });
@@ -268,8 +290,15 @@ describe("examples/gitops access-report.js", () => {
 
   it("opens one issue per kind, updates it while findings remain, and closes it when clean", async () => {
     const args = { context, kind: "drift", stack: "prod", title: "Access drift on prod", runUrl: "https://example.test/run/1" };
-    const opened = fakeGithub([{ number: 4, user: bot, body: `${issueMarker("out-of-band", "prod")}\n…` }, { number: 5, user: bot, pull_request: {}, body: issueMarker("drift", "prod") }]);
-    assert.equal(await syncIssue({ ...args, github: opened.github, findings: "1 to update" }), "opened", "another kind, and a pull request, are not this issue");
+    const opened = fakeGithub([
+      { number: 4, user: bot, body: `${issueMarker("out-of-band", "prod")}\n…` },
+      { number: 5, user: bot, pull_request: {}, body: issueMarker("drift", "prod") },
+    ]);
+    assert.equal(
+      await syncIssue({ ...args, github: opened.github, findings: "1 to update" }),
+      "opened",
+      "another kind, and a pull request, are not this issue",
+    );
     const [[call, body]] = opened.calls;
     assert.equal(call, "create");
     assert.ok(String(body["body"]).startsWith(`${issueMarker("drift", "prod")}\n1 to update`));
@@ -282,7 +311,10 @@ describe("examples/gitops access-report.js", () => {
 
     const closed = fakeGithub(existing);
     assert.equal(await syncIssue({ ...args, github: closed.github, findings: null }), "closed");
-    assert.deepEqual(closed.calls.map(([name]) => name), ["createComment", "update"]);
+    assert.deepEqual(
+      closed.calls.map(([name]) => name),
+      ["createComment", "update"],
+    );
     assert.equal(closed.calls[1][1]["state"], "closed");
     assert.equal(await syncIssue({ ...args, github: fakeGithub([]).github, findings: null }), "none");
   });

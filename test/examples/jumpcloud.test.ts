@@ -9,7 +9,10 @@ describe("examples/jumpcloud", () => {
   it("registers Carol as a JumpCloud Manager", async () => {
     const run = await runExample(DIR);
     assert.equal(run.project, "truto-jumpcloud");
-    assert.deepEqual(run.resources.map((r) => [r.type, r.name]), [[ROLE_ASSIGNMENT_TYPE, "carol-jumpcloud"]]);
+    assert.deepEqual(
+      run.resources.map((r) => [r.type, r.name]),
+      [[ROLE_ASSIGNMENT_TYPE, "carol-jumpcloud"]],
+    );
     const carol = resourceNamed(run, "carol-jumpcloud");
     assert.deepEqual(plainInputs(carol), {
       integratedAccountId: SEED_IDS.accounts.jumpcloud,

@@ -123,7 +123,8 @@ describe("the packed package, installed into a `pulumi new typescript` project",
     const { stdout } = await run("npm", ["pack", "--json", "--pack-destination", dir], { cwd: ROOT, maxBuffer: 32 * 1024 * 1024 });
     const tarball = (JSON.parse(stdout) as { filename: string }[])[0].filename;
     const ours = JSON.parse(await fs.readFile(path.join(ROOT, "package.json"), "utf8"));
-    const pulumiVersion = JSON.parse(await fs.readFile(path.join(ROOT, "node_modules", "@pulumi", "pulumi", "package.json"), "utf8")).version as string;
+    const pulumiVersion = JSON.parse(await fs.readFile(path.join(ROOT, "node_modules", "@pulumi", "pulumi", "package.json"), "utf8"))
+      .version as string;
     await fs.writeFile(
       path.join(dir, "package.json"),
       JSON.stringify({
@@ -137,7 +138,10 @@ describe("the packed package, installed into a `pulumi new typescript` project",
     await fs.copyFile(PULUMI_NEW_TSCONFIG, path.join(dir, "tsconfig.json"));
     await fs.writeFile(path.join(dir, "index.ts"), PROGRAM);
     // From npm's cache where it can: the same registry packages the repository's own install fetched.
-    await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: dir, maxBuffer: 32 * 1024 * 1024 });
+    await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], {
+      cwd: dir,
+      maxBuffer: 32 * 1024 * 1024,
+    });
     installed = path.join(dir, "node_modules", "pulumi-truto-access");
   });
 
@@ -154,7 +158,9 @@ describe("the packed package, installed into a `pulumi new typescript` project",
 
   it("type-checks a program that uses every export of the package root, and the sandbox's", async () => {
     const tsc = path.join(dir, "node_modules", "typescript", "bin", "tsc");
-    const result = await run(process.execPath, [tsc, "--noEmit", "-p", dir], { cwd: dir }).catch((e: { stdout?: string; stderr?: string }) => e);
+    const result = await run(process.execPath, [tsc, "--noEmit", "-p", dir], { cwd: dir }).catch(
+      (e: { stdout?: string; stderr?: string }) => e,
+    );
     const output = `${result.stdout ?? ""}${result.stderr ?? ""}`;
     assert.equal(output.trim(), "", `tsc reported:\n${output.slice(0, 4_000)}`);
   });
@@ -165,7 +171,11 @@ describe("the packed package, installed into a `pulumi new typescript` project",
   });
 
   it("loads from the install, and its CLI answers --version with the package's version", async () => {
-    const { stdout } = await run(process.execPath, ["-e", 'const p = require("pulumi-truto-access"); process.stdout.write(typeof p.RoleAssignment)'], { cwd: dir });
+    const { stdout } = await run(
+      process.execPath,
+      ["-e", 'const p = require("pulumi-truto-access"); process.stdout.write(typeof p.RoleAssignment)'],
+      { cwd: dir },
+    );
     assert.equal(stdout, "function");
     const version = JSON.parse(await fs.readFile(path.join(installed, "package.json"), "utf8")).version;
     const cli = await run(process.execPath, [path.join(installed, "dist", "cli", "main.js"), "--version"], { cwd: dir });
@@ -173,7 +183,8 @@ describe("the packed package, installed into a `pulumi new typescript` project",
   });
 
   it("ships its licence, changelog and security policy, and source maps that carry their sources", async () => {
-    for (const file of ["LICENSE", "CHANGELOG.md", "SECURITY.md", "README.md", "docs/reliability.md", "docs/performance.md"]) assert.ok(existsSync(path.join(installed, file)), `${file} is not in the package`);
+    for (const file of ["LICENSE", "CHANGELOG.md", "SECURITY.md", "README.md", "docs/reliability.md", "docs/performance.md"])
+      assert.ok(existsSync(path.join(installed, file)), `${file} is not in the package`);
     assert.match(await fs.readFile(path.join(installed, "LICENSE"), "utf8"), /Apache License\s+Version 2\.0/);
     assert.ok(!existsSync(path.join(installed, "src")), "src/ is not shipped, so maps must inline their sources");
     const map = JSON.parse(await fs.readFile(path.join(installed, "dist", "provider", "lifecycle.js.map"), "utf8"));
@@ -190,9 +201,15 @@ describe("the examples under the tsconfig `pulumi new typescript` writes", funct
     it(`examples/${name} type-checks against the built package`, async () => {
       const dir = path.join(ROOT, "examples", name);
       const { compilerOptions } = JSON.parse(await fs.readFile(path.join(dir, "tsconfig.json"), "utf8"));
-      assert.deepEqual(compilerOptions, JSON.parse(await fs.readFile(PULUMI_NEW_TSCONFIG, "utf8")).compilerOptions, "the same tsconfig as the others");
+      assert.deepEqual(
+        compilerOptions,
+        JSON.parse(await fs.readFile(PULUMI_NEW_TSCONFIG, "utf8")).compilerOptions,
+        "the same tsconfig as the others",
+      );
       const tsc = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
-      const result = await run(process.execPath, [tsc, "--noEmit", "-p", dir], { cwd: dir }).catch((e: { stdout?: string; stderr?: string }) => e);
+      const result = await run(process.execPath, [tsc, "--noEmit", "-p", dir], { cwd: dir }).catch(
+        (e: { stdout?: string; stderr?: string }) => e,
+      );
       const output = `${result.stdout ?? ""}${result.stderr ?? ""}`;
       assert.equal(output.trim(), "", `tsc reported:\n${output.slice(0, 4_000)}`);
     });

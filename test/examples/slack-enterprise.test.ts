@@ -2,7 +2,16 @@
 import { strict as assert } from "node:assert";
 import { checkInputs } from "../../src/provider/inputs";
 import { SEED_IDS } from "../../src/sandbox";
-import { assertChecks, assertInSeed, exampleDir, plainInputs, resourceNamed, ROLE_ASSIGNMENT_TYPE, ROOT, runExample } from "./example-support";
+import {
+  assertChecks,
+  assertInSeed,
+  exampleDir,
+  plainInputs,
+  resourceNamed,
+  ROLE_ASSIGNMENT_TYPE,
+  ROOT,
+  runExample,
+} from "./example-support";
 
 const DIR = exampleDir("slack-enterprise");
 
@@ -10,7 +19,10 @@ describe("examples/slack-enterprise", () => {
   it("registers Bob's Slack role in the Platform workspace", async () => {
     const run = await runExample(DIR);
     assert.equal(run.project, "truto-slack-enterprise");
-    assert.deepEqual(run.resources.map((r) => [r.type, r.name]), [[ROLE_ASSIGNMENT_TYPE, "bob-platform"]]);
+    assert.deepEqual(
+      run.resources.map((r) => [r.type, r.name]),
+      [[ROLE_ASSIGNMENT_TYPE, "bob-platform"]],
+    );
     const bob = resourceNamed(run, "bob-platform");
     assert.deepEqual(plainInputs(bob), {
       integratedAccountId: SEED_IDS.accounts.slackenterprise,
@@ -28,7 +40,10 @@ describe("examples/slack-enterprise", () => {
     const { workspaceId, ...withoutWorkspace } = resourceNamed(await runExample(DIR), "bob-platform").inputs;
     assert.equal(workspaceId, "T0PLATFORM");
     const failures = checkInputs(withoutWorkspace).failures;
-    assert.ok(failures.some((f) => f.property === "workspaceId"), JSON.stringify(failures));
+    assert.ok(
+      failures.some((f) => f.property === "workspaceId"),
+      JSON.stringify(failures),
+    );
   });
 
   it("changes the role from stack config", async () => {

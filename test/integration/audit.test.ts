@@ -24,7 +24,8 @@ describe("audit: live access against a stack export (sandbox)", function () {
   let dir: string;
   let assignments: AssignmentLike[];
   const env = () => ({ TRUTO_API_TOKEN: sandbox.token, TRUTO_BASE_URL: sandbox.url });
-  const audit = (args: string[], stack: unknown = stackExportOf(assignments)) => runCommand(auditCommand, ["-", ...args], env(), JSON.stringify(stack));
+  const audit = (args: string[], stack: unknown = stackExportOf(assignments)) =>
+    runCommand(auditCommand, ["-", ...args], env(), JSON.stringify(stack));
 
   before(() => {
     dir = mkdtempSync(join(tmpdir(), "truto-audit-"));
@@ -59,9 +60,14 @@ describe("audit: live access against a stack export (sandbox)", function () {
     await grantOutOfBand(SLACK, SEED_IDS.slackenterprise.users.erin, { id: "Rl0J", workspace: "T0SALES" });
     const run = await audit([]);
     assert.equal(run.code, 0, "no --fail-on: findings are reported, not failed on");
-    const rows = run.stdout.split("\n").filter((l) => l.startsWith("| ") && l.includes("U05ERIN") || l.includes("64a1f0c2e4b0a1a1a1a1a005"));
+    const rows = run.stdout
+      .split("\n")
+      .filter((l) => (l.startsWith("| ") && l.includes("U05ERIN")) || l.includes("64a1f0c2e4b0a1a1a1a1a005"));
     assert.equal(rows.length, 2, run.stdout);
-    assert.match(rows[0]!, /\*\*privileged\*\* \| Erin Walsh · erin@example\.com · `U05ERIN` \| Slack Enterprise .* \| Sales `T0SALES` \| Security Admin `Rl0J` \| none \|/);
+    assert.match(
+      rows[0]!,
+      /\*\*privileged\*\* \| Erin Walsh · erin@example\.com · `U05ERIN` \| Slack Enterprise .* \| Sales `T0SALES` \| Security Admin `Rl0J` \| none \|/,
+    );
     assert.match(rows[1]!, /^\|  \| Erin Walsh .* JumpCloud .* account-wide \| Read Only `read-only` \| none \|/);
     assert.match(run.stdout, /\*\*2 out-of-band roles\*\* \(1 privileged\), \*\*0 drifted roles\*\*/);
     assert.equal((await audit(["--fail-on", "out-of-band"])).code, 3);
@@ -74,7 +80,12 @@ describe("audit: live access against a stack export (sandbox)", function () {
     const json = JSON.parse((await audit(["--format", "json"])).stdout);
     assert.equal(json.outOfBand.length, 1);
     assert.deepEqual(
-      { role: json.outOfBand[0].roleId, scope: json.outOfBand[0].scope, privileged: json.outOfBand[0].privileged, resource: json.outOfBand[0].resource },
+      {
+        role: json.outOfBand[0].roleId,
+        scope: json.outOfBand[0].scope,
+        privileged: json.outOfBand[0].privileged,
+        resource: json.outOfBand[0].resource,
+      },
       { role: "Rl0C", scope: "T0PLATFORM", privileged: true, resource: "alice-slackEnterprise-platform" },
     );
   });
@@ -96,7 +107,15 @@ describe("audit: live access against a stack export (sandbox)", function () {
     const run = await audit(["--format", "json"]);
     assert.equal(run.code, 0);
     const json = JSON.parse(run.stdout);
-    assert.deepEqual(json.totals, { accounts: 6, resources: 11, declaredRoles: 23, outOfBand: 1, privilegedOutOfBand: 1, drift: 0, unreadable: 0 });
+    assert.deepEqual(json.totals, {
+      accounts: 6,
+      resources: 11,
+      declaredRoles: 23,
+      outOfBand: 1,
+      privilegedOutOfBand: 1,
+      drift: 0,
+      unreadable: 0,
+    });
     assert.equal(json.outOfBand[0].userId, SEED_IDS.jumpcloud.users.carol);
     assert.equal(json.outOfBand[0].kind, "out-of-band");
   });
@@ -104,7 +123,10 @@ describe("audit: live access against a stack export (sandbox)", function () {
   it("audits the accounts the stack names plus --account; roles nobody declares in an extra account are out of band", async () => {
     const slackOnly = assignments.filter((a) => a.args.integratedAccountId === SLACK);
     const withoutExtra = JSON.parse((await audit(["--format", "json"], stackExportOf(slackOnly))).stdout);
-    assert.deepEqual(withoutExtra.accounts.map((a: { integratedAccountId: string }) => a.integratedAccountId), [SLACK]);
+    assert.deepEqual(
+      withoutExtra.accounts.map((a: { integratedAccountId: string }) => a.integratedAccountId),
+      [SLACK],
+    );
     assert.equal(withoutExtra.outOfBand.length, 0);
     const withExtra = JSON.parse((await audit(["--format", "json", "--account", JUMPCLOUD], stackExportOf(slackOnly))).stdout);
     assert.deepEqual(

@@ -63,12 +63,19 @@ describe("Truto client: what it quotes and how long it waits", function () {
   const server = useScriptedServer();
   const client = (extra: Partial<TrutoClientOptions> = {}) =>
     new TrutoClient({ token: TOKEN, baseUrl: server.url, rateLimit: false, retry: { baseDelayMs: 10, maxAttempts: 2 }, ...extra });
-  const getUser = (c: TrutoClient, path = USER_PATH, integratedAccountId = ACCOUNT) => c.call({ method: "GET", path, integratedAccountId }, WireUser);
+  const getUser = (c: TrutoClient, path = USER_PATH, integratedAccountId = ACCOUNT) =>
+    c.call({ method: "GET", path, integratedAccountId }, WireUser);
   const post = (c: TrutoClient) =>
-    c.call({ method: "POST", path: "/unified/user-directory/users/assign-role", integratedAccountId: ACCOUNT, body: { id: "U1" } }, WireCustomResult);
+    c.call(
+      { method: "POST", path: "/unified/user-directory/users/assign-role", integratedAccountId: ACCOUNT, body: { id: "U1" } },
+      WireCustomResult,
+    );
 
   describe("the token never leaks", () => {
-    const everything = (e: TrutoError) => [e.message, String(e.stack), JSON.stringify(e), JSON.stringify(e.missingBodyFields), JSON.stringify(e.missingQueryParameters)].join("\n");
+    const everything = (e: TrutoError) =>
+      [e.message, String(e.stack), JSON.stringify(e), JSON.stringify(e.missingBodyFields), JSON.stringify(e.missingQueryParameters)].join(
+        "\n",
+      );
 
     it("not through the field names of truto_error_insight", async () => {
       server.answer = (_req, res) =>
@@ -99,14 +106,16 @@ describe("Truto client: what it quotes and how long it waits", function () {
     });
 
     it("not URL-encoded, as a vendor echoing the request URL would send it", async () => {
-      server.answer = (_req, res) => json(res, 403, { message: `forbidden: GET /v1/users?access=${encodeURIComponent(TOKEN)}&x=1 (token ${TOKEN})` });
+      server.answer = (_req, res) =>
+        json(res, 403, { message: `forbidden: GET /v1/users?access=${encodeURIComponent(TOKEN)}&x=1 (token ${TOKEN})` });
       const e = await rejection(getUser(client()));
       assert.ok(!leaksPart(everything(e), TOKEN), "no piece of the token in the error");
       assert.match(e.message, /access=\[redacted\]&x=1/);
     });
 
     it("while Truto's 401 text stays readable", async () => {
-      server.answer = (_req, res) => json(res, 401, { statusCode: 401, error: "Unauthorized", message: "Invalid bearer token. Use the token for this environment." });
+      server.answer = (_req, res) =>
+        json(res, 401, { statusCode: 401, error: "Unauthorized", message: "Invalid bearer token. Use the token for this environment." });
       const e = await rejection(getUser(client()));
       assert.match(e.message, /Truto says: "Invalid bearer token\. Use the token for this environment\."/);
     });
@@ -134,7 +143,10 @@ describe("Truto client: what it quotes and how long it waits", function () {
       const t0 = Date.now();
       const e = await rejection(getUser(paced()));
       assert.equal(e.code, "TRUTO_RATE_LIMITED");
-      assert.match(e.message, /Truto asked to wait 150 s before the next request to this integrated account, more than the 1 s this call waits at once/);
+      assert.match(
+        e.message,
+        /Truto asked to wait 150 s before the next request to this integrated account, more than the 1 s this call waits at once/,
+      );
       assert.match(e.message, new RegExp(ACCOUNT));
       assert.equal(e.retryAfterMs, 150_000);
       assert.ok(Date.now() - t0 < 1_000, `failed after ${Date.now() - t0} ms`);
@@ -153,7 +165,11 @@ describe("Truto client: what it quotes and how long it waits", function () {
       assert.match(e.message, /Truto asked to wait 1[45]\d s/);
       assert.match(e.message, /GET \/unified\/user-directory\/users\/U2/);
       assert.ok(Date.now() - t0 < 1_000, `failed after ${Date.now() - t0} ms`);
-      assert.deepEqual(server.seen.map((r) => r.url.split("?")[0]), ["/unified/user-directory/users/U3"], "nothing sent while the account is blocked");
+      assert.deepEqual(
+        server.seen.map((r) => r.url.split("?")[0]),
+        ["/unified/user-directory/users/U3"],
+        "nothing sent while the account is blocked",
+      );
     });
 
     it("fails at once when the wait is within the cap but past the call's budget", async () => {
@@ -179,9 +195,20 @@ describe("Truto client: what it quotes and how long it waits", function () {
       const writes = server.seen.filter((r) => r.url.startsWith(ASSIGN));
       assert.ok(writes.length > 1, `${writes.length} request(s)`);
       for (const w of writes) assert.ok(urlBytes(w) <= ud.MAX_URL_BYTES, `a URL of ${urlBytes(w)} bytes`);
-      assert.deepEqual(writes.flatMap(rolesOf), longRoles.map((r) => r.id), "every role once, in order, in the bodies");
-      assert.deepEqual(outcomes.flatMap((o) => o.roles.map((r) => r.id)), longRoles.map((r) => r.id), "one outcome per request, covering every role");
-      assert.deepEqual(outcomes.map((o) => o.error), outcomes.map(() => undefined));
+      assert.deepEqual(
+        writes.flatMap(rolesOf),
+        longRoles.map((r) => r.id),
+        "every role once, in order, in the bodies",
+      );
+      assert.deepEqual(
+        outcomes.flatMap((o) => o.roles.map((r) => r.id)),
+        longRoles.map((r) => r.id),
+        "one outcome per request, covering every role",
+      );
+      assert.deepEqual(
+        outcomes.map((o) => o.error),
+        outcomes.map(() => undefined),
+      );
       const keys = writes.map((w) => w.headers["idempotency-key"]);
       assert.equal(new Set(keys).size, writes.length, "each request is a logical write of its own, with its own Idempotency-Key");
     });
@@ -208,7 +235,8 @@ describe("Truto client: what it quotes and how long it waits", function () {
       await ud.assignRoles(client(), RULES.jumpcloud, scope, longRoles);
       const writes = server.seen.filter((r) => r.url.startsWith(ASSIGN));
       const byKey = new Map<string, string[][]>();
-      for (const w of writes) byKey.set(String(w.headers["idempotency-key"]), [...(byKey.get(String(w.headers["idempotency-key"])) ?? []), rolesOf(w)]);
+      for (const w of writes)
+        byKey.set(String(w.headers["idempotency-key"]), [...(byKey.get(String(w.headers["idempotency-key"])) ?? []), rolesOf(w)]);
       const retried = [...byKey.values()].filter((sent) => sent.length > 1);
       assert.equal(retried.length, 1, "one part was sent twice, under one key");
       assert.deepEqual(retried[0][0], retried[0][1], "with the same roles");
@@ -216,7 +244,12 @@ describe("Truto client: what it quotes and how long it waits", function () {
 
     it("sends in one request within MAX_URL_BYTES any role whose single-role query fits MAX_SINGLE_ROLE_QUERY_BYTES", async () => {
       server.answer = (_req, res) => json(res, 200, { result: {} });
-      const wide = { ...scope, workspaceId: "T0PLATFORM", organizations: [{ id: "4201839312", name: "Platform Org" }], remoteQuery: { hint: "ü" } };
+      const wide = {
+        ...scope,
+        workspaceId: "T0PLATFORM",
+        organizations: [{ id: "4201839312", name: "Platform Org" }],
+        remoteQuery: { hint: "ü" },
+      };
       // The longest role id (of 3-byte characters, 9 bytes each once encoded) that still passes the bound.
       let id = "";
       while (ud.singleRoleQueryBytes(wide, { id: `${id}角` }) <= ud.MAX_SINGLE_ROLE_QUERY_BYTES) id += "角";
@@ -234,7 +267,10 @@ describe("Truto client: what it quotes and how long it waits", function () {
       const outcomes = await ud.unassignRoles(client(), RULES.jumpcloud, scope, longRoles);
       assert.equal(outcomes.length, 1);
       assert.equal(server.seen.length, 1);
-      assert.deepEqual(rolesOf(server.seen[0]), longRoles.map((r) => r.id));
+      assert.deepEqual(
+        rolesOf(server.seen[0]),
+        longRoles.map((r) => r.id),
+      );
     });
   });
 });

@@ -30,10 +30,16 @@ describe("Truto client against the sandbox", function () {
       const c = client();
       const roles = [{ id: "Rl03" }, { id: "Rl0J" }];
       const granted = await ud.assignRoles(c, RULES.slackenterprise, slackScope, roles);
-      assert.deepEqual(granted.map((o) => o.error), [undefined, undefined]);
+      assert.deepEqual(
+        granted.map((o) => o.error),
+        [undefined, undefined],
+      );
       assert.equal((await heldBy(acct.slackenterprise, "U02BOB")).length, 2);
       const revoked = await ud.unassignRoles(c, RULES.slackenterprise, slackScope, roles);
-      assert.deepEqual(revoked.map((o) => o.error), [undefined, undefined]);
+      assert.deepEqual(
+        revoked.map((o) => o.error),
+        [undefined, undefined],
+      );
       assert.equal((await heldBy(acct.slackenterprise, "U02BOB")).length, 0);
       const unassigns = (await sandbox.admin.requests()).filter((e) => e.path === UNASSIGN);
       assert.equal(unassigns.length, 2);
@@ -76,8 +82,16 @@ describe("Truto client against the sandbox", function () {
       const slack = await ud.readHolding(c, RULES.slackenterprise, slackScope, true);
       assert.deepEqual(slack.held, [{ id: "Rl0A", workspace: "T0PLATFORM" }]);
       assert.equal(slack.user?.name, "Bob Okafor");
-      const jc = await ud.readHolding(c, RULES.jumpcloud, { integratedAccountId: acct.jumpcloud, userId: "64a1f0c2e4b0a1a1a1a1a002" }, true);
-      assert.deepEqual(jc.held.map((r) => r.id), ["read-only"]);
+      const jc = await ud.readHolding(
+        c,
+        RULES.jumpcloud,
+        { integratedAccountId: acct.jumpcloud, userId: "64a1f0c2e4b0a1a1a1a1a002" },
+        true,
+      );
+      assert.deepEqual(
+        jc.held.map((r) => r.id),
+        ["read-only"],
+      );
       const gone = await ud.readHolding(c, RULES.jumpcloud, { integratedAccountId: acct.jumpcloud, userId: "nobody" }, true);
       assert.equal(gone.user, null);
       const paths = (await sandbox.admin.requests()).map((e) => e.path);
@@ -92,7 +106,10 @@ describe("Truto client against the sandbox", function () {
       for (const r of roles) state.roles.push({ accountId: acct.jumpcloud, id: r.id, name: r.id.slice(0, 12) });
       await sandbox.admin.putState(state);
       const outcomes = await ud.assignRoles(client(), RULES.jumpcloud, scope, roles);
-      assert.deepEqual(outcomes.map((o) => (o.error as Error | undefined)?.message), outcomes.map(() => undefined));
+      assert.deepEqual(
+        outcomes.map((o) => (o.error as Error | undefined)?.message),
+        outcomes.map(() => undefined),
+      );
       const held = (await heldBy(acct.jumpcloud, scope.userId)).map((r) => r.id);
       for (const r of roles) assert.ok(held.includes(r.id), `${r.id.slice(0, 12)}… is held`);
     });
@@ -103,12 +120,23 @@ describe("Truto client against the sandbox", function () {
 
     it("reads an account's integration, status and sandbox flag, and asks again while it is not active", async () => {
       const state: SandboxState = await sandbox.admin.state();
-      Object.assign(state.accounts.find((a) => a.id === acct.slackenterprise)!, { status: "connecting", isSandbox: true });
+      Object.assign(
+        state.accounts.find((a) => a.id === acct.slackenterprise)!,
+        { status: "connecting", isSandbox: true },
+      );
       await sandbox.admin.putState(state);
       const c = client();
-      assert.deepEqual(await ud.getAccount(c, acct.slackenterprise), { integration: "slackenterprise", status: "connecting", isSandbox: true });
+      assert.deepEqual(await ud.getAccount(c, acct.slackenterprise), {
+        integration: "slackenterprise",
+        status: "connecting",
+        isSandbox: true,
+      });
       await sandbox.admin.reset();
-      assert.deepEqual(await ud.getAccount(c, acct.slackenterprise), { integration: "slackenterprise", status: "active", isSandbox: false });
+      assert.deepEqual(await ud.getAccount(c, acct.slackenterprise), {
+        integration: "slackenterprise",
+        status: "active",
+        isSandbox: false,
+      });
       await ud.getAccount(c, acct.slackenterprise);
       const lookups = (await sandbox.admin.requests()).filter((e) => e.path === `/integrated-account/${acct.slackenterprise}`);
       assert.equal(lookups.length, 1, "an active account is looked up once per process");
@@ -129,12 +157,21 @@ describe("Truto client against the sandbox", function () {
       // Slack's roles in the body instead of the query: Truto answers with the missing query parameter.
       const e = await rejection(
         client().call(
-          { method: "POST", path: UNASSIGN, integratedAccountId: acct.slackenterprise, query: { id: "U02BOB", workspace_id: "T0PLATFORM" }, body: { roles: [{ id: "Rl0A" }] } },
+          {
+            method: "POST",
+            path: UNASSIGN,
+            integratedAccountId: acct.slackenterprise,
+            query: { id: "U02BOB", workspace_id: "T0PLATFORM" },
+            body: { roles: [{ id: "Rl0A" }] },
+          },
           WireCustomResult,
         ),
       );
       assert.equal(e.code, TrutoErrorCodes.validation);
-      assert.ok(e.missingQueryParameters.some((f) => f.startsWith("roles")), String(e.missingQueryParameters));
+      assert.ok(
+        e.missingQueryParameters.some((f) => f.startsWith("roles")),
+        String(e.missingQueryParameters),
+      );
       assert.match(e.message, /Missing query parameters: roles/);
       assert.match(e.message, /POST \/unified\/user-directory\/users\/unassign-role/);
       assert.match(e.message, new RegExp(acct.slackenterprise));
@@ -158,7 +195,12 @@ describe("Truto client against the sandbox", function () {
       for (const [status, code] of cases) {
         await sandbox.admin.clearRequests();
         await sandbox.admin.faults({ method: "POST", path: ASSIGN, count: 5, status });
-        const [out] = await ud.assignRoles(client(), RULES.jumpcloud, { integratedAccountId: acct.jumpcloud, userId: "64a1f0c2e4b0a1a1a1a1a001" }, [{ id: "manager" }]);
+        const [out] = await ud.assignRoles(
+          client(),
+          RULES.jumpcloud,
+          { integratedAccountId: acct.jumpcloud, userId: "64a1f0c2e4b0a1a1a1a1a001" },
+          [{ id: "manager" }],
+        );
         assert.equal((out.error as TrutoError).code, code, `status ${status}`);
         assert.equal((await sandbox.admin.requests()).filter((x) => x.path === ASSIGN).length, 1, `status ${status} is not retried`);
         await sandbox.admin.clearFaults();
@@ -178,12 +220,23 @@ describe("Truto client against the sandbox", function () {
       await sandbox.admin.faults({ method: "GET", path: "/integrated-account/*", count: 1, drop: true });
       assert.equal((await rejection(ud.getIntegration(one, acct.crowdstrike))).code, TrutoErrorCodes.network);
       await sandbox.admin.faults({ method: "POST", path: ASSIGN, count: 1, malformed: true });
-      const [out] = await ud.assignRoles(client(), RULES.jumpcloud, { integratedAccountId: acct.jumpcloud, userId: "64a1f0c2e4b0a1a1a1a1a001" }, [{ id: "manager" }]);
+      const [out] = await ud.assignRoles(
+        client(),
+        RULES.jumpcloud,
+        { integratedAccountId: acct.jumpcloud, userId: "64a1f0c2e4b0a1a1a1a1a001" },
+        [{ id: "manager" }],
+      );
       assert.equal((out.error as TrutoError).code, TrutoErrorCodes.badResponse);
     });
 
     it("a response of the wrong shape is TRUTO_BAD_RESPONSE naming where", async () => {
-      await sandbox.admin.faults({ method: "GET", path: "/unified/user-directory/users/*", count: 1, status: 200, body: { id: { nested: true } } });
+      await sandbox.admin.faults({
+        method: "GET",
+        path: "/unified/user-directory/users/*",
+        count: 1,
+        status: 200,
+        body: { id: { nested: true } },
+      });
       const e = await rejection(ud.getUser(client(), { integratedAccountId: acct.jumpcloud, userId: "64a1f0c2e4b0a1a1a1a1a001" }, true));
       assert.equal(e.code, TrutoErrorCodes.badResponse);
       assert.match(e.message, /id/);
@@ -193,14 +246,27 @@ describe("Truto client against the sandbox", function () {
   describe("retries", () => {
     it("honours Retry-After in seconds and keeps one idempotency key across the retries", async () => {
       await sandbox.admin.faults({ method: "POST", path: ASSIGN, count: 1, status: 429, retryAfter: 1 });
-      const [out] = await ud.assignRoles(client(), RULES.jumpcloud, { integratedAccountId: acct.jumpcloud, userId: "64a1f0c2e4b0a1a1a1a1a001" }, [{ id: "manager" }]);
+      const [out] = await ud.assignRoles(
+        client(),
+        RULES.jumpcloud,
+        { integratedAccountId: acct.jumpcloud, userId: "64a1f0c2e4b0a1a1a1a1a001" },
+        [{ id: "manager" }],
+      );
       assert.equal(out.error, undefined);
       const log = (await sandbox.admin.requests()).filter((e) => e.path === ASSIGN);
-      assert.deepEqual(log.map((e) => e.status), [429, 200]);
+      assert.deepEqual(
+        log.map((e) => e.status),
+        [429, 200],
+      );
       const gap = (x: { at: string }, y: { at: string }) => Date.parse(y.at) - Date.parse(x.at);
       assert.ok(gap(log[0], log[1]) >= 950, `waited ${gap(log[0], log[1])} ms`);
       assert.ok(log[0].idempotencyKey && log[0].idempotencyKey === log[1].idempotencyKey);
-      const [again] = await ud.assignRoles(client(), RULES.jumpcloud, { integratedAccountId: acct.jumpcloud, userId: "64a1f0c2e4b0a1a1a1a1a001" }, [{ id: "help-desk" }]);
+      const [again] = await ud.assignRoles(
+        client(),
+        RULES.jumpcloud,
+        { integratedAccountId: acct.jumpcloud, userId: "64a1f0c2e4b0a1a1a1a1a001" },
+        [{ id: "help-desk" }],
+      );
       assert.equal(again.error, undefined);
       const keys = (await sandbox.admin.requests()).filter((e) => e.path === ASSIGN).map((e) => e.idempotencyKey);
       assert.notEqual(keys[2], keys[0], "a new logical call has a new key");
@@ -210,7 +276,13 @@ describe("Truto client against the sandbox", function () {
       const date = new Date(Date.now() + 2_000).toUTCString();
       await sandbox.admin.faults({ method: "GET", path: "/integrated-account/*", count: 1, status: 429, retryAfter: date });
       await ud.getIntegration(client(), acct.teamviewer);
-      await sandbox.admin.faults({ method: "GET", path: "/unified/user-directory/users/*", count: 1, status: 429, headers: { "ratelimit-reset": "1" } });
+      await sandbox.admin.faults({
+        method: "GET",
+        path: "/unified/user-directory/users/*",
+        count: 1,
+        status: 429,
+        headers: { "ratelimit-reset": "1" },
+      });
       await ud.getUser(client(), { integratedAccountId: acct.jumpcloud, userId: "64a1f0c2e4b0a1a1a1a1a001" }, true);
       const log = await sandbox.admin.requests();
       const [a, b] = log.filter((e) => e.path.startsWith("/integrated-account/"));
@@ -224,7 +296,12 @@ describe("Truto client against the sandbox", function () {
       for (const fault of [{ status: 502 }, { status: 503, remote: true }, { status: 504 }, { drop: true }]) {
         await sandbox.admin.clearRequests();
         await sandbox.admin.faults({ method: "POST", path: ASSIGN, count: 1, ...fault });
-        const [out] = await ud.assignRoles(client(), RULES.jumpcloud, { integratedAccountId: acct.jumpcloud, userId: "64a1f0c2e4b0a1a1a1a1a005" }, [{ id: "manager" }]);
+        const [out] = await ud.assignRoles(
+          client(),
+          RULES.jumpcloud,
+          { integratedAccountId: acct.jumpcloud, userId: "64a1f0c2e4b0a1a1a1a1a005" },
+          [{ id: "manager" }],
+        );
         assert.equal(out.error, undefined, JSON.stringify(fault));
         assert.equal((await sandbox.admin.requests()).filter((e) => e.path === ASSIGN).length, 2);
       }
@@ -234,7 +311,12 @@ describe("Truto client against the sandbox", function () {
       const state: SandboxState = await sandbox.admin.state();
       state.accounts.find((a) => a.id === acct.jumpcloud)!.blocked = true;
       await sandbox.admin.putState(state);
-      const [out] = await ud.assignRoles(client(), RULES.jumpcloud, { integratedAccountId: acct.jumpcloud, userId: "64a1f0c2e4b0a1a1a1a1a005" }, [{ id: "manager" }]);
+      const [out] = await ud.assignRoles(
+        client(),
+        RULES.jumpcloud,
+        { integratedAccountId: acct.jumpcloud, userId: "64a1f0c2e4b0a1a1a1a1a005" },
+        [{ id: "manager" }],
+      );
       assert.ok(isTrutoError(out.error, TrutoErrorCodes.accountBlocked), String(out.error));
       const e = out.error as TrutoError;
       assert.equal(e.status, 503);
@@ -248,7 +330,12 @@ describe("Truto client against the sandbox", function () {
 
     it("retries the vendor's 503 (truto_is_remote_error) until the policy gives up, as a server error", async () => {
       await sandbox.admin.faults({ method: "POST", path: ASSIGN, count: 100, status: 503, remote: true });
-      const [out] = await ud.assignRoles(client(), RULES.jumpcloud, { integratedAccountId: acct.jumpcloud, userId: "64a1f0c2e4b0a1a1a1a1a005" }, [{ id: "manager" }]);
+      const [out] = await ud.assignRoles(
+        client(),
+        RULES.jumpcloud,
+        { integratedAccountId: acct.jumpcloud, userId: "64a1f0c2e4b0a1a1a1a1a005" },
+        [{ id: "manager" }],
+      );
       assert.ok(isTrutoError(out.error, TrutoErrorCodes.server), String(out.error));
       assert.equal((out.error as TrutoError).remote, true);
       assert.equal((await sandbox.admin.requests()).filter((x) => x.path === ASSIGN).length, 4, "every attempt the policy allows");
@@ -266,7 +353,8 @@ describe("Truto client against the sandbox", function () {
     it("keeps odd user ids as one path segment and reads them back", async () => {
       const ids = ["a/b", "../x", "./", "100%", "q?x=1#frag", "line\nbreak", "Zoë 山田"];
       const state: SandboxState = await sandbox.admin.state();
-      for (const id of ids) state.users.push({ accountId: acct.jumpcloud, id, name: id, email: "odd@example.com", status: "active", roles: [] });
+      for (const id of ids)
+        state.users.push({ accountId: acct.jumpcloud, id, name: id, email: "odd@example.com", status: "active", roles: [] });
       await sandbox.admin.putState(state);
       for (const id of ids) {
         const user = await ud.getUser(client(), { integratedAccountId: acct.jumpcloud, userId: id }, true);
@@ -276,7 +364,10 @@ describe("Truto client against the sandbox", function () {
 
     it("refuses a user id that URL parsers would resolve as a dot-segment", () => {
       // WHATWG URL parsers treat %2E%2E as "..", so such an id cannot be addressed in a path.
-      assert.throws(() => encodePathSegment(".."), (e: unknown) => isTrutoError(e, TrutoErrorCodes.validation) && /cannot be sent/.test(String(e)));
+      assert.throws(
+        () => encodePathSegment(".."),
+        (e: unknown) => isTrutoError(e, TrutoErrorCodes.validation) && /cannot be sent/.test(String(e)),
+      );
       assert.throws(() => encodePathSegment("."), /cannot be sent/);
     });
 
@@ -284,7 +375,10 @@ describe("Truto client against the sandbox", function () {
       await ud.unassignRoles(
         client(),
         RULES.slackenterprise,
-        { ...slackScope, remoteQuery: { id: "EVIL", integrated_account_id: "x", roles: "y", workspace_id: "z", "a]&id=1": 1, page_hint: "fast" } },
+        {
+          ...slackScope,
+          remoteQuery: { id: "EVIL", integrated_account_id: "x", roles: "y", workspace_id: "z", "a]&id=1": 1, page_hint: "fast" },
+        },
         [{ id: "Rl0A" }],
       );
       const [e] = (await sandbox.admin.requests()).filter((x) => x.path === UNASSIGN);
@@ -299,7 +393,8 @@ describe("Truto client against the sandbox", function () {
 
   describe("the read cache", () => {
     const jc = { integratedAccountId: acct.jumpcloud, userId: SEED_IDS.jumpcloud.users.bob };
-    const userReads = async () => (await sandbox.admin.requests()).filter((r) => r.method === "GET" && r.path.endsWith(`/users/${jc.userId}`)).length;
+    const userReads = async () =>
+      (await sandbox.admin.requests()).filter((r) => r.method === "GET" && r.path.endsWith(`/users/${jc.userId}`)).length;
 
     it("serves reads of one user within its lifetime from one request, and a write makes the next read fetch again", async () => {
       const c = client({ readCacheMs: 60_000 });
@@ -309,7 +404,10 @@ describe("Truto client against the sandbox", function () {
       assert.equal(await userReads(), 1, "three reads, one request");
       await ud.assignRoles(c, RULES.jumpcloud, jc, [{ id: "help-desk" }]);
       const after = await ud.readHolding(c, RULES.jumpcloud, jc);
-      assert.ok(after.held.some((g) => g.id === "help-desk"), "the read after the write sees it");
+      assert.ok(
+        after.held.some((g) => g.id === "help-desk"),
+        "the read after the write sees it",
+      );
       assert.equal(await userReads(), 2);
     });
 
@@ -329,7 +427,15 @@ describe("Truto client against the sandbox", function () {
 
   it("follows cursors to the last page", async () => {
     const state: SandboxState = await sandbox.admin.state();
-    for (let n = 0; n < 250; n++) state.users.push({ accountId: acct.teamviewer, id: `tv-extra-${n}`, name: `Extra ${n}`, email: `x${n}@example.com`, status: "active", roles: [] });
+    for (let n = 0; n < 250; n++)
+      state.users.push({
+        accountId: acct.teamviewer,
+        id: `tv-extra-${n}`,
+        name: `Extra ${n}`,
+        email: `x${n}@example.com`,
+        status: "active",
+        roles: [],
+      });
     await sandbox.admin.putState(state);
     await sandbox.admin.clearRequests();
     const users = await ud.listUsers(client(), acct.teamviewer);
@@ -343,7 +449,10 @@ describe("Truto client against the sandbox", function () {
       const c = new TrutoClient({ token: limited.token, baseUrl: limited.url, rateLimit: { limit: 40, windowMs: 1_000 } });
       await Promise.all(
         Array.from({ length: 200 }, () =>
-          c.call({ method: "GET", path: "/unified/user-directory/users/64a1f0c2e4b0a1a1a1a1a001", integratedAccountId: acct.jumpcloud }, WireUser),
+          c.call(
+            { method: "GET", path: "/unified/user-directory/users/64a1f0c2e4b0a1a1a1a1a001", integratedAccountId: acct.jumpcloud },
+            WireUser,
+          ),
         ),
       );
       const statuses = (await limited.admin.requests()).map((e) => e.status);

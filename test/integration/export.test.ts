@@ -22,7 +22,7 @@ function declaredKeys(list: readonly AssignmentLike[]): string[] {
   return list
     .flatMap(({ args }) => {
       const orgs = (args.organizations as { id: string }[] | undefined)?.map((o) => o.id);
-      const scopes = args.workspaceId ? [args.workspaceId as string] : orgs ?? [""];
+      const scopes = args.workspaceId ? [args.workspaceId as string] : (orgs ?? [""]);
       return args.roles.flatMap((r) => scopes.map((s) => grantKey(args.integratedAccountId, args.userId, r.id, s)));
     })
     .sort();
@@ -69,7 +69,11 @@ describe("export: live access to a typed access map (sandbox)", function () {
     assert.equal(mod.slackEnterpriseRoles.channelManager, "Rl0A");
     assert.equal(mod.elasticCloudOrganizations.acmeProduction, "4201839311");
     assert.equal(mod.accounts.slackEnterprise, SEED_IDS.accounts.slackenterprise);
-    assert.match(run.stderr, /export: Slack Enterprise account .*: reading role assignments of workspace T0PLATFORM/, "progress goes to stderr");
+    assert.match(
+      run.stderr,
+      /export: Slack Enterprise account .*: reading role assignments of workspace T0PLATFORM/,
+      "progress goes to stderr",
+    );
     assert.match(run.stdout, /Exported 6 accounts, 6 people/);
   });
 
@@ -79,10 +83,19 @@ describe("export: live access to a typed access map (sandbox)", function () {
     await sandbox.admin.putState(state);
     assert.equal((await runCommand(exportCommand, [...accountArgs(), "--out", dir], env())).code, 0);
     const { people } = require(join(dir, "access.ts"));
-    assert.deepEqual(Object.keys(people.alice.ids), ["slackEnterprise", "jumpCloud", "elasticCloud", "blackLine", "crowdStrike", "teamViewer"]);
+    assert.deepEqual(Object.keys(people.alice.ids), [
+      "slackEnterprise",
+      "jumpCloud",
+      "elasticCloud",
+      "blackLine",
+      "crowdStrike",
+      "teamViewer",
+    ]);
     assert.equal(people.alice.email, "alice@example.com");
     assert.equal(people.dan.ids.jumpCloud, undefined, "Dan's JumpCloud user has no email to match on");
-    const danInJumpCloud = Object.entries(people as Record<string, { ids: Record<string, string> }>).filter(([, p]) => p.ids.jumpCloud === SEED_IDS.jumpcloud.users.dan);
+    const danInJumpCloud = Object.entries(people as Record<string, { ids: Record<string, string> }>).filter(
+      ([, p]) => p.ids.jumpCloud === SEED_IDS.jumpcloud.users.dan,
+    );
     assert.equal(danInJumpCloud.length, 1);
     assert.deepEqual(Object.keys(danInJumpCloud[0]![1].ids), ["jumpCloud"]);
   });
@@ -90,7 +103,14 @@ describe("export: live access to a typed access map (sandbox)", function () {
   it("reads every page: 250 more users and their roles are all exported", async () => {
     const state = await sandbox.admin.state();
     for (let i = 0; i < 250; i++) {
-      state.users.push({ accountId: SEED_IDS.accounts.jumpcloud, id: `jc-extra-${i}`, name: `Extra ${i}`, email: `extra${i}@example.com`, status: "active", roles: i % 50 === 0 ? [{ id: "manager" }] : [] });
+      state.users.push({
+        accountId: SEED_IDS.accounts.jumpcloud,
+        id: `jc-extra-${i}`,
+        name: `Extra ${i}`,
+        email: `extra${i}@example.com`,
+        status: "active",
+        roles: i % 50 === 0 ? [{ id: "manager" }] : [],
+      });
     }
     await sandbox.admin.putState(state);
     assert.equal((await runCommand(exportCommand, [...accountArgs([SEED_IDS.accounts.jumpcloud]), "--out", dir], env())).code, 0);
@@ -98,22 +118,34 @@ describe("export: live access to a typed access map (sandbox)", function () {
     assert.equal(Object.keys(mod.people).length, 256);
     assert.equal(mod.team.extra1, undefined, "a person who holds nothing is in people, not in team");
     assert.deepEqual(mod.team.extra200, { jumpCloud: { all: ["manager"] } });
-    assert.deepEqual(declaredKeys(mod.assignments()), [...heldGrants(await sandbox.admin.state())].filter((k) => k.startsWith(SEED_IDS.accounts.jumpcloud)).sort());
+    assert.deepEqual(
+      declaredKeys(mod.assignments()),
+      [...heldGrants(await sandbox.admin.state())].filter((k) => k.startsWith(SEED_IDS.accounts.jumpcloud)).sort(),
+    );
   });
 
   it("generates a module that type-checks, where a mistyped role constant or role id is a tsc error", async () => {
     assert.equal((await runCommand(exportCommand, [...accountArgs(), "--out", dir], env())).code, 0);
     const access = join(dir, "access.ts");
     const good = join(dir, "good.ts");
-    writeFileSync(good, `import { slackEnterpriseRoles, type Team, assignments } from "./access";\nexport const t: Team = { alice: { slackEnterprise: { sales: [slackEnterpriseRoles.securityAdmin] } } };\nexport const n = assignments(t).length;\n`);
+    writeFileSync(
+      good,
+      `import { slackEnterpriseRoles, type Team, assignments } from "./access";\nexport const t: Team = { alice: { slackEnterprise: { sales: [slackEnterpriseRoles.securityAdmin] } } };\nexport const n = assignments(t).length;\n`,
+    );
     assert.deepEqual(typeErrors([access, good, join(dir, "index.ts")]), [], "the module and the program written beside it compile");
     const typo = join(dir, "typo.ts");
-    writeFileSync(typo, `import { slackEnterpriseRoles } from "./access";\nexport const role: string = slackEnterpriseRoles.chanelManager;\n`);
+    writeFileSync(
+      typo,
+      `import { slackEnterpriseRoles } from "./access";\nexport const role: string = slackEnterpriseRoles.chanelManager;\n`,
+    );
     const errors = typeErrors([typo]);
     assert.equal(errors.length, 1, errors.join("\n"));
     assert.match(errors[0]!, /^2551: Property 'chanelManager' does not exist .* Did you mean 'channelManager'\?/s);
     const badId = join(dir, "bad-id.ts");
-    writeFileSync(badId, `import type { Team } from "./access";\nexport const t: Team = { alice: { slackEnterprise: { platform: ["Rl0Z"] } } };\n`);
+    writeFileSync(
+      badId,
+      `import type { Team } from "./access";\nexport const t: Team = { alice: { slackEnterprise: { platform: ["Rl0Z"] } } };\n`,
+    );
     assert.match(typeErrors([badId]).join("\n"), /"Rl0Z"/);
   });
 
@@ -165,7 +197,11 @@ describe("export: live access to a typed access map (sandbox)", function () {
   });
 
   it("refuses bad usage with exit 2: no account, an unknown format, an unknown option", async () => {
-    for (const args of [["--out", dir], ["--account", ACCOUNTS[0]!, "--format", "yaml"], ["--account", ACCOUNTS[0]!, "--verbose"]]) {
+    for (const args of [
+      ["--out", dir],
+      ["--account", ACCOUNTS[0]!, "--format", "yaml"],
+      ["--account", ACCOUNTS[0]!, "--verbose"],
+    ]) {
       const run = await runCommand(exportCommand, args, env());
       assert.equal(run.code, 2, args.join(" "));
       assert.match(run.stderr, /Usage: pulumi-truto-access export/);

@@ -18,7 +18,10 @@ describe("sandbox integrated-account states", () => {
 
   async function setAccount(change: Partial<SandboxAccount>): Promise<void> {
     const state = await sb.admin.state();
-    Object.assign(state.accounts.find((a) => a.id === accounts.jumpcloud)!, change);
+    Object.assign(
+      state.accounts.find((a) => a.id === accounts.jumpcloud)!,
+      change,
+    );
     await sb.admin.putState(state);
   }
 
@@ -27,7 +30,8 @@ describe("sandbox integrated-account states", () => {
   }
 
   it("seeds every account active, not a sandbox and not blocked", async () => {
-    for (const a of (await sb.admin.state()).accounts) assert.deepEqual([a.status ?? "active", a.isSandbox ?? false, a.blocked ?? false], ["active", false, false], a.id);
+    for (const a of (await sb.admin.state()).accounts)
+      assert.deepEqual([a.status ?? "active", a.isSandbox ?? false, a.blocked ?? false], ["active", false, false], a.id);
   });
 
   it("answers the status and is_sandbox set in its state", async () => {
@@ -46,7 +50,10 @@ describe("sandbox integrated-account states", () => {
 
   it("answers every unified call of a blocked account with Truto's own 503, and changes nothing", async () => {
     await setAccount({ blocked: true });
-    for (const [method, path] of [["POST", ASSIGN], ["GET", USER]] as const) {
+    for (const [method, path] of [
+      ["POST", ASSIGN],
+      ["GET", USER],
+    ] as const) {
       const response = await sb.call(method, path, method === "POST" ? { body: GRANT } : {});
       assert.equal(response.status, 503, `${method} ${path}`);
       assert.deepEqual(Object.keys(response.body).sort(), ["error", "message", "statusCode"], "three fields, no truto_is_remote_error");
@@ -83,6 +90,9 @@ describe("sandbox integrated-account states", () => {
   });
 
   it("refuses a fault with both remote and body", async () => {
-    await assert.rejects(sb.admin.faults({ method: "POST", path: ASSIGN_PATH, count: 1, status: 503, remote: true, body: {} }), /remote and body/);
+    await assert.rejects(
+      sb.admin.faults({ method: "POST", path: ASSIGN_PATH, count: 1, status: 503, remote: true, body: {} }),
+      /remote and body/,
+    );
   });
 });

@@ -94,12 +94,19 @@ describe("sandbox API basics", () => {
       assert.deepEqual(user.emails, [{ email: "alice@example.com", is_primary: true, type: "work" }]);
       assert.equal(user.status, "active");
       assert.deepEqual(user.roles, [{ id: "Rl0A", name: "Channel Manager", workspace: "T0PLATFORM" }]);
-      assert.deepEqual(user.workspaces.map((w: { id: string }) => w.id), ["T0PLATFORM", "T0SALES"]);
+      assert.deepEqual(
+        user.workspaces.map((w: { id: string }) => w.id),
+        ["T0PLATFORM", "T0SALES"],
+      );
       assert.ok(user.remote_data);
     });
 
     it("honours truto_ignore_remote_data and truto_exclude_fields", async () => {
-      const query = qs.stringify({ integrated_account_id: accounts.jumpcloud, truto_ignore_remote_data: true, truto_exclude_fields: ["emails"] });
+      const query = qs.stringify({
+        integrated_account_id: accounts.jumpcloud,
+        truto_ignore_remote_data: true,
+        truto_exclude_fields: ["emails"],
+      });
       const response = await sb.call("GET", `${USERS}/${SEED_IDS.jumpcloud.users.bob}?${query}`);
       assert.equal(response.status, 200);
       assert.equal(response.body.remote_data, undefined);
@@ -118,7 +125,10 @@ describe("sandbox API basics", () => {
     it("lists roles and workspaces in the list envelope", async () => {
       const roles = await sb.call("GET", `/unified/user-directory/roles?integrated_account_id=${accounts.jumpcloud}`);
       assert.equal(roles.status, 200);
-      assert.deepEqual(roles.body.result.map((r: { id: string }) => r.id), ["administrator", "manager", "help-desk", "read-only", "command-runner"]);
+      assert.deepEqual(
+        roles.body.result.map((r: { id: string }) => r.id),
+        ["administrator", "manager", "help-desk", "read-only", "command-runner"],
+      );
       assert.equal(roles.body.next_cursor, null);
       assert.equal(roles.body.prev_cursor, null);
       assert.equal(roles.body.result_count, 5);
@@ -141,10 +151,18 @@ describe("sandbox API basics", () => {
       assert.deepEqual([row.user_id, row.role_id, row.workspace, row.group_id], ["U01ALICE", "Rl0A", ["T0PLATFORM"], "T0PLATFORM"]);
       assert.ok(row.id && row.created_at);
       const ownerRoles = ["Rl01", "Rl02", "Rl03", "Rl0C", "Rl0J"];
-      const rows = (r: { body: { result: { user_id: string; role_id: string }[] } }) => r.body.result.map((a) => `${a.user_id} ${a.role_id}`).sort();
-      assert.deepEqual(rows({ body: { result: owner } }), ownerRoles.map((id) => `U00OWNER ${id}`), "the account owner holds the admin roles");
+      const rows = (r: { body: { result: { user_id: string; role_id: string }[] } }) =>
+        r.body.result.map((a) => `${a.user_id} ${a.role_id}`).sort();
+      assert.deepEqual(
+        rows({ body: { result: owner } }),
+        ownerRoles.map((id) => `U00OWNER ${id}`),
+        "the account owner holds the admin roles",
+      );
       const sales = await sb.call("GET", `${base}&workspace_id=T0SALES`);
-      assert.deepEqual(rows(sales), ownerRoles.map((id) => `U00OWNER ${id}`));
+      assert.deepEqual(
+        rows(sales),
+        ownerRoles.map((id) => `U00OWNER ${id}`),
+      );
       const filtered = await sb.call("GET", `${base}&workspace_id=T0PLATFORM&role_id=Rl0A`);
       assert.deepEqual(rows(filtered), ["U01ALICE Rl0A"]);
     });
@@ -260,7 +278,12 @@ describe("sandbox API basics", () => {
     it("round-trips each id through the query string and the JSON body", async () => {
       await seedOddUsers();
       for (const id of odd) {
-        const grantQuery = qs.stringify({ integrated_account_id: accounts.slackenterprise, id, workspace_id: "T0SALES", roles: [{ id: "Rl01" }] });
+        const grantQuery = qs.stringify({
+          integrated_account_id: accounts.slackenterprise,
+          id,
+          workspace_id: "T0SALES",
+          roles: [{ id: "Rl01" }],
+        });
         const grant = await sb.call("POST", `/unified/user-directory/users/assign-role?${grantQuery}`);
         assert.equal(grant.status, 200, `${id}: ${grant.text}`);
         assert.equal(grant.body.result.id, id);

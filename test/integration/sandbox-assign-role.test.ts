@@ -15,7 +15,13 @@ describe("sandbox assign-role", () => {
   const sb = useSandbox();
 
   it("accepts the identifying fields in the body", async () => {
-    const response = await post(sb, ASSIGN, accounts.jumpcloud, {}, { id: jumpcloud.users.alice, roles: [{ id: jumpcloud.roles.manager }] });
+    const response = await post(
+      sb,
+      ASSIGN,
+      accounts.jumpcloud,
+      {},
+      { id: jumpcloud.users.alice, roles: [{ id: jumpcloud.roles.manager }] },
+    );
     assert.equal(response.status, 200, response.text);
     assert.deepEqual(response.body, { result: { id: jumpcloud.users.alice, roles: [{ id: "manager", name: "Manager" }] } });
   });
@@ -27,7 +33,13 @@ describe("sandbox assign-role", () => {
   });
 
   it("prefers the body when both places hold a value", async () => {
-    const response = await post(sb, ASSIGN, accounts.jumpcloud, { id: jumpcloud.users.erin }, { id: jumpcloud.users.dan, roles: [{ id: "manager" }] });
+    const response = await post(
+      sb,
+      ASSIGN,
+      accounts.jumpcloud,
+      { id: jumpcloud.users.erin },
+      { id: jumpcloud.users.dan, roles: [{ id: "manager" }] },
+    );
     assert.equal(response.status, 200, response.text);
     assert.equal(response.body.result.id, jumpcloud.users.dan);
     const state = await sb.admin.state();
@@ -46,14 +58,27 @@ describe("sandbox assign-role", () => {
     for (let attempt = 0; attempt < 2; attempt += 1) {
       const response = await post(sb, ASSIGN, accounts.jumpcloud, {}, { id: bob, roles: [{ id: "manager" }, { id: "read-only" }] });
       assert.equal(response.status, 200, response.text);
-      assert.deepEqual(response.body.result.roles.map((role: { id: string }) => role.id), ["read-only", "manager"]);
+      assert.deepEqual(
+        response.body.result.roles.map((role: { id: string }) => role.id),
+        ["read-only", "manager"],
+      );
     }
   });
 
   describe("role scope fields the integration does not hold roles in", () => {
     const cases: [string, string, Record<string, unknown>, string][] = [
-      ["a JumpCloud role in a group", accounts.jumpcloud, { id: jumpcloud.users.carol, roles: [{ id: "manager", group: "g" }] }, "roles[0].group"],
-      ["a JumpCloud role in an organization", accounts.jumpcloud, { id: jumpcloud.users.carol, roles: [{ id: "manager", organization: "o" }] }, "roles[0].organization"],
+      [
+        "a JumpCloud role in a group",
+        accounts.jumpcloud,
+        { id: jumpcloud.users.carol, roles: [{ id: "manager", group: "g" }] },
+        "roles[0].group",
+      ],
+      [
+        "a JumpCloud role in an organization",
+        accounts.jumpcloud,
+        { id: jumpcloud.users.carol, roles: [{ id: "manager", organization: "o" }] },
+        "roles[0].organization",
+      ],
       [
         "a Slack role in a group",
         accounts.slackenterprise,
@@ -63,7 +88,11 @@ describe("sandbox assign-role", () => {
       [
         "an Elastic role in a workspace",
         accounts.elasticcloud,
-        { id: elastic.users.bob, organizations: [{ id: elastic.organizations.production }], roles: [{ id: "deployment-viewer", workspace: "T1" }] },
+        {
+          id: elastic.users.bob,
+          organizations: [{ id: elastic.organizations.production }],
+          roles: [{ id: "deployment-viewer", workspace: "T1" }],
+        },
         "roles[0].workspace",
       ],
     ];
@@ -82,36 +111,66 @@ describe("sandbox assign-role", () => {
 
   describe("slackenterprise", () => {
     it("grants in the workspace given by workspace_id", async () => {
-      const response = await post(sb, ASSIGN, accounts.slackenterprise, {}, {
-        id: slack.users.bob,
-        workspace_id: slack.workspaces.sales,
-        roles: [{ id: slack.roles.userAdmin }],
-      });
+      const response = await post(
+        sb,
+        ASSIGN,
+        accounts.slackenterprise,
+        {},
+        {
+          id: slack.users.bob,
+          workspace_id: slack.workspaces.sales,
+          roles: [{ id: slack.roles.userAdmin }],
+        },
+      );
       assert.equal(response.status, 200, response.text);
       assert.deepEqual(response.body.result.roles, [{ id: "Rl03", name: "User Admin", workspace: "T0SALES" }]);
     });
 
     it("requires workspace_id", async () => {
-      const response = await post(sb, ASSIGN, accounts.slackenterprise, {}, { id: slack.users.bob, roles: [{ id: slack.roles.userAdmin }] });
+      const response = await post(
+        sb,
+        ASSIGN,
+        accounts.slackenterprise,
+        {},
+        { id: slack.users.bob, roles: [{ id: slack.roles.userAdmin }] },
+      );
       assert.equal(response.status, 400);
       assert.deepEqual(response.body.truto_error_insight.missing_required_body_fields.value, ["workspace_id"]);
     });
 
     it("takes one role per request", async () => {
-      const response = await post(sb, ASSIGN, accounts.slackenterprise, { workspace_id: slack.workspaces.sales }, {
-        id: slack.users.bob,
-        roles: [{ id: slack.roles.userAdmin }, { id: slack.roles.roleAdmin }],
-      });
+      const response = await post(
+        sb,
+        ASSIGN,
+        accounts.slackenterprise,
+        { workspace_id: slack.workspaces.sales },
+        {
+          id: slack.users.bob,
+          roles: [{ id: slack.roles.userAdmin }, { id: slack.roles.roleAdmin }],
+        },
+      );
       assert.equal(response.status, 400);
       assert.equal(response.body.truto_is_remote_error, true);
       assert.equal(response.body.raw_response.error, "invalid_arguments");
     });
 
     it("rejects an unknown workspace and an unknown role as remote errors", async () => {
-      const badWorkspace = await post(sb, ASSIGN, accounts.slackenterprise, {}, { id: slack.users.bob, workspace_id: "T0NOPE", roles: [{ id: "Rl03" }] });
+      const badWorkspace = await post(
+        sb,
+        ASSIGN,
+        accounts.slackenterprise,
+        {},
+        { id: slack.users.bob, workspace_id: "T0NOPE", roles: [{ id: "Rl03" }] },
+      );
       assert.equal(badWorkspace.status, 400);
       assert.equal(badWorkspace.body.truto_is_remote_error, true);
-      const badRole = await post(sb, ASSIGN, accounts.slackenterprise, {}, { id: slack.users.bob, workspace_id: "T0SALES", roles: [{ id: "Rl99" }] });
+      const badRole = await post(
+        sb,
+        ASSIGN,
+        accounts.slackenterprise,
+        {},
+        { id: slack.users.bob, workspace_id: "T0SALES", roles: [{ id: "Rl99" }] },
+      );
       assert.equal(badRole.status, 400);
       assert.deepEqual(badRole.body.raw_response, { ok: false, error: "invalid_role_id" });
     });
@@ -121,20 +180,32 @@ describe("sandbox assign-role", () => {
     const dan = elastic.users.dan;
 
     it("grants each role in its own organization when roles[i].organization is set", async () => {
-      const response = await post(sb, ASSIGN, accounts.elasticcloud, {}, {
-        id: dan,
-        roles: [{ id: "deployment-editor", organization: elastic.organizations.staging }],
-      });
+      const response = await post(
+        sb,
+        ASSIGN,
+        accounts.elasticcloud,
+        {},
+        {
+          id: dan,
+          roles: [{ id: "deployment-editor", organization: elastic.organizations.staging }],
+        },
+      );
       assert.equal(response.status, 200, response.text);
       assert.deepEqual(response.body.result.roles, [{ id: "deployment-editor", name: "Editor", organization: "4201839312" }]);
     });
 
     it("grants in every organizations[].id otherwise", async () => {
-      const response = await post(sb, ASSIGN, accounts.elasticcloud, {}, {
-        id: dan,
-        roles: [{ id: "billing-admin" }],
-        organizations: [{ id: elastic.organizations.production }, { id: elastic.organizations.staging }],
-      });
+      const response = await post(
+        sb,
+        ASSIGN,
+        accounts.elasticcloud,
+        {},
+        {
+          id: dan,
+          roles: [{ id: "billing-admin" }],
+          organizations: [{ id: elastic.organizations.production }, { id: elastic.organizations.staging }],
+        },
+      );
       assert.equal(response.status, 200, response.text);
       assert.deepEqual(
         response.body.result.roles.map((role: { organization: string }) => role.organization),
@@ -149,7 +220,13 @@ describe("sandbox assign-role", () => {
     });
 
     it("answers 404 remote for an unknown user", async () => {
-      const response = await post(sb, ASSIGN, accounts.elasticcloud, {}, { id: "42", roles: [{ id: "billing-admin", organization: "4201839311" }] });
+      const response = await post(
+        sb,
+        ASSIGN,
+        accounts.elasticcloud,
+        {},
+        { id: "42", roles: [{ id: "billing-admin", organization: "4201839311" }] },
+      );
       assert.equal(response.status, 404);
       assert.equal(response.body.truto_is_remote_error, true);
       assert.equal(response.body.raw_response.errors[0].code, "user.not_found");
@@ -161,7 +238,13 @@ describe("sandbox assign-role", () => {
     beforeEach(() => sb.admin.config({ strictIdempotency: true }));
 
     it("answers 409 remote for assigning a role already held, and changes nothing", async () => {
-      const response = await post(sb, ASSIGN, accounts.jumpcloud, {}, { id: jumpcloud.users.bob, roles: [{ id: "manager" }, { id: "read-only" }] });
+      const response = await post(
+        sb,
+        ASSIGN,
+        accounts.jumpcloud,
+        {},
+        { id: jumpcloud.users.bob, roles: [{ id: "manager" }, { id: "read-only" }] },
+      );
       assert.equal(response.status, 409);
       assert.equal(response.body.error, "Conflict");
       assert.equal(response.body.truto_is_remote_error, true);
@@ -183,7 +266,13 @@ describe("sandbox assign-role", () => {
     });
 
     it("answers 404 for Elastic's scope-wide revoke when nothing is held there", async () => {
-      const response = await post(sb, UNASSIGN, accounts.elasticcloud, { id: elastic.users.alice }, { organizations: [{ id: "4201839311" }] });
+      const response = await post(
+        sb,
+        UNASSIGN,
+        accounts.elasticcloud,
+        { id: elastic.users.alice },
+        { organizations: [{ id: "4201839311" }] },
+      );
       assert.equal(response.status, 404);
       assert.equal(response.body.truto_is_remote_error, true);
     });

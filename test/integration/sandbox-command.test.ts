@@ -53,7 +53,10 @@ describe("sandbox command", () => {
   it("prints {url, token} first, serves until stopped, then closes and exits 0", async () => {
     const out = capture();
     const stop = new AbortController();
-    const exit = sandboxCommand(["--token", "sbx_cli_test", "--rate-limit", "3/60", "--strict", "--latency=0"], { ...out.io, signal: stop.signal });
+    const exit = sandboxCommand(["--token", "sbx_cli_test", "--rate-limit", "3/60", "--strict", "--latency=0"], {
+      ...out.io,
+      signal: stop.signal,
+    });
     const ready = JSON.parse(await out.firstLine) as { url: string; token: string };
     assert.deepEqual(Object.keys(ready).sort(), ["token", "url"]);
     assert.equal(ready.token, "sbx_cli_test");

@@ -36,7 +36,15 @@ describe("sandbox faults and request log", () => {
     it("sends an HTTP-date Retry-After, extra headers and a custom body as given", async () => {
       const date = "Wed, 21 Oct 2037 07:28:00 GMT";
       const body = { statusCode: 429, error: "Too Many Requests", message: "slow down", truto_is_remote_error: true };
-      await sb.admin.faults({ method: "GET", path: USER_PATH, count: 2, status: 429, retryAfter: date, headers: { "X-Vendor": "slack" }, body });
+      await sb.admin.faults({
+        method: "GET",
+        path: USER_PATH,
+        count: 2,
+        status: 429,
+        retryAfter: date,
+        headers: { "X-Vendor": "slack" },
+        body,
+      });
       for (let i = 0; i < 2; i += 1) {
         const response = await sb.call("GET", USER);
         assert.equal(response.status, 429);
@@ -167,7 +175,12 @@ describe("sandbox faults and request log", () => {
   describe("request log", () => {
     it("records API requests oldest first with parsed query, body, status and keys, never the token", async () => {
       await sb.call("GET", USER);
-      const query = qs.stringify({ integrated_account_id: accounts.slackenterprise, id: slack.users.alice, workspace_id: "T0PLATFORM", roles: [{ id: "Rl0A" }] });
+      const query = qs.stringify({
+        integrated_account_id: accounts.slackenterprise,
+        id: slack.users.alice,
+        workspace_id: "T0PLATFORM",
+        roles: [{ id: "Rl0A" }],
+      });
       await sb.call("POST", `/unified/user-directory/users/unassign-role?${query}`, { headers: { "Idempotency-Key": "key-1" } });
       await sb.call("POST", ASSIGN, { body: GRANT });
       const log = await sb.admin.requests();
@@ -195,7 +208,10 @@ describe("sandbox faults and request log", () => {
       await sb.call("GET", USER, { token: "wrong" });
       await sb.call("GET", "/unified/user-directory/users");
       const log = await sb.admin.requests();
-      assert.deepEqual(log.map((entry) => entry.status), [401, 400]);
+      assert.deepEqual(
+        log.map((entry) => entry.status),
+        [401, 400],
+      );
     });
 
     it("empties with DELETE /_sandbox/requests", async () => {

@@ -66,7 +66,10 @@ describe("sandbox idempotency keys", () => {
   it("applies concurrent repeats of one key once (strict mode would 409 a second grant)", async () => {
     await sb.admin.config({ strictIdempotency: true });
     const attempts = await Promise.all([1, 2, 3].map(() => sb.call("POST", ASSIGN, { body: GRANT, ...keyed("k4") })));
-    assert.deepEqual(attempts.map((a) => a.status), [200, 200, 200]);
+    assert.deepEqual(
+      attempts.map((a) => a.status),
+      [200, 200, 200],
+    );
     assert.deepEqual(attempts[1].body, attempts[0].body);
     assert.deepEqual(await aliceRoles(), [{ id: "manager" }]);
   });

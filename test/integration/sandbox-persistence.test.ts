@@ -37,7 +37,9 @@ describe("sandbox persistence", () => {
 
   it("keeps an API change across a restart", async () => {
     const first = await start();
-    const grant = await sandboxCall(first.url, first.token, "POST", ASSIGN, { body: { id: jumpcloud.users.alice, roles: [{ id: "manager" }] } });
+    const grant = await sandboxCall(first.url, first.token, "POST", ASSIGN, {
+      body: { id: jumpcloud.users.alice, roles: [{ id: "manager" }] },
+    });
     assert.equal(grant.status, 200, grant.text);
     // Written before the response was sent, so the file already holds it.
     const onDisk = JSON.parse(await fs.readFile(file, "utf8"));
@@ -45,7 +47,12 @@ describe("sandbox persistence", () => {
     await first.close();
 
     const second = await start();
-    const user = await sandboxCall(second.url, second.token, "GET", `/unified/user-directory/users/${jumpcloud.users.alice}?integrated_account_id=${accounts.jumpcloud}`);
+    const user = await sandboxCall(
+      second.url,
+      second.token,
+      "GET",
+      `/unified/user-directory/users/${jumpcloud.users.alice}?integrated_account_id=${accounts.jumpcloud}`,
+    );
     assert.deepEqual(user.body.roles, [{ id: "manager", name: "Manager" }]);
   });
 

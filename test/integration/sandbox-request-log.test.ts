@@ -78,7 +78,11 @@ describe("sandbox request log bounds", () => {
       assert.equal(page.requests.length, 5);
       assert.equal(page.dropped, 3);
       const seqs = page.requests.map((e: { seq: number }) => e.seq);
-      assert.deepEqual(seqs, [4, 5, 6, 7, 8].map((n) => seqs[0] + n - 4), "the oldest went first, in order");
+      assert.deepEqual(
+        seqs,
+        [4, 5, 6, 7, 8].map((n) => seqs[0] + n - 4),
+        "the oldest went first, in order",
+      );
       assert.equal(page.next, null);
     });
 
@@ -115,18 +119,36 @@ describe("sandbox request log bounds", () => {
     });
 
     it("answers 413 from Content-Length alone, without waiting for the body", async () => {
-      const head = [`POST ${ASSIGN} HTTP/1.1`, "Host: 127.0.0.1", `Authorization: Bearer ${sb.token}`, "Content-Type: application/json", "Content-Length: 15000000", "", ""].join("\r\n");
+      const head = [
+        `POST ${ASSIGN} HTTP/1.1`,
+        "Host: 127.0.0.1",
+        `Authorization: Bearer ${sb.token}`,
+        "Content-Type: application/json",
+        "Content-Length: 15000000",
+        "",
+        "",
+      ].join("\r\n");
       assert.equal(await rawRequest(sb.url, head, ['{"id":']), "HTTP/1.1 413 Payload Too Large");
     });
 
     it("stops reading a chunked body at the limit and answers 413", async () => {
-      const head = [`POST ${ASSIGN} HTTP/1.1`, "Host: 127.0.0.1", `Authorization: Bearer ${sb.token}`, "Content-Type: application/json", "Transfer-Encoding: chunked", "", ""].join("\r\n");
+      const head = [
+        `POST ${ASSIGN} HTTP/1.1`,
+        "Host: 127.0.0.1",
+        `Authorization: Bearer ${sb.token}`,
+        "Content-Type: application/json",
+        "Transfer-Encoding: chunked",
+        "",
+        "",
+      ].join("\r\n");
       const chunk = `400\r\n${"x".repeat(0x400)}\r\n`;
       assert.equal(await rawRequest(sb.url, head, [chunk, chunk, chunk]), "HTTP/1.1 413 Payload Too Large");
     });
 
     it("answers 401 to an unauthenticated request without reading its body", async () => {
-      const head = [`POST ${ASSIGN} HTTP/1.1`, "Host: 127.0.0.1", "Content-Type: application/json", "Content-Length: 1000", "", ""].join("\r\n");
+      const head = [`POST ${ASSIGN} HTTP/1.1`, "Host: 127.0.0.1", "Content-Type: application/json", "Content-Length: 1000", "", ""].join(
+        "\r\n",
+      );
       assert.equal(await rawRequest(sb.url, head, ['{"id":']), "HTTP/1.1 401 Unauthorized");
     });
   });

@@ -143,10 +143,15 @@ describe("sandbox unassign-role", () => {
     it("revokes all roles in the organization whatever role is sent", async () => {
       await grant(carol, elastic.roles.deploymentEditor, staging);
       await grant(carol, elastic.roles.billingAdmin, production);
-      const response = await unassign(sb, accounts.elasticcloud, { id: carol }, {
-        roles: [{ id: elastic.roles.deploymentEditor }],
-        organizations: [{ id: staging }],
-      });
+      const response = await unassign(
+        sb,
+        accounts.elasticcloud,
+        { id: carol },
+        {
+          roles: [{ id: elastic.roles.deploymentEditor }],
+          organizations: [{ id: staging }],
+        },
+      );
       assert.equal(response.status, 200, response.text);
       // deployment-viewer was not named but lived in the same organization, so it went too.
       assert.deepEqual(response.body.result.roles, [{ id: "billing-admin", name: "Billing admin", organization: production }]);
@@ -221,7 +226,12 @@ describe("sandbox unassign-role", () => {
   }
 
   it("answers Truto's 400 for a role in a group instead of revoking the role without it", async () => {
-    const response = await unassign(sb, accounts.jumpcloud, {}, { id: jumpcloud.users.bob, roles: [{ id: jumpcloud.roles.readOnly, group: "g" }] });
+    const response = await unassign(
+      sb,
+      accounts.jumpcloud,
+      {},
+      { id: jumpcloud.users.bob, roles: [{ id: jumpcloud.roles.readOnly, group: "g" }] },
+    );
     assert.equal(response.status, 400, response.text);
     assert.match(response.body.message, /roles\[0\]\.group is not supported; JumpCloud holds roles account-wide, not per group/);
     assert.deepEqual(await rolesOf(sb, accounts.jumpcloud, jumpcloud.users.bob), [{ id: "read-only", name: "Read Only" }]);

@@ -34,7 +34,10 @@ describe("RoleAssignment and the integrated account's status, through the provid
 
   async function setAccount(id: string, change: Partial<SandboxAccount>): Promise<void> {
     const state = await sandbox.admin.state();
-    Object.assign(state.accounts.find((a) => a.id === id)!, change);
+    Object.assign(
+      state.accounts.find((a) => a.id === id)!,
+      change,
+    );
     await sandbox.admin.putState(state);
   }
 
@@ -52,7 +55,12 @@ describe("RoleAssignment and the integrated account's status, through the provid
     const state = await sandbox.admin.state();
     state.users.find((u) => u.accountId === acct.jumpcloud && u.id === carol)!.roles.push({ id: "manager" });
     await sandbox.admin.putState(state);
-    return { ...withProvider(jumpcloud([{ id: "manager" }])), assignmentId: "jumpcloud:kept", heldRoles: [{ id: "manager" }], user: { id: carol } };
+    return {
+      ...withProvider(jumpcloud([{ id: "manager" }])),
+      assignmentId: "jumpcloud:kept",
+      heldRoles: [{ id: "manager" }],
+      user: { id: carol },
+    };
   }
 
   for (const [status, advice] of Object.entries(ADVICE)) {

@@ -33,7 +33,13 @@ const elastic = (roles: Props[]): Props => ({
 /** The vendor's own "user not found" as Truto forwards it (truto_is_remote_error), once or `count` times. */
 function userNotFound(userId: string, count: number) {
   const message = `JumpCloud has no user "${userId}".`;
-  return { method: "GET", path: `${USERS}/${userId}`, count, status: 404, body: { statusCode: 404, error: "Not Found", message, truto_is_remote_error: true } };
+  return {
+    method: "GET",
+    path: `${USERS}/${userId}`,
+    count,
+    status: 404,
+    body: { statusCode: 404, error: "Not Found", message, truto_is_remote_error: true },
+  };
 }
 
 describe("RoleAssignment confirmation through the provider host", function () {
@@ -41,7 +47,6 @@ describe("RoleAssignment confirmation through the provider host", function () {
   const sandbox = useSandbox({ rateLimit: false });
   const provider = useProviderHost(sandbox);
   const { withProvider, checked } = provider;
-
 
   async function held(accountId: string, userId: string): Promise<string[]> {
     const user = (await sandbox.admin.state()).users.find((u) => u.accountId === accountId && u.id === userId);
@@ -69,11 +74,16 @@ describe("RoleAssignment confirmation through the provider host", function () {
     });
 
     it("is refused by check, naming the property and why", async () => {
-      const res = await provider.host.check(urn("grouped"), {}, withProvider(jumpcloud([{ id: "help-desk" }, { id: "manager", group: "g" }])));
+      const res = await provider.host.check(
+        urn("grouped"),
+        {},
+        withProvider(jumpcloud([{ id: "help-desk" }, { id: "manager", group: "g" }])),
+      );
       assert.deepEqual(res.failures, [
         {
           property: "roles[1].group",
-          reason: "JumpCloud's read-back does not report groups, so a grant in a group could never be confirmed or revoked safely; remove group.",
+          reason:
+            "JumpCloud's read-back does not report groups, so a grant in a group could never be confirmed or revoked safely; remove group.",
         },
       ]);
     });
@@ -92,7 +102,11 @@ describe("RoleAssignment confirmation through the provider host", function () {
       await provider.host.delete("jumpcloud:old-state", urn("grouped"), recordedWithGroup());
       assert.deepEqual(await held(acct.jumpcloud, carol), []);
       const unassigns = (await sandbox.admin.requests()).filter((e) => e.path.endsWith("/unassign-role"));
-      assert.deepEqual(unassigns.map((e) => e.status), [200], "sent without the group the sandbox (like the app) cannot honour");
+      assert.deepEqual(
+        unassigns.map((e) => e.status),
+        [200],
+        "sent without the group the sandbox (like the app) cannot honour",
+      );
     });
 
     it("refresh of an assignment recorded with a group keeps it while the role is held", async () => {
@@ -100,7 +114,10 @@ describe("RoleAssignment confirmation through the provider host", function () {
       const outputs = recordedWithGroup();
       const read = await provider.host.read("jumpcloud:old-state", urn("grouped"), outputs, jumpcloud([{ id: "manager", group: "g" }]));
       assert.equal(read.id, "jumpcloud:old-state", "the role is held, so the assignment is not gone");
-      assert.deepEqual((read.outputs.heldRoles as Props[]).map((r) => r.id), ["manager"]);
+      assert.deepEqual(
+        (read.outputs.heldRoles as Props[]).map((r) => r.id),
+        ["manager"],
+      );
     });
   });
 
@@ -110,7 +127,10 @@ describe("RoleAssignment confirmation through the provider host", function () {
       await sandbox.admin.faults(userNotFound(carol, 1));
       const { id, outputs } = await provider.host.create(urn("blink"), ins);
       assert.ok(id);
-      assert.deepEqual((outputs.heldRoles as Props[]).map((r) => r.id), ["help-desk", "manager"]);
+      assert.deepEqual(
+        (outputs.heldRoles as Props[]).map((r) => r.id),
+        ["help-desk", "manager"],
+      );
       assert.deepEqual(await held(acct.jumpcloud, carol), ["help-desk", "manager"]);
       const reads = (await sandbox.admin.requests()).filter((e) => e.method === "GET" && e.path === `${USERS}/${carol}`);
       assert.equal(reads[0].status, 404, "the first read-back was the not-found");
@@ -122,13 +142,20 @@ describe("RoleAssignment confirmation through the provider host", function () {
       const err = await failure(provider.host.create(urn("invisible"), ins));
       assert.ok(err.initFailure, `expected a partial failure that Pulumi records, got: ${err.message}`);
       assert.match(err.message, /not taken as gone/);
-      assert.deepEqual((err.initFailure.properties.roles as Props[]).map((r) => r.id), ["manager"], "state claims the role, so destroy revokes it");
+      assert.deepEqual(
+        (err.initFailure.properties.roles as Props[]).map((r) => r.id),
+        ["manager"],
+        "state claims the role, so destroy revokes it",
+      );
       assert.deepEqual(err.initFailure.properties.heldRoles, [], "and holds none, so the next up grants (idempotently) and confirms");
       assert.equal(typeof err.initFailure.properties.__provider, "string");
       assert.deepEqual(await held(acct.jumpcloud, carol), ["manager"], "the grant exists, and state knows of it");
       await sandbox.admin.clearFaults();
       const { outputs } = await provider.host.update(err.initFailure.id, urn("invisible"), err.initFailure.properties, ins);
-      assert.deepEqual((outputs.heldRoles as Props[]).map((r) => r.id), ["manager"]);
+      assert.deepEqual(
+        (outputs.heldRoles as Props[]).map((r) => r.id),
+        ["manager"],
+      );
     });
 
     it("create: a user the write itself did not find is not recorded (nothing was granted)", async () => {
@@ -145,7 +172,10 @@ describe("RoleAssignment confirmation through the provider host", function () {
       const news = await checked("grow", jumpcloud([{ id: "manager" }, { id: "help-desk" }]), ins);
       await sandbox.admin.faults(userNotFound(carol, 1));
       const { outputs: after } = await provider.host.update(id, urn("grow"), outputs, news);
-      assert.deepEqual((after.heldRoles as Props[]).map((r) => r.id), ["help-desk", "manager"]);
+      assert.deepEqual(
+        (after.heldRoles as Props[]).map((r) => r.id),
+        ["help-desk", "manager"],
+      );
     });
 
     it("update: a user invisible through the settle window after a successful grant is a partial failure that records the new role", async () => {
@@ -155,7 +185,11 @@ describe("RoleAssignment confirmation through the provider host", function () {
       await sandbox.admin.faults(userNotFound(carol, 1_000));
       const err = await failure(provider.host.update(id, urn("grow2"), outputs, news));
       assert.ok(err.initFailure, `expected a partial failure, got: ${err.message}`);
-      assert.deepEqual((err.initFailure.properties.roles as Props[]).map((r) => r.id).sort(), ["help-desk", "manager"], "the new role and the one being revoked");
+      assert.deepEqual(
+        (err.initFailure.properties.roles as Props[]).map((r) => r.id).sort(),
+        ["help-desk", "manager"],
+        "the new role and the one being revoked",
+      );
       assert.deepEqual(await held(acct.jumpcloud, carol), ["help-desk"]);
     });
 
@@ -235,7 +269,9 @@ describe("RoleAssignment confirmation through the provider host", function () {
     it("always fits: at most ten reasons, then how many more, each bounded, in a record the host sends back", async () => {
       // As many Slack roles as check allows, with the longest ids (one request each), and a vendor whose
       // refusal is 30,000 characters.
-      const ids = Array.from({ length: MAX_ROLES_PER_RESOURCE }, (_, n) => `Rl${String(n).padStart(3, "0")}`.padEnd(MAX_ROLE_ID_LENGTH, "x"));
+      const ids = Array.from({ length: MAX_ROLES_PER_RESOURCE }, (_, n) =>
+        `Rl${String(n).padStart(3, "0")}`.padEnd(MAX_ROLE_ID_LENGTH, "x"),
+      );
       await editState((state) => {
         for (const roleId of ids) state.roles.push({ accountId: acct.slackenterprise, id: roleId, name: `Role ${roleId.slice(0, 5)}` });
       });
@@ -248,7 +284,13 @@ describe("RoleAssignment confirmation through the provider host", function () {
       };
       const ins = await checked("many", inputs);
       const refusal = { statusCode: 403, error: "Forbidden", message: `Missing scope: users:write. ${"detail ".repeat(4_300)}` };
-      await sandbox.admin.faults({ method: "POST", path: `${USERS}/assign-role`, count: MAX_ROLES_PER_RESOURCE - 1, status: 403, body: refusal });
+      await sandbox.admin.faults({
+        method: "POST",
+        path: `${USERS}/assign-role`,
+        count: MAX_ROLES_PER_RESOURCE - 1,
+        status: 403,
+        body: refusal,
+      });
       const err = await failure(provider.host.create(urn("many"), ins));
       assert.ok(err.initFailure, `expected a partial failure, got gRPC ${err.grpcCode}: ${err.details.slice(0, 300)}`);
       const { reasons, properties } = err.initFailure;

@@ -25,7 +25,12 @@ interface Case {
 const CASES: Case[] = [
   {
     title: "JumpCloud",
-    inputs: { integratedAccountId: acct.jumpcloud, integration: "jumpcloud", userId: "64a1f0c2e4b0a1a1a1a1a003", roles: [{ id: "manager" }, { id: "help-desk" }] },
+    inputs: {
+      integratedAccountId: acct.jumpcloud,
+      integration: "jumpcloud",
+      userId: "64a1f0c2e4b0a1a1a1a1a003",
+      roles: [{ id: "manager" }, { id: "help-desk" }],
+    },
     held: (id) => JSON.stringify({ id }),
   },
   {
@@ -63,7 +68,13 @@ describe("expiry through the provider host", function () {
   async function heldBy(accountId: string, userId: string): Promise<string[]> {
     const state = await sandbox.admin.state();
     const user = state.users.find((u) => u.accountId === accountId && u.id === userId);
-    return (user?.roles ?? []).map((r) => JSON.stringify({ id: r.id, ...(r.workspace ? { workspace: r.workspace } : {}), ...(r.organization ? { organization: r.organization } : {}) }));
+    return (user?.roles ?? []).map((r) =>
+      JSON.stringify({
+        id: r.id,
+        ...(r.workspace ? { workspace: r.workspace } : {}),
+        ...(r.organization ? { organization: r.organization } : {}),
+      }),
+    );
   }
 
   for (const c of CASES) {
@@ -80,7 +91,11 @@ describe("expiry through the provider host", function () {
         assert.deepEqual(ids(outputs.activeRoles), [expiring, staying].sort());
         assert.deepEqual(outputs.expiredRoles, []);
         assert.ok((await heldBy(account, user)).includes(c.held(expiring)), "granted while active");
-        assert.equal((await host.diff(id, urn("a"), outputs, await checked("a", program, inputs))).changes, "none", "no change before the deadline");
+        assert.equal(
+          (await host.diff(id, urn("a"), outputs, await checked("a", program, inputs))).changes,
+          "none",
+          "no change before the deadline",
+        );
 
         await until(deadline);
         const news = await checked("a", program, inputs);
@@ -92,14 +107,24 @@ describe("expiry through the provider host", function () {
         assert.ok(!held.includes(c.held(expiring)), `the expired role is revoked: ${held}`);
         assert.ok(held.includes(c.held(staying)), `the other role stays held: ${held}`);
         const log = await sandbox.admin.requests();
-        assert.ok(log.some((e) => e.path.endsWith("/unassign-role") && e.status === 200), "revoked through unassign-role");
-        assert.ok(log.some((e) => e.method === "GET"), "confirmed by reading back");
+        assert.ok(
+          log.some((e) => e.path.endsWith("/unassign-role") && e.status === 200),
+          "revoked through unassign-role",
+        );
+        assert.ok(
+          log.some((e) => e.method === "GET"),
+          "confirmed by reading back",
+        );
         assert.deepEqual(ids(after.roles), [expiring, staying].sort(), "the role stays declared");
         assert.deepEqual(ids(after.activeRoles), [staying]);
         assert.deepEqual(ids(after.heldRoles), [staying]);
         assert.deepEqual(after.expiredRoles, [{ id: expiring, expiresAt: iso(deadline), expiredAt: iso(deadline) }]);
 
-        assert.equal((await host.diff(id, urn("a"), after, await checked("a", program, news))).changes, "none", "the next preview shows no changes");
+        assert.equal(
+          (await host.diff(id, urn("a"), after, await checked("a", program, news))).changes,
+          "none",
+          "the next preview shows no changes",
+        );
         // Refresh keeps the expired role declared and does not turn it into a re-grant.
         const refreshed = await host.read(id, urn("a"), after, news);
         assert.equal(refreshed.id, id);
@@ -107,7 +132,13 @@ describe("expiry through the provider host", function () {
         assert.equal((await host.diff(id, urn("a"), refreshed.outputs, await checked("a", program, refreshed.inputs))).changes, "none");
         // An update for another reason (a label) never grants it again.
         await sandbox.admin.clearRequests();
-        const relabelled = { ...program, roles: [{ id: expiring, expiresAt: iso(deadline) }, { id: staying, name: "Staying" }] };
+        const relabelled = {
+          ...program,
+          roles: [
+            { id: expiring, expiresAt: iso(deadline) },
+            { id: staying, name: "Staying" },
+          ],
+        };
         await host.update(id, urn("a"), refreshed.outputs, await checked("a", relabelled, refreshed.inputs));
         assert.ok(!(await heldBy(account, user)).includes(c.held(expiring)), "not granted again");
         assert.ok(!(await sandbox.admin.requests()).some((e) => e.path.endsWith("/assign-role")), "no grant sent");
@@ -117,11 +148,19 @@ describe("expiry through the provider host", function () {
         const program = { ...c.inputs, roles: [{ id: expiring, expiresAt: iso(Date.now() + 3_600_000) }, { id: staying }] };
         const inputs = await checked("a", program);
         const { id, outputs } = await host.create(urn("a"), inputs);
-        const renewed = await checked("a", { ...program, roles: [{ id: expiring, expiresAt: iso(Date.now() + 7_200_000) }, { id: staying }] }, inputs);
+        const renewed = await checked(
+          "a",
+          { ...program, roles: [{ id: expiring, expiresAt: iso(Date.now() + 7_200_000) }, { id: staying }] },
+          inputs,
+        );
         assert.equal((await host.diff(id, urn("a"), outputs, renewed)).changes, "some");
         await sandbox.admin.clearRequests();
         await host.update(id, urn("a"), outputs, renewed);
-        assert.deepEqual((await sandbox.admin.requests()).filter((e) => e.method === "POST"), [], "no write");
+        assert.deepEqual(
+          (await sandbox.admin.requests()).filter((e) => e.method === "POST"),
+          [],
+          "no write",
+        );
       });
 
       it("a resource whose roles all expired holds nothing, survives refresh, and is destroyed without a write", async () => {
@@ -141,12 +180,23 @@ describe("expiry through the provider host", function () {
         assert.equal(refreshed.id, id, "refresh keeps a resource whose roles all expired");
         await sandbox.admin.clearRequests();
         await host.delete(id, urn("a"), refreshed.outputs);
-        assert.deepEqual((await sandbox.admin.requests()).filter((e) => e.method === "POST"), [], "destroy revokes nothing it does not hold");
+        assert.deepEqual(
+          (await sandbox.admin.requests()).filter((e) => e.method === "POST"),
+          [],
+          "destroy revokes nothing it does not hold",
+        );
       });
 
       it("refuses, at check, a new resource whose role has already expired", async () => {
-        const res = await host.check(urn("a"), {}, provider.withProvider({ ...c.inputs, roles: [{ id: expiring, expiresAt: iso(Date.now() - 60_000) }] }));
-        assert.deepEqual(res.failures.map((f) => f.property), ["roles[0].expiresAt"]);
+        const res = await host.check(
+          urn("a"),
+          {},
+          provider.withProvider({ ...c.inputs, roles: [{ id: expiring, expiresAt: iso(Date.now() - 60_000) }] }),
+        );
+        assert.deepEqual(
+          res.failures.map((f) => f.property),
+          ["roles[0].expiresAt"],
+        );
       });
     });
   }

@@ -169,7 +169,14 @@ describe("host harness (real dynamic-provider host)", () => {
 
       // Provider console output is captured, in call order, and the secret never appears.
       const log = h.output();
-      const order = ["check alice", `create ${created.id}`, `diff ${created.id}`, `update ${created.id}`, `read ${created.id}`, `delete ${created.id}`];
+      const order = [
+        "check alice",
+        `create ${created.id}`,
+        `diff ${created.id}`,
+        `update ${created.id}`,
+        `read ${created.id}`,
+        `delete ${created.id}`,
+      ];
       let at = -1;
       for (const line of order) {
         const next = log.indexOf(`tiny-provider: ${line}`, at + 1);
@@ -264,9 +271,7 @@ describe("host harness (real dynamic-provider host)", () => {
       // raceGate: the tiny configure holds until two creates have started (or 5 s, if the host waited).
       await h.configure({ "tiny:token": { secret: TOKEN }, raceGate: "2" });
       const u = urn("race", TINY_TYPE);
-      const results = await Promise.all(
-        ["r1", "r2", "r3"].map((name) => h.create(u, { name, roles: [], __provider: providerText })),
-      );
+      const results = await Promise.all(["r1", "r2", "r3"].map((name) => h.create(u, { name, roles: [], __provider: providerText })));
       const configured = results.map((r) => r.outputs.configured);
       // Observed with @pulumi/pulumi 3.276: the host caches the provider before awaiting configure,
       // so only the call that triggered configure sees it done; the other two run unconfigured.

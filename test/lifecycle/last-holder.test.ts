@@ -42,13 +42,15 @@ function guardHelpers(sandbox: SandboxFixture, provider: ProviderHostFixture) {
   const withoutOwner = (accountId: string, roleId: string, scope?: string) =>
     editState((s) => {
       const owner = s.users.find((u) => u.accountId === accountId && u.id === OWNERS[accountId])!;
-      owner.roles = owner.roles.filter((r) => !(r.id === roleId && (scope === undefined || r.workspace === scope || r.organization === scope)));
+      owner.roles = owner.roles.filter(
+        (r) => !(r.id === roleId && (scope === undefined || r.workspace === scope || r.organization === scope)),
+      );
     });
 
   async function held(accountId: string, userId: string): Promise<string[]> {
     const state = await sandbox.admin.state();
     const user = state.users.find((u) => u.accountId === accountId && u.id === userId);
-    return (user?.roles ?? []).map((r) => (r.workspace ?? r.organization ? `${r.id}@${r.workspace ?? r.organization}` : r.id)).sort();
+    return (user?.roles ?? []).map((r) => ((r.workspace ?? r.organization) ? `${r.id}@${r.workspace ?? r.organization}` : r.id)).sort();
   }
 
   async function refusal(run: () => Promise<unknown>): Promise<string> {
@@ -62,7 +64,9 @@ function guardHelpers(sandbox: SandboxFixture, provider: ProviderHostFixture) {
   }
 
   const roleWrites = async () =>
-    (await sandbox.admin.requests()).filter((r) => r.method === "POST" && /\/(un)?assign-role$/.test(r.path)).map((r) => r.path.split("/").pop());
+    (await sandbox.admin.requests())
+      .filter((r) => r.method === "POST" && /\/(un)?assign-role$/.test(r.path))
+      .map((r) => r.path.split("/").pop());
 
   return { create, update, remove, editState, withoutOwner, held, refusal, roleWrites };
 }
@@ -137,7 +141,10 @@ describe("the last-holder guard through the provider host", function () {
       const sales = await create("carol-sales", slack("T0SALES"));
       await remove(platform);
       const details = await refusal(() => remove(sales));
-      assert.match(details, /refusing to revoke Channels \(Rl01\) in workspace T0SALES[^]*nobody else active holds it in workspace T0SALES/);
+      assert.match(
+        details,
+        /refusing to revoke Channels \(Rl01\) in workspace T0SALES[^]*nobody else active holds it in workspace T0SALES/,
+      );
       assert.deepEqual(await held(acct.slackenterprise, SLACK.carol), ["Rl01@T0SALES"]);
     });
 
@@ -168,7 +175,10 @@ describe("the last-holder guard through the provider host", function () {
       });
       const expired = await update(carol, jumpcloud(JC.carol, ["administrator"], { expiresAt }));
       assert.deepEqual(await held(acct.jumpcloud, JC.carol), [], "revoked once the owner holds it again");
-      assert.deepEqual((expired.outputs.expiredRoles as { id: string }[]).map((r) => r.id), ["administrator"]);
+      assert.deepEqual(
+        (expired.outputs.expiredRoles as { id: string }[]).map((r) => r.id),
+        ["administrator"],
+      );
     });
 
     it("never refuses what the user no longer holds: the role removed out of band, or the user gone", async () => {

@@ -30,13 +30,14 @@ describe("moves, renames and onDelete through the provider host", function () {
   async function held(accountId: string, userId: string): Promise<string[]> {
     const state = await sandbox.admin.state();
     const user = state.users.find((u) => u.accountId === accountId && u.id === userId);
-    return (user?.roles ?? []).map((r) => (r.workspace ?? r.organization ? `${r.id}@${r.workspace ?? r.organization}` : r.id)).sort();
+    return (user?.roles ?? []).map((r) => ((r.workspace ?? r.organization) ? `${r.id}@${r.workspace ?? r.organization}` : r.id)).sort();
   }
 
   /** What the host printed since `mark` (its output grows through the file). */
   const outputSince = (mark: number): string => provider.host.output().slice(mark);
 
-  const ids = (roles: unknown): string[] => ((roles as { id: string; organization?: string }[]) ?? []).map((r) => (r.organization ? `${r.id}@${r.organization}` : r.id)).sort();
+  const ids = (roles: unknown): string[] =>
+    ((roles as { id: string; organization?: string }[]) ?? []).map((r) => (r.organization ? `${r.id}@${r.organization}` : r.id)).sort();
 
   describe("a rename without aliases", () => {
     it("creates the new name, then deletes the old one without revoking what the new one holds, and says which keeps it", async () => {
@@ -101,14 +102,22 @@ describe("moves, renames and onDelete through the provider host", function () {
       await create("dan-everywhere", elastic(dan, [ORG_PROD, ORG_STAGING], ["deployment-viewer"]));
       await remove(old);
       assert.deepEqual(await held(acct.elasticcloud, dan), [`deployment-viewer@${ORG_PROD}`, `deployment-viewer@${ORG_STAGING}`]);
-      assert.match(outputSince(mark), new RegExp(`"dan-prod" left deployment-viewer in organization ${ORG_PROD} .*"dan-everywhere" holds it`));
+      assert.match(
+        outputSince(mark),
+        new RegExp(`"dan-prod" left deployment-viewer in organization ${ORG_PROD} .*"dan-everywhere" holds it`),
+      );
     });
 
     it("fails and keeps state when the grant back fails", async () => {
       const old = await create("dan-prod", elastic(dan, [ORG_PROD], ["deployment-editor"]));
       await create("dan-everywhere", elastic(dan, [ORG_PROD, ORG_STAGING], ["deployment-viewer"]));
       await sandbox.admin.faults({ method: "POST", path: "/unified/user-directory/users/assign-role", count: 1, status: 403 });
-      await assert.rejects(remove(old), (e: unknown) => e instanceof HostCallError && /lost deployment-viewer in organization 4201839311.*"dan-everywhere" holds it.*stays in state/s.test(e.message));
+      await assert.rejects(
+        remove(old),
+        (e: unknown) =>
+          e instanceof HostCallError &&
+          /lost deployment-viewer in organization 4201839311.*"dan-everywhere" holds it.*stays in state/s.test(e.message),
+      );
       await sandbox.admin.clearFaults();
       // The engine keeps the resource and runs its delete again; this time the grant back lands.
       await remove(old);
@@ -125,7 +134,10 @@ describe("moves, renames and onDelete through the provider host", function () {
       const mark = provider.host.output().length;
       await remove(live);
       assert.deepEqual(await held(acct.slackenterprise, alice), ["Rl0A@T0PLATFORM"]);
-      assert.match(outputSince(mark), /left Rl0A in workspace T0PLATFORM .*held it before this resource claimed it \(onDelete: "restore"; still held\)/);
+      assert.match(
+        outputSince(mark),
+        /left Rl0A in workspace T0PLATFORM .*held it before this resource claimed it \(onDelete: "restore"; still held\)/,
+      );
     });
 
     it("JumpCloud: the same, and an added role already held is adopted by the update", async () => {
@@ -140,7 +152,10 @@ describe("moves, renames and onDelete through the provider host", function () {
 
     it("Elastic Cloud: the organization's revoke is followed by granting the adopted role back", async () => {
       const carol = "1183940203"; // the seed gives her deployment-viewer in staging
-      const live = await create("carol-staging", elastic(carol, [ORG_STAGING], ["deployment-viewer", "deployment-editor"], { onDelete: "restore" }));
+      const live = await create(
+        "carol-staging",
+        elastic(carol, [ORG_STAGING], ["deployment-viewer", "deployment-editor"], { onDelete: "restore" }),
+      );
       assert.deepEqual(ids(live.outputs.adoptedRoles), ["deployment-viewer"], "held in every organization of the resource");
       await remove(live);
       assert.deepEqual(await held(acct.elasticcloud, carol), [`deployment-viewer@${ORG_STAGING}`]);

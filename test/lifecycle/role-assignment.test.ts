@@ -77,9 +77,16 @@ describe("RoleAssignment lifecycle through the provider host", function () {
   async function heldBy(accountId: string, userId: string) {
     const state = await sandbox.admin.state();
     const user = state.users.find((u) => u.accountId === accountId && u.id === userId);
-    return user ? user.roles.map((r) => JSON.stringify({ id: r.id, ...(r.workspace ? { workspace: r.workspace } : {}), ...(r.organization ? { organization: r.organization } : {}) })) : undefined;
+    return user
+      ? user.roles.map((r) =>
+          JSON.stringify({
+            id: r.id,
+            ...(r.workspace ? { workspace: r.workspace } : {}),
+            ...(r.organization ? { organization: r.organization } : {}),
+          }),
+        )
+      : undefined;
   }
-
 
   async function created(name: string, inputs: Props) {
     const ins = await checked(name, inputs);
@@ -142,7 +149,12 @@ describe("RoleAssignment lifecycle through the provider host", function () {
         assert.equal(upperCased.changes, "none", "the account id is normalised, so its case is no change");
         const unknownUser = await diff({ ...c.inputs, userId: UNKNOWN });
         assert.deepEqual([unknownUser.changes, unknownUser.replaces, unknownUser.deleteBeforeReplace], ["some", ["userId"], true]);
-        const scopeKey = c.inputs.integration === "slackenterprise" ? "workspaceId" : c.inputs.integration === "elasticcloud" ? "organizations" : undefined;
+        const scopeKey =
+          c.inputs.integration === "slackenterprise"
+            ? "workspaceId"
+            : c.inputs.integration === "elasticcloud"
+              ? "organizations"
+              : undefined;
         if (scopeKey === "organizations") {
           const overlapping = await diff({ ...c.inputs, organizations: [{ id: "4201839311" }, { id: "4201839312" }] });
           assert.deepEqual([overlapping.replaces, overlapping.deleteBeforeReplace], [["organizations"], true]);
@@ -178,8 +190,15 @@ describe("RoleAssignment lifecycle through the provider host", function () {
         await sandbox.admin.putState(state);
         const drift = await host.read(id, urn("a"), outputs, inputs);
         assert.equal(drift.id, id);
-        assert.deepEqual((drift.outputs.heldRoles as Props[]).map((r) => r.id), roleIds.slice(1).sort());
-        assert.deepEqual((drift.inputs.roles as Props[]).map((r) => r.id), roleIds.slice(1).sort(), "inputs show what is really held");
+        assert.deepEqual(
+          (drift.outputs.heldRoles as Props[]).map((r) => r.id),
+          roleIds.slice(1).sort(),
+        );
+        assert.deepEqual(
+          (drift.inputs.roles as Props[]).map((r) => r.id),
+          roleIds.slice(1).sort(),
+          "inputs show what is really held",
+        );
         const preview = await host.diff(id, urn("a"), drift.outputs, await checked("a", c.inputs, drift.inputs));
         assert.equal(preview.changes, "some", "the next preview shows the re-grant");
 
@@ -197,13 +216,22 @@ describe("RoleAssignment lifecycle through the provider host", function () {
         for (const r of roleIds) assert.ok(!held?.includes(heldKey(r)), `${r} revoked`);
         const log = await sandbox.admin.requests();
         assert.ok(log.some((e) => e.path.endsWith("/unassign-role") && e.status === 200));
-        assert.ok(log.some((e) => e.method === "GET"), "the revoke was verified by reading back");
+        assert.ok(
+          log.some((e) => e.method === "GET"),
+          "the revoke was verified by reading back",
+        );
         await host.delete(id, urn("a"), outputs);
       });
 
       it("delete: retries a 429 and then succeeds", async () => {
         const { id, outputs } = await created("a", c.inputs);
-        await sandbox.admin.faults({ method: "POST", path: "/unified/user-directory/users/unassign-role", count: 1, status: 429, retryAfter: 1 });
+        await sandbox.admin.faults({
+          method: "POST",
+          path: "/unified/user-directory/users/unassign-role",
+          count: 1,
+          status: 429,
+          retryAfter: 1,
+        });
         await host.delete(id, urn("a"), outputs);
         const held = await heldBy(account, user);
         for (const r of roleIds) assert.ok(!held?.includes(heldKey(r)));
@@ -248,14 +276,29 @@ describe("RoleAssignment lifecycle through the provider host", function () {
   describe("create", () => {
     it("adopts a role the user already holds", async () => {
       // Alice already holds Rl0A in T0PLATFORM in the seed.
-      const inputs = { integratedAccountId: acct.slackenterprise, integration: "slackenterprise", userId: "U01ALICE", workspaceId: "T0PLATFORM", roles: [{ id: "Rl0A" }] };
+      const inputs = {
+        integratedAccountId: acct.slackenterprise,
+        integration: "slackenterprise",
+        userId: "U01ALICE",
+        workspaceId: "T0PLATFORM",
+        roles: [{ id: "Rl0A" }],
+      };
       assert.ok((await heldBy(acct.slackenterprise, "U01ALICE"))?.includes(JSON.stringify({ id: "Rl0A", workspace: "T0PLATFORM" })));
       const { outputs } = await created("adopt", inputs);
-      assert.deepEqual((outputs.heldRoles as Props[]).map((r) => r.id), ["Rl0A"]);
+      assert.deepEqual(
+        (outputs.heldRoles as Props[]).map((r) => r.id),
+        ["Rl0A"],
+      );
     });
 
     it("fails clearly when the account belongs to another integration", async () => {
-      const inputs = { integratedAccountId: acct.jumpcloud, integration: "slackenterprise", userId: "U02BOB", workspaceId: "T0PLATFORM", roles: [{ id: "Rl0A" }] };
+      const inputs = {
+        integratedAccountId: acct.jumpcloud,
+        integration: "slackenterprise",
+        userId: "U02BOB",
+        workspaceId: "T0PLATFORM",
+        roles: [{ id: "Rl0A" }],
+      };
       const err = await created("wrong", inputs).then(
         () => undefined,
         (e: Error) => e,
@@ -301,13 +344,18 @@ describe("RoleAssignment lifecycle through the provider host", function () {
     });
 
     it("takes the token from secret stack config, race-free under parallel creates", async () => {
-      const viaConfig = await startHost({ cwd: provider.consumerDir, env: { TRUTO_API_TOKEN: undefined, TRUTO_BASE_URL: undefined, TRUTO_SETTLE_MS: "300" } });
+      const viaConfig = await startHost({
+        cwd: provider.consumerDir,
+        env: { TRUTO_API_TOKEN: undefined, TRUTO_BASE_URL: undefined, TRUTO_SETTLE_MS: "300" },
+      });
       try {
         await viaConfig.configure({ "truto:apiToken": { secret: sandbox.token }, "truto:baseUrl": sandbox.url });
         const people = ["64a1f0c2e4b0a1a1a1a1a001", "64a1f0c2e4b0a1a1a1a1a002", "64a1f0c2e4b0a1a1a1a1a005"];
         const results = await Promise.all(
           people.map(async (userId, n) => {
-            const ins = (await viaConfig.check(urn(`p${n}`), {}, withProvider({ ...CASES[1].inputs, userId, roles: [{ id: "command-runner" }] }))).inputs;
+            const ins = (
+              await viaConfig.check(urn(`p${n}`), {}, withProvider({ ...CASES[1].inputs, userId, roles: [{ id: "command-runner" }] }))
+            ).inputs;
             return viaConfig.create(urn(`p${n}`), ins);
           }),
         );
@@ -329,7 +377,10 @@ describe("RoleAssignment lifecycle through the provider host", function () {
       assert.deepEqual(props, ["roles[1].id", "rolez", "workspaceId"]);
       assert.match(res.failures.find((f) => f.property === "rolez")!.reason, /did you mean "roles"/);
       const slack = await host.check(urn("bad"), {}, withProvider(noWorkspace));
-      assert.deepEqual(slack.failures.map((f) => f.property), ["workspaceId"]);
+      assert.deepEqual(
+        slack.failures.map((f) => f.property),
+        ["workspaceId"],
+      );
       const unknownSlug = await host.check(urn("bad"), {}, withProvider({ ...CASES[1].inputs, integration: "okta" }));
       assert.match(unknownSlug.failures[0].reason, /elasticcloud, slackenterprise, jumpcloud, blackline, crowdstrike, teamviewer/);
     });

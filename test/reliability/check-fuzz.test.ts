@@ -47,7 +47,10 @@ function assertGoodAnswer(input: Props, res: { inputs?: unknown; failures?: { pr
   for (const f of res.failures ?? []) {
     assert.equal(typeof f.reason, "string");
     assert.ok(f.reason.trim().length > 0, `a failure at ${f.property} gives no reason`);
-    assert.ok(namesPropertyPath(f.property, input), `failure property ${JSON.stringify(f.property)} names no path into the input (reason: ${f.reason.slice(0, 120)})`);
+    assert.ok(
+      namesPropertyPath(f.property, input),
+      `failure property ${JSON.stringify(f.property)} names no path into the input (reason: ${f.reason.slice(0, 120)})`,
+    );
   }
 }
 
@@ -72,9 +75,17 @@ describe("reliability: check under fuzzed input", function () {
         }),
         { numRuns: IN_PROCESS_RUNS, seed: 20_250_501 },
       );
-      row(`${IN_PROCESS_RUNS.toLocaleString("en-US")} generated inputs, in process`, `never threw; ${failing} rejected, each failure named a path; ${total - failing} accepted`, "pass");
+      row(
+        `${IN_PROCESS_RUNS.toLocaleString("en-US")} generated inputs, in process`,
+        `never threw; ${failing} rejected, each failure named a path; ${total - failing} accepted`,
+        "pass",
+      );
     } catch (err) {
-      row(`${IN_PROCESS_RUNS.toLocaleString("en-US")} generated inputs, in process`, (err as Error).message.split("\n").find((l) => l.includes("Counterexample") || l.includes("failure")) ?? "failed", "fail");
+      row(
+        `${IN_PROCESS_RUNS.toLocaleString("en-US")} generated inputs, in process`,
+        (err as Error).message.split("\n").find((l) => l.includes("Counterexample") || l.includes("failure")) ?? "failed",
+        "fail",
+      );
       throw err;
     }
   });
@@ -84,7 +95,8 @@ describe("reliability: check under fuzzed input", function () {
       fc.asyncProperty(withSentinels, async (input) => {
         const res = await check({}, input);
         assert.deepEqual(res.failures ?? [], [], `unknowns must not fail check: ${JSON.stringify(res.failures)}`);
-        for (const [key, value] of Object.entries(input)) if (UNKNOWNS.includes(value as string)) assert.equal(res.inputs[key], value, `${key} kept its sentinel`);
+        for (const [key, value] of Object.entries(input))
+          if (UNKNOWNS.includes(value as string)) assert.equal(res.inputs[key], value, `${key} kept its sentinel`);
       }),
       { numRuns: 2_000, seed: 7 },
     );
@@ -104,17 +116,44 @@ describe("reliability: check under fuzzed input", function () {
       }),
       { numRuns: HOST_RUNS, seed: 42 },
     );
-    const clean = await rig.host.check(urn("clean"), {}, { integratedAccountId: "62f44730-dd91-461e-bd6a-aedd9e0ad79d", integration: "jumpcloud", userId: "u1", roles: [{ id: "r1" }], __provider: rig.providerText });
+    const clean = await rig.host.check(
+      urn("clean"),
+      {},
+      {
+        integratedAccountId: "62f44730-dd91-461e-bd6a-aedd9e0ad79d",
+        integration: "jumpcloud",
+        userId: "u1",
+        roles: [{ id: "r1" }],
+        __provider: rig.providerText,
+      },
+    );
     assert.deepEqual(clean.failures, []);
-    assert.deepEqual(Object.keys(clean.inputs).sort(), ["__provider", "integratedAccountId", "integration", "roles", "userId"], "nothing leaked into later inputs");
-    row(`${HOST_RUNS.toLocaleString("en-US")} generated inputs, through the host`, "every call answered; host still healthy; nothing polluted later inputs", "pass");
+    assert.deepEqual(
+      Object.keys(clean.inputs).sort(),
+      ["__provider", "integratedAccountId", "integration", "roles", "userId"],
+      "nothing leaked into later inputs",
+    );
+    row(
+      `${HOST_RUNS.toLocaleString("en-US")} generated inputs, through the host`,
+      "every call answered; host still healthy; nothing polluted later inputs",
+      "pass",
+    );
   });
 
   it("names a visible path for an unknown empty key", async () => {
     let outcome = "did not finish";
     let verdict: "pass" | "fail" = "fail";
     try {
-      const res = await check({}, { integratedAccountId: "62f44730-dd91-461e-bd6a-aedd9e0ad79d", integration: "jumpcloud", userId: "u1", roles: [{ id: "r1" }], "": 1 });
+      const res = await check(
+        {},
+        {
+          integratedAccountId: "62f44730-dd91-461e-bd6a-aedd9e0ad79d",
+          integration: "jumpcloud",
+          userId: "u1",
+          roles: [{ id: "r1" }],
+          "": 1,
+        },
+      );
       assert.equal(res.failures?.length, 1);
       assert.equal(res.failures![0].property, '[""]', "the failure names the empty key visibly");
       outcome = `reported at property ${res.failures![0].property}`;

@@ -83,7 +83,11 @@ describe("reliability: a concurrent run through one provider host", function () 
     const held = sandbox.users
       .filter((u) => fleet.accountIds.includes(u.accountId) && !fleet.ownerIds.includes(u.id))
       .flatMap((u) => u.roles.map((r) => `${u.accountId}|${u.id}|${grantKey(r)}`));
-    assert.deepEqual(held.filter((g) => !recorded.has(g)), [], `${context}: grants nobody declared`);
+    assert.deepEqual(
+      held.filter((g) => !recorded.has(g)),
+      [],
+      `${context}: grants nobody declared`,
+    );
     assert.equal(held.length, recorded.size, `${context}: held and recorded grant counts differ`);
   }
 
@@ -120,7 +124,9 @@ describe("reliability: a concurrent run through one provider host", function () 
 
   it(`creates ${COUNT} assignments at concurrency ${CONCURRENCY}; the sandbox holds exactly what state records`, () =>
     phase(`create ${COUNT}`, async () => {
-      const { firstFailures, runs } = await converge(all, (i) => rig.engine.up(fleet.assignments[i].name, fleet.assignments[i].inputs, states[i]));
+      const { firstFailures, runs } = await converge(all, (i) =>
+        rig.engine.up(fleet.assignments[i].name, fleet.assignments[i].inputs, states[i]),
+      );
       assertFleetAgrees(await rig.admin.state(), "after the creates");
       for (let i = 0; i < COUNT; i++) assert.ok(states[i], `${fleet.assignments[i].name} is in state`);
       return `exact; ${firstFailures} needed a second run (${runs} run${runs > 1 ? "s" : ""})`;
@@ -146,8 +152,14 @@ describe("reliability: a concurrent run through one provider host", function () 
       const { firstFailures } = await converge(all, (i) => rig.engine.destroy(fleet.assignments[i].name, states[i]!));
       for (let i = 0; i < COUNT; i++) assert.equal(states[i], undefined, `${fleet.assignments[i].name} left state`);
       const sandbox = await rig.admin.state();
-      const left = sandbox.users.filter((u) => fleet.accountIds.includes(u.accountId) && !fleet.ownerIds.includes(u.id) && u.roles.length > 0);
-      assert.deepEqual(left.map((u) => u.id), [], "no test user holds any role");
+      const left = sandbox.users.filter(
+        (u) => fleet.accountIds.includes(u.accountId) && !fleet.ownerIds.includes(u.id) && u.roles.length > 0,
+      );
+      assert.deepEqual(
+        left.map((u) => u.id),
+        [],
+        "no test user holds any role",
+      );
       return `none held; ${firstFailures} needed a second run`;
     }));
 
@@ -157,13 +169,21 @@ describe("reliability: a concurrent run through one provider host", function () 
     const api = log.filter((e) => e.path.startsWith("/unified/"));
     const disturbed = api.filter((e) => e.status === null || e.status === 500 || e.status === 502 || e.status === 503).length;
     const windows = busiestWindows(log, LIMIT.windowMs);
-    return { api, busiest: Math.max(...windows.values()), throttled: api.filter((e) => e.status === 429).length, share: disturbed / api.length };
+    return {
+      api,
+      busiest: Math.max(...windows.values()),
+      throttled: api.filter((e) => e.status === 429).length,
+      share: disturbed / api.length,
+    };
   }
 
   it("paces every account at Truto's limit while ~10% of requests fail transiently", () =>
     phase("pacing and transient failures", async () => {
       const { api, busiest, throttled, share } = await pacing();
-      assert.ok(busiest >= LIMIT.limit - 5, `the run never came near the limit (busiest window ${busiest}), so it proves nothing about pacing`);
+      assert.ok(
+        busiest >= LIMIT.limit - 5,
+        `the run never came near the limit (busiest window ${busiest}), so it proves nothing about pacing`,
+      );
       // Unpaced, the busiest account sends about 80 requests in its first 3 s. The governor frees a slot a window
       // after the response, and the server counts a request on arrival, which is never later: so never more than the limit.
       assert.ok(busiest <= LIMIT.limit, `an account sent ${busiest} requests within ${LIMIT.windowMs} ms: the governor is not pacing`);

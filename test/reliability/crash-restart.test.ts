@@ -31,7 +31,9 @@ function plan(): Planned[] {
     const users = SEED_IDS[c.slug].users as Record<string, string>;
     return [users.dan, users.erin];
   };
-  return INTEGRATION_CASES.flatMap((c) => people(c).map((userId) => ({ name: `${c.slug}-${userId}`, inputs: { ...c.inputs(c.roles), userId } })));
+  return INTEGRATION_CASES.flatMap((c) =>
+    people(c).map((userId) => ({ name: `${c.slug}-${userId}`, inputs: { ...c.inputs(c.roles), userId } })),
+  );
 }
 
 describe("reliability: crash and restart", function () {
@@ -48,14 +50,22 @@ describe("reliability: crash and restart", function () {
   async function noOpRun(planned: Planned[], states: StateEntry[]): Promise<void> {
     await rig.admin.clearRequests();
     const steps = await runPool(planned, 3, (p, i) => rig.engine.up(p.name, p.inputs, states[i]));
-    assert.deepEqual(steps.map((s) => s.op), planned.map(() => "same"), "the next run finds nothing to change");
+    assert.deepEqual(
+      steps.map((s) => s.op),
+      planned.map(() => "same"),
+      "the next run finds nothing to change",
+    );
     const writes = (await rig.admin.requests()).filter((e) => e.method === "POST");
     assert.deepEqual(writes, [], "and writes nothing");
   }
 
   async function destroyAll(planned: Planned[], states: StateEntry[]): Promise<void> {
     const steps = await runPool(planned, 3, (p, i) => rig.engine.destroy(p.name, states[i]));
-    assert.deepEqual(steps.map((s) => s.kind), planned.map(() => "ok"), steps.map((s) => s.error?.message).join("; "));
+    assert.deepEqual(
+      steps.map((s) => s.kind),
+      planned.map(() => "ok"),
+      steps.map((s) => s.error?.message).join("; "),
+    );
     const sandbox = await rig.admin.state();
     for (const s of states) assert.deepEqual(sandboxGrants(sandbox, holderOf(s)), [], "destroy removed the access");
   }
@@ -68,13 +78,22 @@ describe("reliability: crash and restart", function () {
       const run = runPool(planned, 3, (p) => rig.engine.create(p.name, p.inputs));
       await until("a write held in flight while other requests complete", async () => {
         const log = await rig.admin.requests();
-        return log.some((e) => e.path === ASSIGN && e.status === null) && log.some((e) => e.path.startsWith("/unified/") && e.status === 200);
+        return (
+          log.some((e) => e.path === ASSIGN && e.status === null) && log.some((e) => e.path.startsWith("/unified/") && e.status === 200)
+        );
       });
       const beforeCrash = (await rig.admin.requests()).filter((e) => e.status === 200 && e.method === "POST").length;
       await rig.stopSandbox();
       await rig.startSandboxAgain();
       const steps: Step[] = await run;
-      assert.deepEqual(steps.map((s) => s.kind), planned.map(() => "ok"), steps.map((s) => s.error?.message).filter(Boolean).join("; "));
+      assert.deepEqual(
+        steps.map((s) => s.kind),
+        planned.map(() => "ok"),
+        steps
+          .map((s) => s.error?.message)
+          .filter(Boolean)
+          .join("; "),
+      );
       const states = steps.map((s) => s.state!);
       await assertAllAgree(states, "after the run the restart interrupted");
       const onDisk = JSON.parse(await fs.readFile(rig.stateFile!, "utf8"));
@@ -88,7 +107,10 @@ describe("reliability: crash and restart", function () {
     recorded("provider host killed between calls", async () => {
       const planned = plan().filter((_, i) => i % 2 === 0);
       let steps = await runPool(planned, 3, (p) => rig.engine.create(p.name, p.inputs));
-      assert.deepEqual(steps.map((s) => s.kind), planned.map(() => "ok"));
+      assert.deepEqual(
+        steps.map((s) => s.kind),
+        planned.map(() => "ok"),
+      );
       let states = steps.map((s) => s.state!);
       await rig.restartHost("SIGKILL");
       await noOpRun(planned, states);
@@ -100,7 +122,10 @@ describe("reliability: crash and restart", function () {
       states[j] = update.state!;
       await rig.restartHost("SIGKILL");
       steps = await runPool(planned, 3, (p, i) => rig.engine.refresh(p.name, states[i]));
-      assert.deepEqual(steps.map((s) => s.kind), planned.map(() => "ok"));
+      assert.deepEqual(
+        steps.map((s) => s.kind),
+        planned.map(() => "ok"),
+      );
       assert.deepEqual(
         steps.map((s) => s.state!.outputs.heldRoles),
         states.map((s) => s.outputs.heldRoles),

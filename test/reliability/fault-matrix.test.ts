@@ -40,13 +40,27 @@ const insight400 = {
   error: "Bad Request",
   message: "unassign-role is missing required query parameters.",
   truto_error_insight: {
-    missing_required_query_parameters: { description: "These query parameters are required for this integration.", value: ["workspace_id"] },
+    missing_required_query_parameters: {
+      description: "These query parameters are required for this integration.",
+      value: ["workspace_id"],
+    },
   },
 };
 
 const FAULTS: readonly FaultCase[] = [
-  { key: "429-seconds", title: "429, Retry-After: 1 (seconds)", scope: "first", spec: () => ({ status: 429, retryAfter: 1 }), honoursWaitMs: 900 },
-  { key: "429-date", title: "429, Retry-After as an HTTP-date", scope: "first", spec: () => ({ status: 429, retryAfter: new Date(Date.now() + 1000).toUTCString() }) },
+  {
+    key: "429-seconds",
+    title: "429, Retry-After: 1 (seconds)",
+    scope: "first",
+    spec: () => ({ status: 429, retryAfter: 1 }),
+    honoursWaitMs: 900,
+  },
+  {
+    key: "429-date",
+    title: "429, Retry-After as an HTTP-date",
+    scope: "first",
+    spec: () => ({ status: 429, retryAfter: new Date(Date.now() + 1000).toUTCString() }),
+  },
   {
     key: "429-reset",
     title: "429 with only ratelimit-reset: 1",
@@ -61,7 +75,12 @@ const FAULTS: readonly FaultCase[] = [
   { key: "503", title: "503 from the vendor (truto_is_remote_error)", scope: "first", spec: () => ({ status: 503, remote: true }) },
   { key: "504", title: "504", scope: "first", spec: () => ({ status: 504 }) },
   { key: "drop", title: "dropped connection", scope: "first", spec: () => ({ drop: true }) },
-  { key: "slow", title: `answer slower than the timeout (${SLOW_MS} ms > ${TIMEOUT_MS} ms)`, scope: "first", spec: () => ({ delayMs: SLOW_MS }) },
+  {
+    key: "slow",
+    title: `answer slower than the timeout (${SLOW_MS} ms > ${TIMEOUT_MS} ms)`,
+    scope: "first",
+    spec: () => ({ delayMs: SLOW_MS }),
+  },
   { key: "malformed", title: "200 with a malformed JSON body", scope: "first", spec: () => ({ malformed: true }) },
   { key: "noop", title: "200 that did not apply the change", scope: "writes", spec: () => ({ noop: true }) },
   {
@@ -141,7 +160,11 @@ function expectation(op: Op, fault: FaultCase): Expectation {
     case "delete 403":
       return { kind: "error", code: "TRUTO_FORBIDDEN", says: [/still holds/, /answered 403/, /stays in state/] };
     case "create 400":
-      return { kind: "error", code: "TRUTO_VALIDATION", says: [/nothing was granted/, /answered 400/, /Missing query parameters: workspace_id/] };
+      return {
+        kind: "error",
+        code: "TRUTO_VALIDATION",
+        says: [/nothing was granted/, /answered 400/, /Missing query parameters: workspace_id/],
+      };
     case "update 400":
       return { kind: "partial", says: [/only in part/, /Missing query parameters: workspace_id/] };
     case "read 400":
@@ -160,7 +183,11 @@ function expectation(op: Op, fault: FaultCase): Expectation {
     case "update 503-blocked":
     case "read 503-blocked":
     case "delete 503-blocked":
-      return { kind: "error", code: "TRUTO_ACCOUNT_BLOCKED", says: [/TRUTO_ACCOUNT_BLOCKED/, /answered 503/, /blocked/, /retrying cannot help/, /Truto dashboard/] };
+      return {
+        kind: "error",
+        code: "TRUTO_ACCOUNT_BLOCKED",
+        says: [/TRUTO_ACCOUNT_BLOCKED/, /answered 503/, /blocked/, /retrying cannot help/, /Truto dashboard/],
+      };
   }
   throw new Error(`no expectation written for ${op} under ${fault.key}`);
 }
@@ -206,7 +233,9 @@ describe("reliability: faults × operations through the provider host", function
     const first = api[0];
     if (!first) return [];
     // A GET has no key; within one operation, the same path read again is the same call retried.
-    return api.filter((e) => e.path === first.path && e.method === first.method && (first.method === "GET" || e.idempotencyKey === first.idempotencyKey));
+    return api.filter(
+      (e) => e.path === first.path && e.method === first.method && (first.method === "GET" || e.idempotencyKey === first.idempotencyKey),
+    );
   }
 
   async function untilAnswered(): Promise<LoggedRequest[]> {
@@ -234,7 +263,8 @@ describe("reliability: faults × operations through the provider host", function
 
   // The engine's next step once the cause is fixed: Create again, Update (init errors or kept state), Read or Delete again.
   function nextRun(op: Op, c: IntegrationCase, name: string, step: Step): Promise<Step> {
-    if (op === "create") return step.state ? rig.engine.update(name, step.state, c.inputs(c.roles)) : rig.engine.create(name, c.inputs(c.roles));
+    if (op === "create")
+      return step.state ? rig.engine.update(name, step.state, c.inputs(c.roles)) : rig.engine.create(name, c.inputs(c.roles));
     return runOp(op, c, name, step.state);
   }
 
@@ -252,13 +282,25 @@ describe("reliability: faults × operations through the provider host", function
     await rig.admin.clearFaults();
     const context = `${op} under "${fault.title}" on ${c.label}`;
 
-    assert.equal(step.kind, expected.kind, `${context}: expected ${expected.kind}, got ${step.kind}${step.error ? `: ${step.error.message}` : ""}`);
+    assert.equal(
+      step.kind,
+      expected.kind,
+      `${context}: expected ${expected.kind}, got ${step.kind}${step.error ? `: ${step.error.message}` : ""}`,
+    );
     let retried = false;
     if (expected.kind === "ok" && expected.retried) {
-      assert.deepEqual(left.map((f) => f.remaining), [], `${context}: the fault was never hit`);
+      assert.deepEqual(
+        left.map((f) => f.remaining),
+        [],
+        `${context}: the fault was never hit`,
+      );
       const attempts = attemptsOfFirst(log);
       assert.ok(attempts.length >= 2, `${context}: the disturbed request was not retried (${attempts.length} attempt)`);
-      if (attempts[0].method === "POST") assert.ok(attempts.every((a) => a.idempotencyKey === attempts[0].idempotencyKey), "a retried write keeps its Idempotency-Key");
+      if (attempts[0].method === "POST")
+        assert.ok(
+          attempts.every((a) => a.idempotencyKey === attempts[0].idempotencyKey),
+          "a retried write keeps its Idempotency-Key",
+        );
       if (fault.honoursWaitMs) {
         const waited = Date.parse(attempts[1].at) - Date.parse(attempts[0].at);
         assert.ok(waited >= fault.honoursWaitMs, `${context}: retried after ${waited} ms, before the ${fault.honoursWaitMs} ms asked for`);
@@ -276,7 +318,8 @@ describe("reliability: faults × operations through the provider host", function
     }
     if (expected.kind !== "ok") {
       const message = step.error!.message;
-      for (const pattern of [new RegExp(c.accountId), ...expected.says]) assert.match(message, pattern, `${context}: the message does not say ${pattern}`);
+      for (const pattern of [new RegExp(c.accountId), ...expected.says])
+        assert.match(message, pattern, `${context}: the message does not say ${pattern}`);
     }
     // The sandbox must agree with what Pulumi records: exactly, unless a plain error kept older state.
     assertAgrees(await rig.admin.state(), who, step.state, step.kind !== "error", context);
@@ -335,7 +378,8 @@ describe("reliability: faults × operations through the provider host", function
         const step = await runOp("delete", c, name, state);
         await rig.admin.clearFaults();
         assert.equal(step.kind, "error");
-        for (const pattern of [/still holds/, /answered 503/, /Gave up after 6 attempts/, /safe to run again/]) assert.match(step.error!.message, pattern);
+        for (const pattern of [/still holds/, /answered 503/, /Gave up after 6 attempts/, /safe to run again/])
+          assert.match(step.error!.message, pattern);
         const who = { accountId: c.accountId, userId: c.userId };
         assertAgrees(await rig.admin.state(), who, step.state, true, "after the failed delete");
         const next = await runOp("delete", c, name, step.state);
@@ -373,7 +417,10 @@ describe("reliability: faults × operations through the provider host", function
           const step = await runOp(op, c, name, state);
           const code = e.kind === "error" ? e.code : "TRUTO_PARTIAL_FAILURE";
           assert.ok(step.error, `${op} under ${fault.title} did not fail`);
-          assert.ok(step.error.details.startsWith(`[${code}] `), `${op} under ${fault.title}: the message does not start with [${code}]: ${step.error.details.slice(0, 160)}`);
+          assert.ok(
+            step.error.details.startsWith(`[${code}] `),
+            `${op} under ${fault.title}: the message does not start with [${code}]: ${step.error.details.slice(0, 160)}`,
+          );
           outcome = `yes: "[${code}] …" (under ${fault.title})`;
           verdict = "pass";
         } catch (err) {

@@ -35,14 +35,23 @@ const DECOY_ROLES = ["evil", "r", "x", "1"];
 
 function withHostileRecords(state: SandboxState, c: IntegrationCase): SandboxState {
   for (const id of [...HOSTILE.map(([u]) => u), ...DECOY_USERS]) {
-    state.users.push({ accountId: c.accountId, id, name: `Hostile ${JSON.stringify(id)}`, email: "h@example.com", status: "active", roles: [] });
+    state.users.push({
+      accountId: c.accountId,
+      id,
+      name: `Hostile ${JSON.stringify(id)}`,
+      email: "h@example.com",
+      status: "active",
+      roles: [],
+    });
   }
   for (const id of [...HOSTILE.map(([, r]) => r), ...DECOY_ROLES]) state.roles.push({ accountId: c.accountId, id, name: id });
   return state;
 }
 
 function rolesOfOthers(state: SandboxState, accountId: string, except: string): string {
-  return JSON.stringify(state.users.filter((u) => !(u.accountId === accountId && u.id === except)).map((u) => [u.accountId, u.id, u.roles]));
+  return JSON.stringify(
+    state.users.filter((u) => !(u.accountId === accountId && u.id === except)).map((u) => [u.accountId, u.id, u.roles]),
+  );
 }
 
 describe("reliability: secrets and injection", function () {
@@ -66,7 +75,13 @@ describe("reliability: secrets and injection", function () {
         assert.equal(step.kind, "error");
         assert.ok(!step.error!.message.includes(rig.token), "the echoed token is not in the message");
         assert.match(step.error!.message, /\[redacted\]/);
-        await rig.admin.faults({ method: "POST", path: ASSIGN, count: 1, status: 403, body: `<html>forbidden for Bearer ${rig.token}</html>` });
+        await rig.admin.faults({
+          method: "POST",
+          path: ASSIGN,
+          count: 1,
+          status: 403,
+          body: `<html>forbidden for Bearer ${rig.token}</html>`,
+        });
         const text = await rig.engine.create("echo2", c.inputs(c.roles));
         assert.equal(text.kind, "error");
         assert.ok(!text.error!.message.includes(rig.token), "not from a text body either");
@@ -90,7 +105,15 @@ describe("reliability: secrets and injection", function () {
   });
 
   describe("the base URL", () => {
-    const REFUSED = ["http://example.com", "http://10.0.0.5:8080", "http://169.254.169.254", "http://localhost.evil.example", "http://127.0.0.1.nip.io", "http://0.0.0.0:9", "ftp://127.0.0.1"];
+    const REFUSED = [
+      "http://example.com",
+      "http://10.0.0.5:8080",
+      "http://169.254.169.254",
+      "http://localhost.evil.example",
+      "http://127.0.0.1.nip.io",
+      "http://0.0.0.0:9",
+      "ftp://127.0.0.1",
+    ];
 
     it("refuses plain http:// to anything but loopback, from env and from stack config, before any request", () =>
       recorded("non-loopback http:// base URL", async () => {
@@ -100,7 +123,11 @@ describe("reliability: secrets and injection", function () {
         for (const url of REFUSED) {
           const viaEnv = await rig.extraHost({ TRUTO_BASE_URL: url });
           const engine = rig.engineFor(viaEnv);
-          for (const step of [await engine.create("url", c.inputs(c.roles)), await engine.refresh("url-ok", made.state!), await engine.destroy("url-ok", made.state!)]) {
+          for (const step of [
+            await engine.create("url", c.inputs(c.roles)),
+            await engine.refresh("url-ok", made.state!),
+            await engine.destroy("url-ok", made.state!),
+          ]) {
             assert.equal(step.kind, "error", `${url} must be refused (${step.op})`);
             assert.match(step.error!.message, /TRUTO_BASE_URL/);
             assert.match(step.error!.message, /allowed only for loopback|unsupported protocol|use https/);
@@ -115,7 +142,11 @@ describe("reliability: secrets and injection", function () {
           assert.equal(step.kind, "error");
           assert.match(step.error!.message, /truto:baseUrl/);
         }
-        assert.deepEqual(sandboxGrants(await rig.admin.state(), { accountId: c.accountId, userId: c.userId }).length, 2, "the refused hosts changed nothing");
+        assert.deepEqual(
+          sandboxGrants(await rig.admin.state(), { accountId: c.accountId, userId: c.userId }).length,
+          2,
+          "the refused hosts changed nothing",
+        );
         return `${REFUSED.length} URLs refused for create, refresh and destroy (env), 3 via stack config; loopback allowed`;
       }));
   });
@@ -123,35 +154,42 @@ describe("reliability: secrets and injection", function () {
   describe("hostile ids", () => {
     for (const c of INTEGRATION_CASES) {
       it(`${c.label}: user and role ids with / .. ? # % newlines and unicode reach the sandbox as the same single value`, () =>
-        recorded(`ids with / .. ? # % \\n unicode`, async () => {
-          await rig.admin.putState(withHostileRecords(await rig.admin.state(), c));
-          for (const [user, role] of HOSTILE) {
-            const name = `h-${HOSTILE.findIndex(([u]) => u === user)}`;
-            const inputs = { ...c.inputs([role]), userId: user };
-            const before = await rig.admin.state();
-            await rig.admin.clearRequests();
-            const made = await rig.engine.create(name, inputs);
-            assert.equal(made.kind, "ok", `${JSON.stringify(user)}: ${made.error?.message}`);
-            const after = await rig.admin.state();
-            assert.deepEqual(
-              after.users.find((u) => u.accountId === c.accountId && u.id === user)!.roles.map((r) => r.id),
-              [role],
-              `${JSON.stringify(user)} holds exactly ${JSON.stringify(role)}`,
-            );
-            assert.equal(rolesOfOthers(after, c.accountId, user), rolesOfOthers(before, c.accountId, user), "nobody else changed");
-            assertSameValues(await rig.admin.requests(), c, user, role);
-            const gone = await rig.engine.destroy(name, made.state!);
-            assert.equal(gone.kind, "ok", gone.error?.message);
-            assert.deepEqual(sandboxGrants(await rig.admin.state(), { accountId: c.accountId, userId: user }), []);
-          }
-          return `${HOSTILE.length} hostile user/role pairs granted and revoked exactly; decoys untouched`;
-        }, c.label));
+        recorded(
+          `ids with / .. ? # % \\n unicode`,
+          async () => {
+            await rig.admin.putState(withHostileRecords(await rig.admin.state(), c));
+            for (const [user, role] of HOSTILE) {
+              const name = `h-${HOSTILE.findIndex(([u]) => u === user)}`;
+              const inputs = { ...c.inputs([role]), userId: user };
+              const before = await rig.admin.state();
+              await rig.admin.clearRequests();
+              const made = await rig.engine.create(name, inputs);
+              assert.equal(made.kind, "ok", `${JSON.stringify(user)}: ${made.error?.message}`);
+              const after = await rig.admin.state();
+              assert.deepEqual(
+                after.users.find((u) => u.accountId === c.accountId && u.id === user)!.roles.map((r) => r.id),
+                [role],
+                `${JSON.stringify(user)} holds exactly ${JSON.stringify(role)}`,
+              );
+              assert.equal(rolesOfOthers(after, c.accountId, user), rolesOfOthers(before, c.accountId, user), "nobody else changed");
+              assertSameValues(await rig.admin.requests(), c, user, role);
+              const gone = await rig.engine.destroy(name, made.state!);
+              assert.equal(gone.kind, "ok", gone.error?.message);
+              assert.deepEqual(sandboxGrants(await rig.admin.state(), { accountId: c.accountId, userId: user }), []);
+            }
+            return `${HOSTILE.length} hostile user/role pairs granted and revoked exactly; decoys untouched`;
+          },
+          c.label,
+        ));
     }
 
     it('refuses userId "." and ".." in check, naming userId (URL parsers resolve them as paths)', async () => {
       for (const userId of [".", ".."]) {
         const res = await rig.host.check(urn("dots"), {}, rig.engine.program({ ...INTEGRATION_CASES[1].inputs(["manager"]), userId }));
-        assert.deepEqual(res.failures.map((f) => f.property), ["userId"]);
+        assert.deepEqual(
+          res.failures.map((f) => f.property),
+          ["userId"],
+        );
       }
     });
   });
@@ -159,8 +197,22 @@ describe("reliability: secrets and injection", function () {
   describe("remoteQuery", () => {
     it("cannot name integrated_account_id, id, roles or workspace_id, or use brackets: check names each one", async () => {
       const c = INTEGRATION_CASES[0];
-      const res = await rig.host.check(urn("rq"), {}, rig.engine.program({ ...c.inputs(["Rl03"]), remoteQuery: { integrated_account_id: "x", id: "x", roles: "x", workspace_id: "x", "a]": 1, "b[c": 2 } }));
-      assert.deepEqual(res.failures.map((f) => f.property).sort(), ["remoteQuery.a]", "remoteQuery.b[c", "remoteQuery.id", "remoteQuery.integrated_account_id", "remoteQuery.roles", "remoteQuery.workspace_id"]);
+      const res = await rig.host.check(
+        urn("rq"),
+        {},
+        rig.engine.program({
+          ...c.inputs(["Rl03"]),
+          remoteQuery: { integrated_account_id: "x", id: "x", roles: "x", workspace_id: "x", "a]": 1, "b[c": 2 },
+        }),
+      );
+      assert.deepEqual(res.failures.map((f) => f.property).sort(), [
+        "remoteQuery.a]",
+        "remoteQuery.b[c",
+        "remoteQuery.id",
+        "remoteQuery.integrated_account_id",
+        "remoteQuery.roles",
+        "remoteQuery.workspace_id",
+      ]);
     });
 
     it("cannot override the call's identity even when check is bypassed: reserved keys are dropped, the rest stays nested", () =>
@@ -197,8 +249,14 @@ describe("reliability: secrets and injection", function () {
           }
         }
         const after = await rig.admin.state();
-        assert.equal(rolesOfOthers(after, c.accountId, c.userId), rolesOfOthers(before, c.accountId, c.userId), "no other user or account changed");
-        assert.deepEqual(sandboxGrants(after, { accountId: c.accountId, userId: c.userId }), [JSON.stringify(["Rl03", SEED_IDS.slackenterprise.workspaces.platform, ""])]);
+        assert.equal(
+          rolesOfOthers(after, c.accountId, c.userId),
+          rolesOfOthers(before, c.accountId, c.userId),
+          "no other user or account changed",
+        );
+        assert.deepEqual(sandboxGrants(after, { accountId: c.accountId, userId: c.userId }), [
+          JSON.stringify(["Rl03", SEED_IDS.slackenterprise.workspaces.platform, ""]),
+        ]);
         return "reserved and bracket keys dropped by the client; the rest stays under remote_query[...]; only the declared grant happened";
       }));
   });

@@ -55,9 +55,18 @@ export function sorted(a: Iterable<string>): string[] {
 /** Grants and revokes the review tool reads from a preview, as grant keys. */
 export function reviewedChanges(preview: unknown): { granted: string[]; revoked: string[]; unresolved: number } {
   const review = summarizePreview(preview);
-  const keys = (changes: readonly { role: { id: string; workspace?: string; organization?: string; organizations?: readonly { id: string }[] } }[], s: (typeof review.sections)[number]) =>
+  const keys = (
+    changes: readonly { role: { id: string; workspace?: string; organization?: string; organizations?: readonly { id: string }[] } }[],
+    s: (typeof review.sections)[number],
+  ) =>
     changes.flatMap(({ role }) => {
-      const scopes = role.workspace ? [role.workspace] : role.organization ? [role.organization] : role.organizations?.length ? role.organizations.map((o) => o.id) : [""];
+      const scopes = role.workspace
+        ? [role.workspace]
+        : role.organization
+          ? [role.organization]
+          : role.organizations?.length
+            ? role.organizations.map((o) => o.id)
+            : [""];
       return scopes.map((scope) => grantKey(s.app.integratedAccountId ?? "?", s.person.userId ?? "?", role.id, scope));
     });
   return {
@@ -84,7 +93,11 @@ export async function scenarioSandbox(): Promise<ScenarioSandbox> {
     handle,
     admin,
     held: async () => heldGrants(await admin.state()),
-    env: (withToken = true) => ({ TRUTO_BASE_URL: handle.url, ...(withToken ? { TRUTO_API_TOKEN: handle.token } : {}), TRUTO_SETTLE_MS: "1500" }),
+    env: (withToken = true) => ({
+      TRUTO_BASE_URL: handle.url,
+      ...(withToken ? { TRUTO_API_TOKEN: handle.token } : {}),
+      TRUTO_SETTLE_MS: "1500",
+    }),
     close: () => handle.close(),
   };
 }

@@ -40,7 +40,13 @@ export async function runCommand(
 /** One RoleAssignment's name and plain arguments, as the generated module's `assignments()` returns them. */
 export interface AssignmentLike {
   name: string;
-  args: { integratedAccountId: string; integration: string; userId: string; roles: { id: string; name?: string }[]; [key: string]: unknown };
+  args: {
+    integratedAccountId: string;
+    integration: string;
+    userId: string;
+    roles: { id: string; name?: string }[];
+    [key: string]: unknown;
+  };
 }
 
 /** A `pulumi stack export` document holding one RoleAssignment per assignment, with the outputs a clean `up` records. */

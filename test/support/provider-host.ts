@@ -39,7 +39,14 @@ export function useProviderHost(sandbox: SandboxFixture, settleMs = 400, env: Re
     providerText = await serializeProvider(roleAssignmentProvider);
     host = await startHost({
       cwd: consumer.dir,
-      env: { TRUTO_API_TOKEN: sandbox.token, TRUTO_BASE_URL: sandbox.url, TRUTO_SETTLE_MS: String(settleMs), TRUTO_RATE_LIMIT: "off", TRUTO_READ_CACHE_MS: "0", ...env },
+      env: {
+        TRUTO_API_TOKEN: sandbox.token,
+        TRUTO_BASE_URL: sandbox.url,
+        TRUTO_SETTLE_MS: String(settleMs),
+        TRUTO_RATE_LIMIT: "off",
+        TRUTO_READ_CACHE_MS: "0",
+        ...env,
+      },
     });
     await host.configure({});
   });

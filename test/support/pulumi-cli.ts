@@ -279,7 +279,16 @@ export interface StackExport {
 
 /** The parts of `pulumi preview --json` the scenarios read. */
 export interface PreviewJson {
-  steps?: { op: string; urn: string; provider?: string; oldState?: StateResource; newState?: StateResource; diffReasons?: string[]; replaceReasons?: string[]; detailedDiff?: Record<string, { kind: string }> }[];
+  steps?: {
+    op: string;
+    urn: string;
+    provider?: string;
+    oldState?: StateResource;
+    newState?: StateResource;
+    diffReasons?: string[];
+    replaceReasons?: string[];
+    detailedDiff?: Record<string, { kind: string }>;
+  }[];
   diagnostics?: { message: string; severity: string; urn?: string }[];
   changeSummary?: Record<string, number>;
 }

@@ -23,7 +23,11 @@ export interface ReviewRun {
  * `review ARGS` with `stdinText` on stdin (ended empty when undefined, left open on a `tty`) and `env` as
  * its environment (empty by default, so no token of the machine's can reach a test's output).
  */
-export async function runReview(args: string[], stdinText?: string, opts: { env?: NodeJS.ProcessEnv; tty?: boolean } = {}): Promise<ReviewRun> {
+export async function runReview(
+  args: string[],
+  stdinText?: string,
+  opts: { env?: NodeJS.ProcessEnv; tty?: boolean } = {},
+): Promise<ReviewRun> {
   const { env = {}, tty = false } = opts;
   const stdin = new PassThrough();
   if (tty) Object.assign(stdin, { isTTY: true });

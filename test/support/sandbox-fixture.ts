@@ -30,7 +30,13 @@ export interface SandboxFixture {
 }
 
 /** Sends one HTTP request with undici and reads the whole answer. */
-export async function sandboxCall(url: string, token: string | null, method: string, pathAndQuery: string, options: CallOptions = {}): Promise<SandboxResponse> {
+export async function sandboxCall(
+  url: string,
+  token: string | null,
+  method: string,
+  pathAndQuery: string,
+  options: CallOptions = {},
+): Promise<SandboxResponse> {
   const headers: Record<string, string> = { accept: "application/json", ...options.headers };
   if (token !== null) headers.authorization = `Bearer ${token}`;
   let body: string | undefined;

@@ -6,7 +6,15 @@ const SECRET = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1e
 
 describe("audit: the RoleAssignments of a stack export", () => {
   it("reads active and expired roles from outputs, skips other types and resources pending deletion", () => {
-    const outputs = { integratedAccountId: "a", integration: "slackenterprise", userId: "U1", workspaceId: "T1", roles: [{ id: "Rl0A" }, { id: "Rl0J" }], activeRoles: [{ id: "Rl0A" }], expiredRoles: [{ id: "Rl0J", expiredAt: "2026-01-01T00:00:00Z" }] };
+    const outputs = {
+      integratedAccountId: "a",
+      integration: "slackenterprise",
+      userId: "U1",
+      workspaceId: "T1",
+      roles: [{ id: "Rl0A" }, { id: "Rl0J" }],
+      activeRoles: [{ id: "Rl0A" }],
+      expiredRoles: [{ id: "Rl0J", expiredAt: "2026-01-01T00:00:00Z" }],
+    };
     const { managed, unreadable } = managedAssignments(
       {
         deployment: {
@@ -28,7 +36,11 @@ describe("audit: the RoleAssignments of a stack export", () => {
 
   it("lists a RoleAssignment whose account id is secret as not audited, naming the field", () => {
     const { managed, unreadable } = managedAssignments(
-      { deployment: { resources: [{ urn: "u", type: TYPE, outputs: { integratedAccountId: SECRET, integration: "jumpcloud", userId: "x", roles: [] } }] } },
+      {
+        deployment: {
+          resources: [{ urn: "u", type: TYPE, outputs: { integratedAccountId: SECRET, integration: "jumpcloud", userId: "x", roles: [] } }],
+        },
+      },
       "stdin",
     );
     assert.equal(managed.length, 0);
@@ -36,6 +48,9 @@ describe("audit: the RoleAssignments of a stack export", () => {
   });
 
   it("refuses a document that is not a stack export", () => {
-    assert.throws(() => managedAssignments({ steps: [] }, "preview.json"), (e: unknown) => e instanceof StackExportError && /preview\.json is not a stack export/.test(e.message));
+    assert.throws(
+      () => managedAssignments({ steps: [] }, "preview.json"),
+      (e: unknown) => e instanceof StackExportError && /preview\.json is not a stack export/.test(e.message),
+    );
   });
 });

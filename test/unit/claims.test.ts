@@ -19,7 +19,11 @@ describe("claims", () => {
     recordClaim({ id: "new", name: "alice-jumpcloud" }, RULES.jumpcloud, carol, [{ id: "manager" }]);
     assert.deepEqual(held("old"), ["manager:alice-jumpcloud"]);
     assert.deepEqual(claimedByOthers("new", { ...carol, userId: "someone-else" }), []);
-    assert.equal(claimedByOthers("old", { ...carol, integratedAccountId: ACCOUNT.toUpperCase() }).length, 1, "account ids compare without case");
+    assert.equal(
+      claimedByOthers("old", { ...carol, integratedAccountId: ACCOUNT.toUpperCase() }).length,
+      1,
+      "account ids compare without case",
+    );
   });
 
   it("ignores claims older than the resource's own latest record (an earlier deployment in the same process)", () => {
@@ -31,7 +35,10 @@ describe("claims", () => {
 
   it("spreads an Elastic role over the resource's organizations, and forgets a claim released or emptied", () => {
     recordClaim({ id: "a", name: "dan" }, RULES.elasticcloud, elastic, [{ id: "viewer" }]);
-    assert.deepEqual(claimedByOthers("b", elastic).map((k) => k.grant.organization), ["o1", "o2"]);
+    assert.deepEqual(
+      claimedByOthers("b", elastic).map((k) => k.grant.organization),
+      ["o1", "o2"],
+    );
     releaseClaim("a");
     assert.deepEqual(claimedByOthers("b", elastic), []);
     recordClaim({ id: "a", name: "dan" }, RULES.elasticcloud, elastic, []);
@@ -39,7 +46,11 @@ describe("claims", () => {
   });
 
   it("records an unchanged resource from the state it keeps, named by its new inputs", () => {
-    claimUnchanged("x", { integration: "jumpcloud", integratedAccountId: ACCOUNT, userId: "c1", roles: [{ id: "help-desk" }] }, { resourceName: "carol" });
+    claimUnchanged(
+      "x",
+      { integration: "jumpcloud", integratedAccountId: ACCOUNT, userId: "c1", roles: [{ id: "help-desk" }] },
+      { resourceName: "carol" },
+    );
     assert.deepEqual(held("y"), ["help-desk:carol"]);
     claimUnchanged("z", { integration: "nope", integratedAccountId: ACCOUNT, userId: "c1", roles: [] }, {});
     assert.deepEqual(held("y"), ["help-desk:carol"]);
@@ -47,8 +58,10 @@ describe("claims", () => {
 
   it("runs writes to one user one at a time, in the order they arrive, whatever the earlier ones end with", async () => {
     const order: string[] = [];
-    const step = (name: string, ms: number, fail = false) => () =>
-      new Promise<string>((resolve, reject) => setTimeout(() => (order.push(name), fail ? reject(new Error(name)) : resolve(name)), ms));
+    const step =
+      (name: string, ms: number, fail = false) =>
+      () =>
+        new Promise<string>((resolve, reject) => setTimeout(() => (order.push(name), fail ? reject(new Error(name)) : resolve(name)), ms));
     const first = exclusive(carol, step("first", 30, true));
     const second = exclusive(carol, step("second", 1));
     const other = exclusive({ ...carol, userId: "d1" }, step("other user", 1));

@@ -30,13 +30,29 @@ describe("config", () => {
   describe("resolveSettings", () => {
     it("uses Truto's API and the defaults when nothing is set", () => {
       const s = resolveSettings({});
-      assert.deepEqual(s, { token: undefined, baseUrl: DEFAULT_BASE_URL, rateLimit: undefined, timeoutMs: undefined, settleMs: DEFAULT_SETTLE_MS, protectedRoles: [], readCacheMs: undefined });
+      assert.deepEqual(s, {
+        token: undefined,
+        baseUrl: DEFAULT_BASE_URL,
+        rateLimit: undefined,
+        timeoutMs: undefined,
+        settleMs: DEFAULT_SETTLE_MS,
+        protectedRoles: [],
+        readCacheMs: undefined,
+      });
       assert.equal(DEFAULT_BASE_URL, "https://api.truto.one");
     });
 
     it("lets the environment win over stack config", () => {
       const s = resolveSettings(
-        { TRUTO_API_TOKEN: TOKEN, TRUTO_BASE_URL: "https://env.example.com", TRUTO_RATE_LIMIT: "10/1", TRUTO_TIMEOUT_MS: "100", TRUTO_SETTLE_MS: "7", TRUTO_PROTECTED_ROLES: "manager, help-desk", TRUTO_READ_CACHE_MS: "0" },
+        {
+          TRUTO_API_TOKEN: TOKEN,
+          TRUTO_BASE_URL: "https://env.example.com",
+          TRUTO_RATE_LIMIT: "10/1",
+          TRUTO_TIMEOUT_MS: "100",
+          TRUTO_SETTLE_MS: "7",
+          TRUTO_PROTECTED_ROLES: "manager, help-desk",
+          TRUTO_READ_CACHE_MS: "0",
+        },
         config({
           "truto:apiToken": CONFIG_TOKEN,
           "truto:baseUrl": "https://config.example.com",
@@ -47,7 +63,15 @@ describe("config", () => {
           "truto:readCacheMs": "5000",
         }),
       );
-      assert.deepEqual(s, { token: TOKEN, baseUrl: "https://env.example.com", rateLimit: { limit: 10, windowMs: 1_000 }, timeoutMs: 100, settleMs: 7, protectedRoles: ["manager", "help-desk"], readCacheMs: 0 });
+      assert.deepEqual(s, {
+        token: TOKEN,
+        baseUrl: "https://env.example.com",
+        rateLimit: { limit: 10, windowMs: 1_000 },
+        timeoutMs: 100,
+        settleMs: 7,
+        protectedRoles: ["manager", "help-desk"],
+        readCacheMs: 0,
+      });
     });
 
     it("falls back to the truto:apiToken stack config", () => {
@@ -61,9 +85,24 @@ describe("config", () => {
     it("reads every setting from stack config", () => {
       const s = resolveSettings(
         {},
-        config({ "truto:baseUrl": "http://127.0.0.1:8787", "truto:rateLimit": "5/2", "truto:timeoutMs": "1500", "truto:settleMs": "0", "truto:protectedRoles": '["Rl0A", "command-runner"]', "truto:readCacheMs": "250" }),
+        config({
+          "truto:baseUrl": "http://127.0.0.1:8787",
+          "truto:rateLimit": "5/2",
+          "truto:timeoutMs": "1500",
+          "truto:settleMs": "0",
+          "truto:protectedRoles": '["Rl0A", "command-runner"]',
+          "truto:readCacheMs": "250",
+        }),
       );
-      assert.deepEqual(s, { token: undefined, baseUrl: "http://127.0.0.1:8787", rateLimit: { limit: 5, windowMs: 2_000 }, timeoutMs: 1_500, settleMs: 0, protectedRoles: ["Rl0A", "command-runner"], readCacheMs: 250 });
+      assert.deepEqual(s, {
+        token: undefined,
+        baseUrl: "http://127.0.0.1:8787",
+        rateLimit: { limit: 5, windowMs: 2_000 },
+        timeoutMs: 1_500,
+        settleMs: 0,
+        protectedRoles: ["Rl0A", "command-runner"],
+        readCacheMs: 250,
+      });
     });
 
     it("reads protectedRoles as a comma or newline separated list, or a JSON array, and names a bad array", () => {
@@ -72,7 +111,8 @@ describe("config", () => {
       for (const bad of ['["manager", 7]', '["manager"']) {
         assert.throws(
           () => resolveSettings({}, config({ "truto:protectedRoles": bad })),
-          (e: Error & { code?: string }) => e.code === "TRUTO_CONFIG" && /truto:protectedRoles must be a JSON array of strings or a comma-separated list/.test(e.message),
+          (e: Error & { code?: string }) =>
+            e.code === "TRUTO_CONFIG" && /truto:protectedRoles must be a JSON array of strings or a comma-separated list/.test(e.message),
         );
       }
     });
@@ -85,13 +125,25 @@ describe("config", () => {
       assert.equal(resolveSettings({ TRUTO_API_TOKEN: "   " }).token, undefined);
     });
 
-    for (const url of ["http://127.0.0.1:8787", "http://localhost:3000", "http://[::1]:9000", "http://127.1.2.3", "https://api.truto.one"]) {
+    for (const url of [
+      "http://127.0.0.1:8787",
+      "http://localhost:3000",
+      "http://[::1]:9000",
+      "http://127.1.2.3",
+      "https://api.truto.one",
+    ]) {
       it(`allows ${url}`, () => {
         assert.equal(resolveSettings({ TRUTO_BASE_URL: url }).baseUrl, url);
       });
     }
 
-    for (const url of ["http://api.truto.one", "http://10.0.0.5:8787", "http://localhost.example.com", "http://127.0.0.1@evil.example", "http://127.0.0.1.nip.io"]) {
+    for (const url of [
+      "http://api.truto.one",
+      "http://10.0.0.5:8787",
+      "http://localhost.example.com",
+      "http://127.0.0.1@evil.example",
+      "http://127.0.0.1.nip.io",
+    ]) {
       it(`refuses plain http for ${url}, naming the setting and asking for https`, () => {
         const message = configError(() => resolveSettings({ TRUTO_BASE_URL: url }));
         assert.match(message, /TRUTO_BASE_URL/);
@@ -101,12 +153,21 @@ describe("config", () => {
     }
 
     it("names truto:baseUrl when the bad URL came from stack config", () => {
-      assert.match(configError(() => resolveSettings({}, config({ "truto:baseUrl": "http://example.com" }))), /truto:baseUrl/);
+      assert.match(
+        configError(() => resolveSettings({}, config({ "truto:baseUrl": "http://example.com" }))),
+        /truto:baseUrl/,
+      );
     });
 
     it("refuses a base URL that is not a URL or uses another protocol", () => {
-      assert.match(configError(() => resolveSettings({ TRUTO_BASE_URL: "api.truto.one" })), /not a URL/);
-      assert.match(configError(() => resolveSettings({ TRUTO_BASE_URL: "ftp://api.truto.one" })), /protocol/);
+      assert.match(
+        configError(() => resolveSettings({ TRUTO_BASE_URL: "api.truto.one" })),
+        /not a URL/,
+      );
+      assert.match(
+        configError(() => resolveSettings({ TRUTO_BASE_URL: "ftp://api.truto.one" })),
+        /protocol/,
+      );
     });
 
     it('reads the rate limit "50/10" as 50 requests per 10 seconds', () => {
@@ -130,17 +191,31 @@ describe("config", () => {
     }
 
     it("names truto:rateLimit when the bad rate limit came from stack config", () => {
-      assert.match(configError(() => resolveSettings({}, config({ "truto:rateLimit": "lots" }))), /truto:rateLimit/);
+      assert.match(
+        configError(() => resolveSettings({}, config({ "truto:rateLimit": "lots" }))),
+        /truto:rateLimit/,
+      );
     });
 
     it("refuses timeouts that are not a number of milliseconds, naming the setting", () => {
-      assert.match(configError(() => resolveSettings({ TRUTO_TIMEOUT_MS: "abc" })), /TRUTO_TIMEOUT_MS/);
-      assert.match(configError(() => resolveSettings({ TRUTO_TIMEOUT_MS: "-5" })), /TRUTO_TIMEOUT_MS/);
-      assert.match(configError(() => resolveSettings({}, config({ "truto:settleMs": "soon" }))), /truto:settleMs/);
+      assert.match(
+        configError(() => resolveSettings({ TRUTO_TIMEOUT_MS: "abc" })),
+        /TRUTO_TIMEOUT_MS/,
+      );
+      assert.match(
+        configError(() => resolveSettings({ TRUTO_TIMEOUT_MS: "-5" })),
+        /TRUTO_TIMEOUT_MS/,
+      );
+      assert.match(
+        configError(() => resolveSettings({}, config({ "truto:settleMs": "soon" }))),
+        /truto:settleMs/,
+      );
     });
 
     it("never puts the token in a setting's error", () => {
-      const message = configError(() => resolveSettings({ TRUTO_API_TOKEN: TOKEN, TRUTO_RATE_LIMIT: "nope" }, config({ "truto:apiToken": CONFIG_TOKEN })));
+      const message = configError(() =>
+        resolveSettings({ TRUTO_API_TOKEN: TOKEN, TRUTO_RATE_LIMIT: "nope" }, config({ "truto:apiToken": CONFIG_TOKEN })),
+      );
       assert.ok(!message.includes(TOKEN) && !message.includes(CONFIG_TOKEN));
     });
   });

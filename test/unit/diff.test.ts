@@ -11,7 +11,13 @@ const OTHER_ACCOUNT = "0b1e2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
 
 type Props = Record<string, unknown>;
 
-const jumpcloud = (over: Props = {}): Props => ({ integratedAccountId: ACCOUNT, integration: "jumpcloud", userId: "j1", roles: [{ id: "admin" }], ...over });
+const jumpcloud = (over: Props = {}): Props => ({
+  integratedAccountId: ACCOUNT,
+  integration: "jumpcloud",
+  userId: "j1",
+  roles: [{ id: "admin" }],
+  ...over,
+});
 const slack = (over: Props = {}): Props => ({
   integratedAccountId: ACCOUNT,
   integration: "slackenterprise",
@@ -51,9 +57,13 @@ describe("diff", () => {
   });
 
   describe("onDelete and resourceName", () => {
-    it("updates without a call when onDelete changes, and takes a missing onDelete as \"revoke\"", () => {
+    it('updates without a call when onDelete changes, and takes a missing onDelete as "revoke"', () => {
       assert.deepEqual(diffInputs(slack(), slack({ onDelete: "restore" })), { changes: true, replaces: [], deleteBeforeReplace: false });
-      assert.deepEqual(diffInputs(slack({ onDelete: "restore" }), slack({ onDelete: "revoke" })), { changes: true, replaces: [], deleteBeforeReplace: false });
+      assert.deepEqual(diffInputs(slack({ onDelete: "restore" }), slack({ onDelete: "revoke" })), {
+        changes: true,
+        replaces: [],
+        deleteBeforeReplace: false,
+      });
       assert.deepEqual(diffInputs(slack(), slack({ onDelete: "revoke" })), NO_CHANGE);
     });
 
@@ -91,7 +101,10 @@ describe("diff", () => {
     });
 
     it("reports none when remoteData keys are reordered", () => {
-      assert.deepEqual(diffInputs(jumpcloud({ remoteData: { a: 1, b: { c: 2, d: 3 } } }), jumpcloud({ remoteData: { b: { d: 3, c: 2 }, a: 1 } })), NO_CHANGE);
+      assert.deepEqual(
+        diffInputs(jumpcloud({ remoteData: { a: 1, b: { c: 2, d: 3 } } }), jumpcloud({ remoteData: { b: { d: 3, c: 2 }, a: 1 } })),
+        NO_CHANGE,
+      );
     });
 
     it("reports none when the account id differs only in case", () => {
@@ -141,7 +154,11 @@ describe("diff", () => {
 
   describe("update in place", () => {
     it("updates when a role is added", () => {
-      assert.deepEqual(diffInputs(slack(), slack({ roles: [{ id: "r1" }, { id: "r2" }, { id: "r3" }] })), { changes: true, replaces: [], deleteBeforeReplace: false });
+      assert.deepEqual(diffInputs(slack(), slack({ roles: [{ id: "r1" }, { id: "r2" }, { id: "r3" }] })), {
+        changes: true,
+        replaces: [],
+        deleteBeforeReplace: false,
+      });
     });
 
     it("updates when a role is removed", () => {
@@ -156,12 +173,20 @@ describe("diff", () => {
     }
 
     it("updates when remoteData changes", () => {
-      assert.deepEqual(diffInputs(jumpcloud(), jumpcloud({ remoteData: { note: "x" } })), { changes: true, replaces: [], deleteBeforeReplace: false });
+      assert.deepEqual(diffInputs(jumpcloud(), jumpcloud({ remoteData: { note: "x" } })), {
+        changes: true,
+        replaces: [],
+        deleteBeforeReplace: false,
+      });
       assert.equal(diffInputs(jumpcloud({ remoteData: { note: "x" } }), jumpcloud({ remoteData: { note: "y" } })).changes, true);
     });
 
     it("updates when remoteQuery changes", () => {
-      assert.deepEqual(diffInputs(jumpcloud({ remoteQuery: { a: "1" } }), jumpcloud()), { changes: true, replaces: [], deleteBeforeReplace: false });
+      assert.deepEqual(diffInputs(jumpcloud({ remoteQuery: { a: "1" } }), jumpcloud()), {
+        changes: true,
+        replaces: [],
+        deleteBeforeReplace: false,
+      });
     });
 
     it("reports a change when the whole roles list is unknown", () => {
@@ -213,7 +238,10 @@ describe("diff", () => {
     });
 
     it("is false when the same account and user share no role across a replace", () => {
-      assert.equal(diffInputs(jumpcloud(), jumpcloud({ integration: "crowdstrike", roles: [{ id: "viewer" }] })).deleteBeforeReplace, false);
+      assert.equal(
+        diffInputs(jumpcloud(), jumpcloud({ integration: "crowdstrike", roles: [{ id: "viewer" }] })).deleteBeforeReplace,
+        false,
+      );
     });
 
     it("is true when a replacing value is unknown, since deleting first is the safe order", () => {

@@ -97,7 +97,11 @@ describe("errors", () => {
 
     it("removes the token in base64 form, as an echoed Basic header would carry it", () => {
       const basic = Buffer.from(`user:${REGISTERED}`).toString("base64");
-      for (const echo of [`Authorization: Basic ${basic}`, `the header was ${basic}`, `base64url ${basic.replace(/\+/g, "-").replace(/\//g, "_")}`]) {
+      for (const echo of [
+        `Authorization: Basic ${basic}`,
+        `the header was ${basic}`,
+        `base64url ${basic.replace(/\+/g, "-").replace(/\//g, "_")}`,
+      ]) {
         const out = redact(echo, [REGISTERED]);
         assert.ok(!out.includes(basic.slice(8, 24)), out);
       }

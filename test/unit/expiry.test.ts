@@ -14,7 +14,13 @@ const HOUR = 3_600_000;
 const at = (ms: number) => new Date(ms).toISOString().replace(/\.000Z$/, "Z");
 
 type Props = Record<string, unknown>;
-const jumpcloud = (over: Props = {}): Props => ({ integratedAccountId: ACCOUNT, integration: "jumpcloud", userId: "j1", roles: [{ id: "admin" }], ...over });
+const jumpcloud = (over: Props = {}): Props => ({
+  integratedAccountId: ACCOUNT,
+  integration: "jumpcloud",
+  userId: "j1",
+  roles: [{ id: "admin" }],
+  ...over,
+});
 
 /** What state holds after an up at `when`: the checked inputs plus the expiry outputs the lifecycle writes. */
 function stateAt(inputs: Props, when: number): Props {
@@ -27,7 +33,10 @@ describe("expiry", () => {
   describe("check", () => {
     it("normalises expiresAt to the canonical UTC form, so formatting is never a diff", () => {
       const { inputs, failures } = checkInputs(
-        jumpcloud({ expiresAt: "2026-12-08T18:00+01:00", roles: [{ id: "admin", expiresAt: "2026-12-09T17:00:00.000+00:00" }, { id: "user" }] }),
+        jumpcloud({
+          expiresAt: "2026-12-08T18:00+01:00",
+          roles: [{ id: "admin", expiresAt: "2026-12-09T17:00:00.000+00:00" }, { id: "user" }],
+        }),
         {},
         NOW,
       );
@@ -58,14 +67,24 @@ describe("expiry", () => {
 
     it("refuses a past expiresAt on a new resource, at the property that set it", () => {
       const own = checkInputs(jumpcloud({ roles: [{ id: "admin", expiresAt: at(NOW - HOUR) }] }), {}, NOW).failures;
-      assert.deepEqual(own.map((f) => f.property), ["roles[0].expiresAt"]);
+      assert.deepEqual(
+        own.map((f) => f.property),
+        ["roles[0].expiresAt"],
+      );
       assert.match(own[0].reason, /already passed/);
       const inherited = checkInputs(jumpcloud({ expiresAt: at(NOW - HOUR) }), {}, NOW).failures;
-      assert.deepEqual(inherited.map((f) => f.property), ["expiresAt"]);
+      assert.deepEqual(
+        inherited.map((f) => f.property),
+        ["expiresAt"],
+      );
     });
 
     it("a role's own expiresAt wins over the resource's", () => {
-      const { failures } = checkInputs(jumpcloud({ expiresAt: at(NOW - HOUR), roles: [{ id: "admin", expiresAt: at(NOW + HOUR) }] }), {}, NOW);
+      const { failures } = checkInputs(
+        jumpcloud({ expiresAt: at(NOW - HOUR), roles: [{ id: "admin", expiresAt: at(NOW + HOUR) }] }),
+        {},
+        NOW,
+      );
       assert.deepEqual(failures, []);
     });
 
@@ -74,8 +93,20 @@ describe("expiry", () => {
       const later = NOW + 2 * HOUR;
       const kept = checkInputs(jumpcloud({ roles: [{ id: "admin", expiresAt: at(NOW + HOUR) }] }), olds, later);
       assert.deepEqual(kept.failures, []);
-      const added = checkInputs(jumpcloud({ roles: [{ id: "admin", expiresAt: at(NOW + HOUR) }, { id: "user", expiresAt: at(NOW) }] }), olds, later);
-      assert.deepEqual(added.failures.map((f) => f.property), ["roles[1].expiresAt"]);
+      const added = checkInputs(
+        jumpcloud({
+          roles: [
+            { id: "admin", expiresAt: at(NOW + HOUR) },
+            { id: "user", expiresAt: at(NOW) },
+          ],
+        }),
+        olds,
+        later,
+      );
+      assert.deepEqual(
+        added.failures.map((f) => f.property),
+        ["roles[1].expiresAt"],
+      );
     });
 
     it("suggests expiresAt for a misspelt role property", () => {
@@ -107,7 +138,10 @@ describe("expiry", () => {
 
     it("shows no change after state records the role as expired", () => {
       const after = stateAt(program, NOW + HOUR);
-      assert.deepEqual((after.expiredRoles as Props[]).map((r) => r.id), ["admin"]);
+      assert.deepEqual(
+        (after.expiredRoles as Props[]).map((r) => r.id),
+        ["admin"],
+      );
       assert.equal(diffInputs(after, checkInputs(program, {}, NOW).inputs, NOW + 2 * HOUR).changes, false);
     });
 

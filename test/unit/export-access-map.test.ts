@@ -37,17 +37,36 @@ describe("export: buildAccessMap", () => {
     const map = buildAccessMap([
       account({
         users: [{ id: "u1", email: "a@x.test", name: "A" }],
-        roles: [{ id: "r1", name: "Admin" }, { id: "r2", name: "Admin" }],
-        grants: [{ userId: "u1", roleId: "r2" }, { userId: "u1", roleId: "ghost" }],
+        roles: [
+          { id: "r1", name: "Admin" },
+          { id: "r2", name: "Admin" },
+        ],
+        grants: [
+          { userId: "u1", roleId: "r2" },
+          { userId: "u1", roleId: "ghost" },
+        ],
       }),
     ]);
-    assert.deepEqual(map.apps[0]!.roles.map((r) => [r.key, r.id]), [["admin", "r1"], ["admin2", "r2"], ["ghost", "ghost"]]);
+    assert.deepEqual(
+      map.apps[0]!.roles.map((r) => [r.key, r.id]),
+      [
+        ["admin", "r1"],
+        ["admin2", "r2"],
+        ["ghost", "ghost"],
+      ],
+    );
     assert.deepEqual(map.team, { a: { jumpCloud: { all: ["r2", "ghost"] } } });
   });
 
   it("matches people by email ignoring case, keeps two users of one email in one app apart, and keys a user without email by name", () => {
     const map = buildAccessMap([
-      account({ users: [{ id: "j1", email: "Pat@x.test", name: "Pat" }, { id: "j2", email: "pat@x.test" }, { id: "j3", name: "No Mail" }] }),
+      account({
+        users: [
+          { id: "j1", email: "Pat@x.test", name: "Pat" },
+          { id: "j2", email: "pat@x.test" },
+          { id: "j3", name: "No Mail" },
+        ],
+      }),
       account({ integratedAccountId: "acct-2", rule: RULES.teamviewer, users: [{ id: "t1", email: "PAT@x.test" }] }),
     ]);
     assert.deepEqual(
@@ -67,9 +86,17 @@ describe("export: buildAccessMap", () => {
         users: [{ id: "U1", email: "a@x.test" }],
         roles: [{ id: "Rl0A", name: "Channel Manager" }],
         scopes: [{ id: "T1", name: "Platform" }],
-        grants: [{ userId: "U1", roleId: "Rl0A", scope: "T1" }, { userId: "U1", roleId: "Rl0A", scope: "T9" }],
+        grants: [
+          { userId: "U1", roleId: "Rl0A", scope: "T1" },
+          { userId: "U1", roleId: "Rl0A", scope: "T9" },
+        ],
       }),
-      account({ integratedAccountId: "acct-e", rule: RULES.elasticcloud, users: [{ id: "E1", email: "a@x.test" }], grants: [{ userId: "E1", roleId: "viewer" }] }),
+      account({
+        integratedAccountId: "acct-e",
+        rule: RULES.elasticcloud,
+        users: [{ id: "E1", email: "a@x.test" }],
+        grants: [{ userId: "E1", roleId: "viewer" }],
+      }),
     ]);
     assert.deepEqual(map.team, { a: { slackEnterprise: { platform: ["Rl0A"], t9: ["Rl0A"] } } });
     assert.equal(map.skipped.length, 1);

@@ -125,10 +125,14 @@ describe("governor", () => {
   it("holds new requests while the window is full of requests still in flight", async () => {
     let t = 1_700_000_000_000;
     // This clock yields to the event loop on every sleep, so the test can act while the governor waits.
-    const g = new RateGovernor({ limit: 2, windowMs: 1_000 }, () => t, async (ms) => {
-      t += ms;
-      await new Promise((r) => setImmediate(r));
-    });
+    const g = new RateGovernor(
+      { limit: 2, windowMs: 1_000 },
+      () => t,
+      async (ms) => {
+        t += ms;
+        await new Promise((r) => setImmediate(r));
+      },
+    );
     const first = await g.acquire("acct");
     await g.acquire("acct"); // never answered in this test
     let startedAt: number | undefined;
@@ -271,7 +275,10 @@ describe("governor", () => {
           ),
         ),
       );
-      assert.deepEqual(outcomes.map((o) => o.replace(/ at \+\d+/, "")), ["started 0", "started 1", "refused 2: true"]);
+      assert.deepEqual(
+        outcomes.map((o) => o.replace(/ at \+\d+/, "")),
+        ["started 0", "started 1", "refused 2: true"],
+      );
       assert.ok(clock.now() - t0 <= 1_500, "nobody waited past the deadline");
     });
 

@@ -22,7 +22,11 @@ import {
 
 const ACCOUNT = "62f44730-dd91-461e-bd6a-aedd9e0ad79d";
 const slackScope: AssignmentScope = { integratedAccountId: ACCOUNT, userId: "U1", workspaceId: "T1" };
-const elasticScope: AssignmentScope = { integratedAccountId: ACCOUNT, userId: "e1", organizations: [{ id: "o1" }, { id: "o2", name: "Two" }] };
+const elasticScope: AssignmentScope = {
+  integratedAccountId: ACCOUNT,
+  userId: "e1",
+  organizations: [{ id: "o1" }, { id: "o2", name: "Two" }],
+};
 const plainScope: AssignmentScope = { integratedAccountId: ACCOUNT, userId: "j1" };
 
 describe("grants", () => {
@@ -70,7 +74,9 @@ describe("grants", () => {
     });
 
     it("keeps an Elastic role's own organization", () => {
-      assert.deepEqual(grantsOf(RULES.elasticcloud, elasticScope, { id: "viewer", organization: "o2" }), [{ id: "viewer", organization: "o2" }]);
+      assert.deepEqual(grantsOf(RULES.elasticcloud, elasticScope, { id: "viewer", organization: "o2" }), [
+        { id: "viewer", organization: "o2" },
+      ]);
     });
 
     it("leaves a JumpCloud role as its id alone: no name, no undefined fields, no scope its read-back cannot confirm", () => {
@@ -98,20 +104,40 @@ describe("grants", () => {
     const viewer = { id: "viewer", name: "Viewer" };
 
     it("keeps a role whole when every grant passes, and leaves it out when none does", () => {
-      assert.deepEqual(heldPart(RULES.elasticcloud, elasticScope, [viewer], [{ id: "viewer", organization: "o1" }, { id: "viewer", organization: "o2" }]), [viewer]);
+      assert.deepEqual(
+        heldPart(
+          RULES.elasticcloud,
+          elasticScope,
+          [viewer],
+          [
+            { id: "viewer", organization: "o1" },
+            { id: "viewer", organization: "o2" },
+          ],
+        ),
+        [viewer],
+      );
       assert.deepEqual(heldPart(RULES.elasticcloud, elasticScope, [viewer], []), []);
     });
 
     it("pins an Elastic role held in some organizations to those organizations, keeping its name", () => {
-      assert.deepEqual(heldPart(RULES.elasticcloud, elasticScope, [viewer], [{ id: "viewer", organization: "o2" }]), [{ ...viewer, organization: "o2" }]);
-      assert.deepEqual(narrowRole(RULES.elasticcloud, elasticScope, viewer, (g) => g.organization === "o1"), [{ ...viewer, organization: "o1" }]);
+      assert.deepEqual(heldPart(RULES.elasticcloud, elasticScope, [viewer], [{ id: "viewer", organization: "o2" }]), [
+        { ...viewer, organization: "o2" },
+      ]);
+      assert.deepEqual(
+        narrowRole(RULES.elasticcloud, elasticScope, viewer, (g) => g.organization === "o1"),
+        [{ ...viewer, organization: "o1" }],
+      );
     });
 
     it("finds the grants another list of roles does not cover", () => {
       const pinned = [{ id: "viewer", organization: "o2" }];
       assert.deepEqual(uncoveredPart(RULES.elasticcloud, elasticScope, [viewer], pinned), [{ ...viewer, organization: "o1" }]);
       assert.deepEqual(uncoveredPart(RULES.elasticcloud, elasticScope, pinned, [viewer]), []);
-      assert.deepEqual(uncoveredPart(RULES.jumpcloud, plainScope, [{ id: "m", group: "g" }], [{ id: "m" }]), [], "equal on the confirmable key");
+      assert.deepEqual(
+        uncoveredPart(RULES.jumpcloud, plainScope, [{ id: "m", group: "g" }], [{ id: "m" }]),
+        [],
+        "equal on the confirmable key",
+      );
     });
   });
 

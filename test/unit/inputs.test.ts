@@ -13,8 +13,21 @@ const ACCOUNT = "62f44730-dd91-461e-bd6a-aedd9e0ad79d";
 
 type Inputs = Record<string, unknown>;
 
-const jumpcloud = (over: Inputs = {}): Inputs => ({ integratedAccountId: ACCOUNT, integration: "jumpcloud", userId: "j1", roles: [{ id: "admin" }], ...over });
-const slack = (over: Inputs = {}): Inputs => ({ integratedAccountId: ACCOUNT, integration: "slackenterprise", userId: "U1", workspaceId: "T1", roles: [{ id: "r1" }], ...over });
+const jumpcloud = (over: Inputs = {}): Inputs => ({
+  integratedAccountId: ACCOUNT,
+  integration: "jumpcloud",
+  userId: "j1",
+  roles: [{ id: "admin" }],
+  ...over,
+});
+const slack = (over: Inputs = {}): Inputs => ({
+  integratedAccountId: ACCOUNT,
+  integration: "slackenterprise",
+  userId: "U1",
+  workspaceId: "T1",
+  roles: [{ id: "r1" }],
+  ...over,
+});
 const elastic = (over: Inputs = {}): Inputs => ({
   integratedAccountId: ACCOUNT,
   integration: "elasticcloud",
@@ -65,13 +78,15 @@ describe("check", () => {
     });
 
     it("accepts remoteData and remoteQuery with ordinary keys", () => {
-      const { failures, inputs } = checkInputs(jumpcloud({ remoteData: { note: "x", nested: { a: [1] } }, remoteQuery: { dry_run: "true" } }));
+      const { failures, inputs } = checkInputs(
+        jumpcloud({ remoteData: { note: "x", nested: { a: [1] } }, remoteQuery: { dry_run: "true" } }),
+      );
       assert.deepEqual(failures, []);
       assert.deepEqual(inputs.remoteData, { note: "x", nested: { a: [1] } });
       assert.deepEqual(inputs.remoteQuery, { dry_run: "true" });
     });
 
-    it("accepts onDelete \"revoke\" or \"restore\" and keeps the resource's name", () => {
+    it('accepts onDelete "revoke" or "restore" and keeps the resource\'s name', () => {
       for (const onDelete of ["revoke", "restore"]) {
         const { failures, inputs } = checkInputs(jumpcloud({ onDelete, resourceName: "alice-jc" }));
         assert.deepEqual(failures, []);
@@ -120,7 +135,12 @@ describe("check", () => {
 
     it("leaves out optional inputs given as undefined", () => {
       const { inputs, failures } = checkInputs(
-        jumpcloud({ workspaceId: undefined, organizations: undefined, remoteData: undefined, roles: [{ id: "a", name: undefined, group: undefined }] }),
+        jumpcloud({
+          workspaceId: undefined,
+          organizations: undefined,
+          remoteData: undefined,
+          roles: [{ id: "a", name: undefined, group: undefined }],
+        }),
       );
       assert.deepEqual(failures, []);
       assert.equal(holdsUndefined(inputs), false);
@@ -129,13 +149,17 @@ describe("check", () => {
     });
 
     it("never returns undefined values nested in remoteData or remoteQuery", () => {
-      const { inputs, failures } = checkInputs(jumpcloud({ remoteData: { a: undefined, b: { c: undefined } }, remoteQuery: { q: undefined } }));
+      const { inputs, failures } = checkInputs(
+        jumpcloud({ remoteData: { a: undefined, b: { c: undefined } }, remoteQuery: { q: undefined } }),
+      );
       assert.deepEqual(failures, []);
       assert.equal(holdsUndefined(inputs), false);
     });
 
     it("returns no undefined values when inputs fail", () => {
-      const { inputs, failures } = checkInputs(jumpcloud({ userId: "", roles: [{ id: "a", name: undefined }], remoteData: { a: undefined } }));
+      const { inputs, failures } = checkInputs(
+        jumpcloud({ userId: "", roles: [{ id: "a", name: undefined }], remoteData: { a: undefined } }),
+      );
       assert.ok(failures.length > 0);
       assert.equal(holdsUndefined(inputs), false);
     });
@@ -174,7 +198,10 @@ describe("check", () => {
       const f = onlyFailure(jumpcloud({ somethingElse: 1 }));
       assert.equal(f.property, "somethingElse");
       assert.doesNotMatch(f.reason, /did you mean/);
-      assert.match(f.reason, /integratedAccountId, integration, userId, workspaceId, organizations, roles, expiresAt, remoteData, remoteQuery/);
+      assert.match(
+        f.reason,
+        /integratedAccountId, integration, userId, workspaceId, organizations, roles, expiresAt, remoteData, remoteQuery/,
+      );
     });
   });
 
@@ -236,7 +263,18 @@ describe("check", () => {
 
     it("treats an Elastic role in different organizations as different roles", () => {
       const organizations = [{ id: "o1" }, { id: "o2" }];
-      assert.deepEqual(checkInputs(elastic({ organizations, roles: [{ id: "a", organization: "o1" }, { id: "a", organization: "o2" }] })).failures, []);
+      assert.deepEqual(
+        checkInputs(
+          elastic({
+            organizations,
+            roles: [
+              { id: "a", organization: "o1" },
+              { id: "a", organization: "o2" },
+            ],
+          }),
+        ).failures,
+        [],
+      );
     });
 
     it("fails a Slack role that names the resource's own workspace next to the same role without it, after normalising", () => {
@@ -248,16 +286,24 @@ describe("check", () => {
     });
 
     it("fails an Elastic role that another role of the resource already grants, naming the grant", () => {
-      const f = onlyFailure(elastic({ organizations: [{ id: "o1" }, { id: "o2" }], roles: [{ id: "viewer" }, { id: "viewer", organization: "o2" }] }));
+      const f = onlyFailure(
+        elastic({ organizations: [{ id: "o1" }, { id: "o2" }], roles: [{ id: "viewer" }, { id: "viewer", organization: "o2" }] }),
+      );
       assert.equal(f.property, "roles[1]");
       assert.match(f.reason, /grants "viewer" in organization "o2", which roles\[0\] already grants; remove one of them\./);
     });
 
     it(`fails more than ${MAX_ROLES_PER_RESOURCE} roles, naming roles and the limit`, () => {
-      assert.deepEqual(checkInputs(jumpcloud({ roles: Array.from({ length: MAX_ROLES_PER_RESOURCE }, (_, i) => ({ id: `r${i}` })) })).failures, []);
+      assert.deepEqual(
+        checkInputs(jumpcloud({ roles: Array.from({ length: MAX_ROLES_PER_RESOURCE }, (_, i) => ({ id: `r${i}` })) })).failures,
+        [],
+      );
       const f = onlyFailure(jumpcloud({ roles: Array.from({ length: 10_000 }, (_, i) => ({ id: `r${i}` })) }));
       assert.equal(f.property, "roles");
-      assert.match(f.reason, new RegExp(`lists 10000 roles; one resource holds at most ${MAX_ROLES_PER_RESOURCE}: Slack Enterprise sends a request per role`));
+      assert.match(
+        f.reason,
+        new RegExp(`lists 10000 roles; one resource holds at most ${MAX_ROLES_PER_RESOURCE}: Slack Enterprise sends a request per role`),
+      );
       assert.match(f.reason, /split the roles across resources\.$/);
     });
 
@@ -270,9 +316,14 @@ describe("check", () => {
 
     it("fails a role whose write alone would not fit one request, naming the role and both sizes", () => {
       // 256 characters of "€" are 2,304 bytes once URL-encoded; with the user id and remoteQuery, past one request.
-      const f = onlyFailure(jumpcloud({ userId: "u".repeat(1_000), remoteQuery: { note: "n".repeat(600) }, roles: [{ id: "€".repeat(MAX_ROLE_ID_LENGTH) }] }));
+      const f = onlyFailure(
+        jumpcloud({ userId: "u".repeat(1_000), remoteQuery: { note: "n".repeat(600) }, roles: [{ id: "€".repeat(MAX_ROLE_ID_LENGTH) }] }),
+      );
       assert.equal(f.property, "roles[0]");
-      assert.match(f.reason, /a write carrying this role alone needs \d+ bytes of query string .*, more than the 3584 that fit one request; shorten them\./);
+      assert.match(
+        f.reason,
+        /a write carrying this role alone needs \d+ bytes of query string .*, more than the 3584 that fit one request; shorten them\./,
+      );
       assert.deepEqual(checkInputs(jumpcloud({ userId: "u".repeat(1_000), roles: [{ id: "a".repeat(MAX_ROLE_ID_LENGTH) }] })).failures, []);
     });
 
@@ -295,7 +346,10 @@ describe("check", () => {
       for (const [news, property] of cases) {
         const only = onlyFailure(news);
         assert.equal(only.property, property, JSON.stringify(news.roles));
-        assert.match(only.reason, /read-back does not report \w+s, so a grant in an? \w+ could never be confirmed or revoked safely; remove \w+/);
+        assert.match(
+          only.reason,
+          /read-back does not report \w+s, so a grant in an? \w+ could never be confirmed or revoked safely; remove \w+/,
+        );
       }
     });
 
@@ -309,7 +363,14 @@ describe("check", () => {
     });
 
     it("ends every reason with a full stop and names a property", () => {
-      const { failures } = checkInputs({ integratedAccountId: "x", integration: "", userId: 3, roles: [{ id: "" }, {}], remoteData: 1, extra: true });
+      const { failures } = checkInputs({
+        integratedAccountId: "x",
+        integration: "",
+        userId: 3,
+        roles: [{ id: "" }, {}],
+        remoteData: 1,
+        extra: true,
+      });
       assert.ok(failures.length >= 6, JSON.stringify(failures));
       for (const f of failures) {
         assert.ok(f.property.length > 0, JSON.stringify(f));

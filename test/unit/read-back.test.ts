@@ -48,7 +48,11 @@ describe("read-back", () => {
     const record = () => ({ id: "a1", properties: { roles: [{ id: "manager" }] } });
     await assert.rejects(
       readBack({ client, settleMs: 200 }, rule, req, () => true, [{ roles: [{ id: "manager" }] }], record, "granting"),
-      (e: unknown) => e instanceof PartialFailure && e.id === "a1" && /not taken as gone/.test(e.message) && (e.properties.roles as unknown[]).length === 1,
+      (e: unknown) =>
+        e instanceof PartialFailure &&
+        e.id === "a1" &&
+        /not taken as gone/.test(e.message) &&
+        (e.properties.roles as unknown[]).length === 1,
     );
     assert.ok(client.reads >= 2, "read at least twice through the window");
   });
@@ -56,7 +60,15 @@ describe("read-back", () => {
   it("readBack: when every write was refused outright, a user not found is gone, and nothing is recorded", async () => {
     const client = fakeClient([gone()]);
     const refused = [{ roles: [{ id: "manager" }], error: new TrutoError(TrutoErrorCodes.forbidden, "no.") }];
-    const holding = await readBack({ client, settleMs: 200 }, rule, req, () => true, refused, () => assert.fail("nothing to record"), "granting");
+    const holding = await readBack(
+      { client, settleMs: 200 },
+      rule,
+      req,
+      () => true,
+      refused,
+      () => assert.fail("nothing to record"),
+      "granting",
+    );
     assert.equal(holding.user, null);
   });
 });

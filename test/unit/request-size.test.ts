@@ -27,12 +27,22 @@ describe("request size", () => {
   it("counts a role's query bytes as sent: percent-encoded, scope fields included", () => {
     const scope = { userId: "U1" };
     assert.equal(singleRoleQueryBytes(scope, { id: "Rl0A" }), encodeQuery({ id: "U1", roles: [{ id: "Rl0A" }] }).length);
-    assert.equal(singleRoleQueryBytes(scope, { id: "角" }) - singleRoleQueryBytes(scope, { id: "a" }), 8, "one 3-byte character is 9 bytes encoded");
+    assert.equal(
+      singleRoleQueryBytes(scope, { id: "角" }) - singleRoleQueryBytes(scope, { id: "a" }),
+      8,
+      "one 3-byte character is 9 bytes encoded",
+    );
     assert.ok(singleRoleQueryBytes(scope, { id: "r", workspace: "T1" }) > singleRoleQueryBytes(scope, { id: "r" }));
-    assert.ok(singleRoleQueryBytes({ ...scope, organizations: [{ id: "o1", name: "Org" }] }, { id: "r" }) > singleRoleQueryBytes(scope, { id: "r" }));
+    assert.ok(
+      singleRoleQueryBytes({ ...scope, organizations: [{ id: "o1", name: "Org" }] }, { id: "r" }) >
+        singleRoleQueryBytes(scope, { id: "r" }),
+    );
   });
 
   it("never counts a role's name, which is a label and never sent", () => {
-    assert.equal(singleRoleQueryBytes({ userId: "U1" }, { id: "r", name: "x".repeat(1_000) }), singleRoleQueryBytes({ userId: "U1" }, { id: "r" }));
+    assert.equal(
+      singleRoleQueryBytes({ userId: "U1" }, { id: "r", name: "x".repeat(1_000) }),
+      singleRoleQueryBytes({ userId: "U1" }, { id: "r" }),
+    );
   });
 });

@@ -75,7 +75,13 @@ describe("RoleAssignment (setMocks)", () => {
 
   it("serializes a small provider shim: identical per resource, under 2,560 bytes, no token, no deep requires", async () => {
     const a = new RoleAssignment("a", slack([{ id: "Rl0A" }]));
-    const b = new RoleAssignment("b", { integratedAccountId: ELASTIC, integration: "elasticcloud", userId: "1183940201", organizations: [{ id: "4201839311" }], roles: [{ id: "deployment-viewer" }] });
+    const b = new RoleAssignment("b", {
+      integratedAccountId: ELASTIC,
+      integration: "elasticcloud",
+      userId: "1183940201",
+      organizations: [{ id: "4201839311" }],
+      roles: [{ id: "deployment-viewer" }],
+    });
     await Promise.all([settle(a.urn), settle(b.urn)]);
     const [pa, pb] = registered.map((r) => r.inputs.__provider as string);
     assert.equal(typeof pa, "string");
@@ -105,15 +111,29 @@ describe("RoleAssignment (setMocks)", () => {
 
   it("treats roles equal on the key the read-back can confirm as one claim (JumpCloud reports no groups)", () => {
     const jumpcloud = (name: string, role: { id: string; group?: string }) =>
-      new RoleAssignment(name, { integratedAccountId: JUMPCLOUD, integration: "jumpcloud", userId: "64a1f0c2e4b0a1a1a1a1a003", roles: [role] });
+      new RoleAssignment(name, {
+        integratedAccountId: JUMPCLOUD,
+        integration: "jumpcloud",
+        userId: "64a1f0c2e4b0a1a1a1a1a003",
+        roles: [role],
+      });
     jumpcloud("plain", { id: "manager" });
-    assert.throws(() => jumpcloud("grouped", { id: "manager", group: "g" }), (e: Error) => /"grouped" and RoleAssignment "plain" both claim role "manager" of user/.test(e.message));
+    assert.throws(
+      () => jumpcloud("grouped", { id: "manager", group: "g" }),
+      (e: Error) => /"grouped" and RoleAssignment "plain" both claim role "manager" of user/.test(e.message),
+    );
     jumpcloud("other", { id: "help-desk", group: "g" });
   });
 
   it("treats one Elastic Cloud user and organization as one claim, whatever the roles", () => {
     const elastic = (name: string, roleId: string, org = "4201839311") =>
-      new RoleAssignment(name, { integratedAccountId: ELASTIC, integration: "elasticcloud", userId: "1183940201", organizations: [{ id: org }], roles: [{ id: roleId }] });
+      new RoleAssignment(name, {
+        integratedAccountId: ELASTIC,
+        integration: "elasticcloud",
+        userId: "1183940201",
+        organizations: [{ id: org }],
+        roles: [{ id: roleId }],
+      });
     elastic("viewer", "deployment-viewer");
     assert.throws(() => elastic("editor", "deployment-editor"), /"editor".*"viewer"|"viewer".*"editor"/);
     elastic("staging", "deployment-editor", "4201839312");

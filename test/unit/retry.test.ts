@@ -2,7 +2,14 @@
  * The retry policy as data: which outcomes are retried, how long to wait, and when to give up.
  */
 import { strict as assert } from "node:assert";
-import { DEFAULT_RETRY_POLICY, isRetryable, retryAfterFromHeaders, retryDecision, type AttemptOutcome, type RetryPolicy } from "../../src/truto/retry";
+import {
+  DEFAULT_RETRY_POLICY,
+  isRetryable,
+  retryAfterFromHeaders,
+  retryDecision,
+  type AttemptOutcome,
+  type RetryPolicy,
+} from "../../src/truto/retry";
 
 const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY };
 const status = (s: number, extra: Partial<{ remote: boolean; retryAfterMs: number }> = {}): AttemptOutcome => ({
@@ -18,7 +25,11 @@ describe("retry", () => {
   describe("defaults", () => {
     it("documents 6 attempts, 250 ms doubling, 15 s per wait, 2 minutes per call", () => {
       assert.deepEqual(
-        { ...DEFAULT_RETRY_POLICY, retryStatuses: [...DEFAULT_RETRY_POLICY.retryStatuses], noRetryTrutoStatuses: [...DEFAULT_RETRY_POLICY.noRetryTrutoStatuses] },
+        {
+          ...DEFAULT_RETRY_POLICY,
+          retryStatuses: [...DEFAULT_RETRY_POLICY.retryStatuses],
+          noRetryTrutoStatuses: [...DEFAULT_RETRY_POLICY.noRetryTrutoStatuses],
+        },
         {
           maxAttempts: 6,
           baseDelayMs: 250,
@@ -57,7 +68,10 @@ describe("retry", () => {
 
     it("never retries Truto's own 503 (the account is blocked), but retries the vendor's 503", () => {
       assert.deepEqual(retryDecision(status(503, { remote: false }), 1, 0, policy), { retry: false, reason: "not-retryable" });
-      assert.deepEqual(retryDecision(status(503, { remote: false, retryAfterMs: 0 }), 1, 0, policy), { retry: false, reason: "not-retryable" });
+      assert.deepEqual(retryDecision(status(503, { remote: false, retryAfterMs: 0 }), 1, 0, policy), {
+        retry: false,
+        reason: "not-retryable",
+      });
       assert.equal(retryDecision(status(503, { remote: true }), 1, 0, policy).retry, true);
       assert.equal(isRetryable(status(503, { remote: false }), { ...policy, noRetryTrutoStatuses: [] }), true);
     });
@@ -76,8 +90,16 @@ describe("retry", () => {
     it("backs off exponentially with jitter between half and all of the step", () => {
       for (let attempt = 1; attempt <= 5; attempt++) {
         const step = 250 * 2 ** (attempt - 1);
-        assert.deepEqual(retryDecision({ kind: "network" }, attempt, 0, policy, lowest), { retry: true, delayMs: step / 2 }, `attempt ${attempt}`);
-        assert.deepEqual(retryDecision({ kind: "network" }, attempt, 0, policy, highest), { retry: true, delayMs: step }, `attempt ${attempt}`);
+        assert.deepEqual(
+          retryDecision({ kind: "network" }, attempt, 0, policy, lowest),
+          { retry: true, delayMs: step / 2 },
+          `attempt ${attempt}`,
+        );
+        assert.deepEqual(
+          retryDecision({ kind: "network" }, attempt, 0, policy, highest),
+          { retry: true, delayMs: step },
+          `attempt ${attempt}`,
+        );
       }
     });
 
@@ -97,8 +119,14 @@ describe("retry", () => {
     });
 
     it("gives up rather than wait longer than maxDelayMs when Retry-After asks for more", () => {
-      assert.deepEqual(retryDecision(status(429, { retryAfterMs: policy.maxDelayMs + 1 }), 1, 0, policy), { retry: false, reason: "budget" });
-      assert.deepEqual(retryDecision(status(429, { retryAfterMs: policy.maxDelayMs }), 1, 0, policy), { retry: true, delayMs: policy.maxDelayMs });
+      assert.deepEqual(retryDecision(status(429, { retryAfterMs: policy.maxDelayMs + 1 }), 1, 0, policy), {
+        retry: false,
+        reason: "budget",
+      });
+      assert.deepEqual(retryDecision(status(429, { retryAfterMs: policy.maxDelayMs }), 1, 0, policy), {
+        retry: true,
+        delayMs: policy.maxDelayMs,
+      });
     });
 
     it("stops after maxAttempts", () => {

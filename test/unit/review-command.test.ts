@@ -26,7 +26,9 @@ describe("review: reviewCommand", () => {
     assert.equal(code, 0, stderr);
     assert.equal(stderr, "");
     assert.ok(
-      stdout.startsWith("<!-- pulumi-truto-access:review access/dev -->\n### Access review: `access/dev`\n\n**2 people gain 3 roles, lose 1; ⚠ 1 privileged role granted**\n"),
+      stdout.startsWith(
+        "<!-- pulumi-truto-access:review access/dev -->\n### Access review: `access/dev`\n\n**2 people gain 3 roles, lose 1; ⚠ 1 privileged role granted**\n",
+      ),
       stdout,
     );
     assert.ok(stdout.endsWith("\n") && !stdout.endsWith("\n\n"));
@@ -81,7 +83,10 @@ describe("review: reviewCommand", () => {
     assert.equal(code, 0, stderr);
     assert.ok(Buffer.byteLength(stdout) <= 60_000, `${Buffer.byteLength(stdout)} bytes of comment`);
     for (const name of ["priv-0", "priv-24", "rev-25", "rev-49"]) assert.ok(stdout.includes(`(\`${name}\`)`), name);
-    assert.ok(stdout.includes(`the whole review is in \`${report}\` ([download it from the workflow run](https://example.test/run/1))`), stdout.slice(0, 1500));
+    assert.ok(
+      stdout.includes(`the whole review is in \`${report}\` ([download it from the workflow run](https://example.test/run/1))`),
+      stdout.slice(0, 1500),
+    );
     const full = readFileSync(report, "utf8");
     assert.ok(full.length > 65_536 && full.includes("`plain-4999`"), "the file holds every change");
     assert.ok(full.endsWith("\n"));
@@ -102,7 +107,13 @@ describe("review: reviewCommand", () => {
   });
 
   it("exits 2 with usage for an unknown option, a missing list or two files", async () => {
-    for (const args of [["--json"], ["--privileged"], ["a.json", "b.json"], ["--full-report"], ["--full-report-url", "javascript:alert(1)"]]) {
+    for (const args of [
+      ["--json"],
+      ["--privileged"],
+      ["a.json", "b.json"],
+      ["--full-report"],
+      ["--full-report-url", "javascript:alert(1)"],
+    ]) {
       const { code, stdout, stderr } = await run(args, "");
       assert.equal(code, 2, args.join(" "));
       assert.equal(stdout, "");
@@ -114,7 +125,10 @@ describe("review: reviewCommand", () => {
     const missing = join(dir, "nope.json");
     const { code, stderr } = await run([missing]);
     assert.equal(code, 2);
-    assert.equal(stderr, `review: cannot read ${missing}: no such file. Pass the file written by \`pulumi preview --json > preview.json\`, or \`-\` to read stdin.\n`);
+    assert.equal(
+      stderr,
+      `review: cannot read ${missing}: no such file. Pass the file written by \`pulumi preview --json > preview.json\`, or \`-\` to read stdin.\n`,
+    );
   });
 
   it("exits 2 with one clear line, not a stack trace, for JSON that is not a preview", async () => {

@@ -38,7 +38,13 @@ describe("review: the pull-request comment", () => {
       ),
       comment.markdown.slice(0, 2000),
     );
-    const order = ["#### ⚠ Not understood", "#### ⚠ Privileged and mislabelled roles (100)", "#### Other revocations (60)", "#### Summary per app", "#### Grants (4"];
+    const order = [
+      "#### ⚠ Not understood",
+      "#### ⚠ Privileged and mislabelled roles (100)",
+      "#### Other revocations (60)",
+      "#### Summary per app",
+      "#### Grants (4",
+    ];
     const at = order.map((heading) => comment.markdown.indexOf(heading));
     assert.ok(at.every((i) => i > 0) && at.every((i, k) => k === 0 || i > (at[k - 1] ?? 0)), `${order.join(" < ")}: ${at.join(", ")}`);
   });

@@ -38,7 +38,9 @@ describe("review: expiry", () => {
   it("says how many days are left on a granted role expiring within the window, and nothing beyond it", () => {
     const digest = digestOf([
       assignmentStep("create", "jc-soon", { new: jumpcloud(USER, [{ id: "help-desk", expiresAt: iso(NOW + 2.5 * DAY) }]) }),
-      assignmentStep("create", "jc-later", { new: jumpcloud("64a1f0c2e4b0a1a1a1a1a003", [{ id: "help-desk", expiresAt: iso(NOW + 30 * DAY) }]) }),
+      assignmentStep("create", "jc-later", {
+        new: jumpcloud("64a1f0c2e4b0a1a1a1a1a003", [{ id: "help-desk", expiresAt: iso(NOW + 30 * DAY) }]),
+      }),
     ]);
     const review = summarizePreview(digest, { now: NOW });
     const byResource = new Map(granted(review).map((c) => [c.resource, c.role.expiry]));
@@ -51,14 +53,20 @@ describe("review: expiry", () => {
   });
 
   it("inherits the resource's expiresAt for a role without its own", () => {
-    const review = summarizePreview(digestOf([assignmentStep("create", "jc", { new: { ...jumpcloud(USER, [{ id: "help-desk" }]), expiresAt: iso(NOW + DAY) } })]), { now: NOW });
+    const review = summarizePreview(
+      digestOf([assignmentStep("create", "jc", { new: { ...jumpcloud(USER, [{ id: "help-desk" }]), expiresAt: iso(NOW + DAY) } })]),
+      { now: NOW },
+    );
     assert.equal(granted(review)[0]?.role.expiry?.inDays, 1);
   });
 
   it("shows a role whose time has passed as revoked at the next `pulumi up`, counted as expired", () => {
     const roles = [{ id: "help-desk", expiresAt: iso(NOW - 60_000) }, { id: "read-only" }];
     const review = summarizePreview(digestOf([updateStep("jc", jumpcloud(USER, roles), jumpcloud(USER, roles))]), { now: NOW });
-    assert.deepEqual(revoked(review).map((c) => [c.role.id, c.role.expiry?.state]), [["help-desk", "expired"]]);
+    assert.deepEqual(
+      revoked(review).map((c) => [c.role.id, c.role.expiry?.state]),
+      [["help-desk", "expired"]],
+    );
     assert.deepEqual(granted(review), []);
     assert.equal(review.totals.expired, 1);
     assert.equal(review.hasAccessChange, true);
@@ -70,28 +78,47 @@ describe("review: expiry", () => {
   it("does not revoke again a role the provider already recorded as expired, on update or on delete", () => {
     const roles = [{ id: "help-desk", expiresAt: iso(NOW - DAY) }, { id: "read-only" }];
     const expired = [{ id: "help-desk", expiresAt: iso(NOW - DAY), expiredAt: iso(NOW - DAY) }];
-    const relabel = summarizePreview(digestOf([updateStep("jc", jumpcloud(USER, roles), jumpcloud(USER, [roles[0], { id: "read-only", name: "Read Only" }]), expired)]), { now: NOW });
+    const relabel = summarizePreview(
+      digestOf([updateStep("jc", jumpcloud(USER, roles), jumpcloud(USER, [roles[0], { id: "read-only", name: "Read Only" }]), expired)]),
+      { now: NOW },
+    );
     assert.deepEqual(revoked(relabel), []);
     const del = assignmentStep("delete", "jc", { old: jumpcloud(USER, roles) });
     del.oldState = { ...del.oldState!, outputs: { ...del.oldState!.outputs, expiredRoles: expired } };
     const destroyed = summarizePreview(digestOf([del]), { now: NOW });
-    assert.deepEqual(revoked(destroyed).map((c) => c.role.id), ["read-only"]);
+    assert.deepEqual(
+      revoked(destroyed).map((c) => c.role.id),
+      ["read-only"],
+    );
   });
 
   it("shows an expired role renewed to a later time as granted again", () => {
     const old = [{ id: "help-desk", expiresAt: iso(NOW - DAY) }];
     const expired = [{ ...old[0], expiredAt: iso(NOW - DAY) }];
-    const review = summarizePreview(digestOf([updateStep("jc", jumpcloud(USER, old), jumpcloud(USER, [{ id: "help-desk", expiresAt: iso(NOW + 20 * DAY) }]), expired)]), { now: NOW });
-    assert.deepEqual(granted(review).map((c) => c.role.id), ["help-desk"]);
+    const review = summarizePreview(
+      digestOf([updateStep("jc", jumpcloud(USER, old), jumpcloud(USER, [{ id: "help-desk", expiresAt: iso(NOW + 20 * DAY) }]), expired)]),
+      { now: NOW },
+    );
+    assert.deepEqual(
+      granted(review).map((c) => c.role.id),
+      ["help-desk"],
+    );
   });
 
   it("flags a privileged grant without expiresAt only with requireExpiryForPrivileged", () => {
     const digest = digestOf([
-      assignmentStep("create", "jc-admin", { new: jumpcloud(USER, [{ id: "administrator" }, { id: "manager", expiresAt: iso(NOW + DAY) }, { id: "read-only" }]) }),
+      assignmentStep("create", "jc-admin", {
+        new: jumpcloud(USER, [{ id: "administrator" }, { id: "manager", expiresAt: iso(NOW + DAY) }, { id: "read-only" }]),
+      }),
     ]);
     assert.equal(summarizePreview(digest, { now: NOW }).totals.privilegedWithoutExpiry, 0);
     const review = summarizePreview(digest, { now: NOW, requireExpiryForPrivileged: true });
-    assert.deepEqual(granted(review).filter((c) => c.role.expiryRequired).map((c) => c.role.id), ["administrator"]);
+    assert.deepEqual(
+      granted(review)
+        .filter((c) => c.role.expiryRequired)
+        .map((c) => c.role.id),
+      ["administrator"],
+    );
     assert.equal(review.totals.privilegedWithoutExpiry, 1);
     assert.ok(renderMarkdown(review).includes("— ⚠ no `expiresAt` (required for privileged roles)"));
   });
@@ -102,7 +129,10 @@ describe("review: expiry", () => {
     const review = summarizePreview(digestOf([updateStep("jc", jumpcloud(USER, old), jumpcloud(USER, next))]), { now: NOW });
     assert.deepEqual(granted(review), []);
     assert.deepEqual(revoked(review), []);
-    assert.deepEqual(review.expiryEdits.map((e) => [e.role.id, e.from, e.to]), [["help-desk", iso(NOW + DAY), iso(NOW + 30 * DAY)]]);
+    assert.deepEqual(
+      review.expiryEdits.map((e) => [e.role.id, e.from, e.to]),
+      [["help-desk", iso(NOW + DAY), iso(NOW + 30 * DAY)]],
+    );
     assert.equal(review.hasAccessChange, true);
     const md = renderMarkdown(review);
     assert.ok(md.includes("#### Expiry changes"), md);
@@ -115,7 +145,10 @@ describe("review: expiry", () => {
     assert.equal(summarizePreview(digestOf([step]), { now: NOW }).totals.privilegedWithoutExpiry, 0);
     const review = summarizePreview(digestOf([step]), { now: NOW, requireExpiryForPrivileged: true });
     assert.equal(review.totals.privilegedWithoutExpiry, 1);
-    assert.ok(renderMarkdown(review).includes("→ no expiry (`jc`) — ⚠ no `expiresAt` (required for privileged roles)"), renderMarkdown(review));
+    assert.ok(
+      renderMarkdown(review).includes("→ no expiry (`jc`) — ⚠ no `expiresAt` (required for privileged roles)"),
+      renderMarkdown(review),
+    );
   });
 
   describe("the command", () => {
@@ -142,14 +175,24 @@ describe("review: expiry", () => {
 
     it("exits 4 with --require-expiry-for-privileged on a privileged grant without expiresAt, still printing the review", async () => {
       const file = join(dir, "admin.json");
-      writeFileSync(file, JSON.stringify(digestOf([assignmentStep("create", "jc-admin", { new: jumpcloud(USER, [{ id: "administrator" }]) })])));
+      writeFileSync(
+        file,
+        JSON.stringify(digestOf([assignmentStep("create", "jc-admin", { new: jumpcloud(USER, [{ id: "administrator" }]) })])),
+      );
       const failing = await run([file, "--require-expiry-for-privileged"]);
       assert.equal(failing.code, 4, failing.stderr);
       assert.ok(failing.stdout.includes("⚠ no `expiresAt`"), failing.stdout);
       assert.match(failing.stderr, /1 privileged role is granted without expiresAt/);
       assert.equal((await run([file])).code, 0, "without the flag the review succeeds");
       const bounded = join(dir, "bounded.json");
-      writeFileSync(bounded, JSON.stringify(digestOf([assignmentStep("create", "jc-admin", { new: jumpcloud(USER, [{ id: "administrator", expiresAt: "2099-01-01T00:00:00Z" }]) })])));
+      writeFileSync(
+        bounded,
+        JSON.stringify(
+          digestOf([
+            assignmentStep("create", "jc-admin", { new: jumpcloud(USER, [{ id: "administrator", expiresAt: "2099-01-01T00:00:00Z" }]) }),
+          ]),
+        ),
+      );
       assert.equal((await run([bounded, "--require-expiry-for-privileged"])).code, 0);
     });
 

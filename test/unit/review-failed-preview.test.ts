@@ -13,7 +13,8 @@ import { PREVIEW_FIXTURES, readPreviewText } from "../fixtures/preview/load";
 import { runReview } from "../support/review-cli";
 
 const REAL = join(PREVIEW_FIXTURES, "real", "failed-check.json");
-const realFailed = (): { diagnostics: { urn?: string; message: string; severity: string }[] } & Record<string, unknown> => JSON.parse(readFileSync(REAL, "utf8"));
+const realFailed = (): { diagnostics: { urn?: string; message: string; severity: string }[] } & Record<string, unknown> =>
+  JSON.parse(readFileSync(REAL, "utf8"));
 const MARKER = "<!-- pulumi-truto-access:review truto-e2e-assignments/fixtures -->";
 const CHECK_ERROR =
   "pulumi-nodejs:dynamic/truto:RoleAssignment resource 'frank-jumpcloud': property integratedAccountId value {acct-frank} has a problem: must be the integrated account's UUID";
@@ -119,7 +120,11 @@ describe("review: a failed preview", () => {
     assert.equal(doc.errors[0].resource, "frank-jumpcloud");
     assert.ok(doc.errors[0].message.startsWith(CHECK_ERROR));
     assert.deepEqual([doc.totals, doc.sections], [null, []]);
-    assert.deepEqual(Object.keys(doc), Object.keys(reviewJson(reviewPreviewText(readPreviewText("grants-only.json"), "x"))), "the same keys as a review");
+    assert.deepEqual(
+      Object.keys(doc),
+      Object.keys(reviewJson(reviewPreviewText(readPreviewText("grants-only.json"), "x"))),
+      "the same keys as a review",
+    );
   });
 
   it("still exits 2, printing nothing, for JSON of another Pulumi format", async () => {

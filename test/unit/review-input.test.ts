@@ -39,11 +39,18 @@ describe("review: malformed input", () => {
 
     it("rejects the text display with a hint to capture stdout of --json", () => {
       const text = "Previewing update (dev)\n\n     Type                 Name        Plan\n +   pulumi:pulumi:Stack  access-dev  create\n";
-      expectInputError(() => parsePreviewText(text, "preview.txt"), ReviewErrorCodes.notJson, "preview.txt is not JSON", EXPECTED_INPUT, "pulumi preview --json > preview.json");
+      expectInputError(
+        () => parsePreviewText(text, "preview.txt"),
+        ReviewErrorCodes.notJson,
+        "preview.txt is not JSON",
+        EXPECTED_INPUT,
+        "pulumi preview --json > preview.json",
+      );
     });
 
     it("recognises the streaming engine-event format", () => {
-      const text = '{"sequence":0,"timestamp":1789897840,"preludeEvent":{"config":{}}}\n{"sequence":1,"timestamp":1789897841,"summaryEvent":{}}\n';
+      const text =
+        '{"sequence":0,"timestamp":1789897840,"preludeEvent":{"config":{}}}\n{"sequence":1,"timestamp":1789897841,"summaryEvent":{}}\n';
       expectInputError(() => parsePreviewText(text, "events.json"), ReviewErrorCodes.wrongFormat, "PULUMI_ENABLE_STREAMING_JSON_PREVIEW");
     });
   });
@@ -61,7 +68,11 @@ describe("review: malformed input", () => {
     });
 
     it("names other JSON documents Pulumi prints", () => {
-      expectInputError(() => summarizePreview({ sequence: 3, timestamp: 1789897840, resourcePreEvent: {} }), ReviewErrorCodes.wrongFormat, "engine events");
+      expectInputError(
+        () => summarizePreview({ sequence: 3, timestamp: 1789897840, resourcePreEvent: {} }),
+        ReviewErrorCodes.wrongFormat,
+        "engine events",
+      );
       expectInputError(
         () => summarizePreview({ result: "succeeded", duration: 12, summary: { create: 1 }, resources: [] }),
         ReviewErrorCodes.wrongFormat,
@@ -75,8 +86,17 @@ describe("review: malformed input", () => {
       delete (digest.steps[1] as { urn?: string }).urn;
       expectInputError(() => summarizePreview(digest), ReviewErrorCodes.badShape, "steps[1].urn", EXPECTED_INPUT);
       expectInputError(() => summarizePreview({ steps: {} }), ReviewErrorCodes.badShape, "steps");
-      expectInputError(() => summarizePreview({ steps: [{ op: "create", urn: "not-a-urn" }] }), ReviewErrorCodes.badShape, "steps[0].urn", "urn:pulumi:");
-      expectInputError(() => summarizePreview({ steps: [{ op: 1, urn: "urn:pulumi:a::b::t::n" }] }), ReviewErrorCodes.badShape, "steps[0].op");
+      expectInputError(
+        () => summarizePreview({ steps: [{ op: "create", urn: "not-a-urn" }] }),
+        ReviewErrorCodes.badShape,
+        "steps[0].urn",
+        "urn:pulumi:",
+      );
+      expectInputError(
+        () => summarizePreview({ steps: [{ op: 1, urn: "urn:pulumi:a::b::t::n" }] }),
+        ReviewErrorCodes.badShape,
+        "steps[0].op",
+      );
     });
 
     it("reports a preview that failed before planning any step", () => {
@@ -114,9 +134,16 @@ describe("review: malformed input", () => {
       ]);
       const md = renderMarkdown(review);
       assert.ok(md.includes("#### Unreadable values"), md);
-      assert.ok(md.includes("#### _a user whose id is unreadable_ · Slack Enterprise\n- ➕ grants **Channel Manager** (`Rl0A`) in workspace `T0456ENG` and an unreadable scope\n"), md);
       assert.ok(
-        md.includes("): `roles[0]`, `roles[1].id`, `roles[2].id`, `roles[3].group`, `roles[4]` and `userId` are not in the shape this resource writes."),
+        md.includes(
+          "#### _a user whose id is unreadable_ · Slack Enterprise\n- ➕ grants **Channel Manager** (`Rl0A`) in workspace `T0456ENG` and an unreadable scope\n",
+        ),
+        md,
+      );
+      assert.ok(
+        md.includes(
+          "): `roles[0]`, `roles[1].id`, `roles[2].id`, `roles[3].group`, `roles[4]` and `userId` are not in the shape this resource writes.",
+        ),
         md,
       );
     });
@@ -126,7 +153,12 @@ describe("review: malformed input", () => {
       const inputs = stepOf(digest, "jumpcloud-linus").newState?.inputs as Record<string, unknown>;
       inputs.roles = Array.from({ length: 8 }, () => ({ id: UNKNOWN_VALUE }));
       const md = renderMarkdown(summarizePreview(digest));
-      assert.ok(md.includes(": `roles[0].id`, `roles[1].id`, `roles[2].id`, `roles[3].id`, `roles[4].id`, `roles[5].id` and 2 more are known only at `pulumi up`."), md);
+      assert.ok(
+        md.includes(
+          ": `roles[0].id`, `roles[1].id`, `roles[2].id`, `roles[3].id`, `roles[4].id`, `roles[5].id` and 2 more are known only at `pulumi up`.",
+        ),
+        md,
+      );
     });
   });
 });

@@ -34,14 +34,23 @@ describe("review: the comment and the JSON for workflows and tools", () => {
       for (const name of ["plain", "diff", "replacement-steps", "sames"]) {
         const { code, stdout } = await runReview([real(name)]);
         assert.equal(code, 0, name);
-        assert.ok(stdout.startsWith(`${MARKER}\n### Access review: \`truto-e2e-assignments/fixtures\`\n`), `${name}: ${stdout.slice(0, 200)}`);
+        assert.ok(
+          stdout.startsWith(`${MARKER}\n### Access review: \`truto-e2e-assignments/fixtures\`\n`),
+          `${name}: ${stdout.slice(0, 200)}`,
+        );
       }
     });
 
     it("takes --project and --stack over the URNs, and refuses names that are not Pulumi names", async () => {
       const { stdout } = await runReview([real("plain"), "--project", "access", "--stack", "prod"]);
-      assert.ok(stdout.startsWith("<!-- pulumi-truto-access:review access/prod -->\n### Access review: `access/prod`\n"), stdout.slice(0, 200));
-      for (const bad of [["--stack", "a -->b"], ["--project", ""]]) {
+      assert.ok(
+        stdout.startsWith("<!-- pulumi-truto-access:review access/prod -->\n### Access review: `access/prod`\n"),
+        stdout.slice(0, 200),
+      );
+      for (const bad of [
+        ["--stack", "a -->b"],
+        ["--project", ""],
+      ]) {
         const { code, stdout: out } = await runReview([real("plain"), ...bad]);
         assert.equal(code, 2, bad.join(" "));
         assert.equal(out, "");
@@ -78,8 +87,14 @@ describe("review: the comment and the JSON for workflows and tools", () => {
     it("gives each person's label, name, e-mail and newness in the JSON", async () => {
       const { doc } = await json([real("plain")]);
       const people = doc.sections.map((s) => [s.person.label, s.person.email, s.person.isNew]);
-      assert.deepEqual(people.find((p) => p[0] === "Alice Nguyen (alice@example.com)"), ["Alice Nguyen (alice@example.com)", "alice@example.com", false]);
-      assert.deepEqual(people.find((p) => p[0] === "64a1f0c2e4b0a1a1a1a1a005 (new user)"), ["64a1f0c2e4b0a1a1a1a1a005 (new user)", null, true]);
+      assert.deepEqual(
+        people.find((p) => p[0] === "Alice Nguyen (alice@example.com)"),
+        ["Alice Nguyen (alice@example.com)", "alice@example.com", false],
+      );
+      assert.deepEqual(
+        people.find((p) => p[0] === "64a1f0c2e4b0a1a1a1a1a005 (new user)"),
+        ["64a1f0c2e4b0a1a1a1a1a005 (new user)", null, true],
+      );
     });
   });
 
@@ -91,12 +106,32 @@ describe("review: the comment and the JSON for workflows and tools", () => {
       assert.equal(doc.status, "ok");
       assert.equal(doc.marker, MARKER);
       assert.deepEqual([doc.project, doc.stack], ["truto-e2e-assignments", "fixtures"]);
-      assert.deepEqual([doc.totals?.granted, doc.totals?.revoked, doc.totals?.replacements, doc.totals?.privilegedGranted, doc.totals?.unknown], [4, 3, 2, 2, 1]);
+      assert.deepEqual(
+        [doc.totals?.granted, doc.totals?.revoked, doc.totals?.replacements, doc.totals?.privilegedGranted, doc.totals?.unknown],
+        [4, 3, 2, 2, 1],
+      );
       const alice = doc.sections.find((s) => s.person.userId === "64a1f0c2e4b0a1a1a1a1a001");
-      assert.deepEqual(alice?.granted.map((g) => [g.resource, g.cause, g.role.id, g.role.privileged]), [["alice-jumpcloud", "update", "help-desk", true]]);
-      assert.deepEqual(alice?.app, { label: "JumpCloud", integration: "jumpcloud", integratedAccountId: "5c1f3e0a-6b0e-4a47-9a53-2f1d8f0c5a02", hidden: null });
-      assert.deepEqual(doc.privilegedGrants.map((g) => [g.role.id, g.resource]).sort(), [["Rl03", "lead-slack"], ["help-desk", "alice-jumpcloud"]]);
-      assert.deepEqual((doc.replacements as { resource: string; order: string }[]).map((r) => [r.resource, r.order]), [["dan-elastic", "delete-before-create"], ["lead-slack", "create-before-delete"]]);
+      assert.deepEqual(
+        alice?.granted.map((g) => [g.resource, g.cause, g.role.id, g.role.privileged]),
+        [["alice-jumpcloud", "update", "help-desk", true]],
+      );
+      assert.deepEqual(alice?.app, {
+        label: "JumpCloud",
+        integration: "jumpcloud",
+        integratedAccountId: "5c1f3e0a-6b0e-4a47-9a53-2f1d8f0c5a02",
+        hidden: null,
+      });
+      assert.deepEqual(doc.privilegedGrants.map((g) => [g.role.id, g.resource]).sort(), [
+        ["Rl03", "lead-slack"],
+        ["help-desk", "alice-jumpcloud"],
+      ]);
+      assert.deepEqual(
+        (doc.replacements as { resource: string; order: string }[]).map((r) => [r.resource, r.order]),
+        [
+          ["dan-elastic", "delete-before-create"],
+          ["lead-slack", "create-before-delete"],
+        ],
+      );
       assert.deepEqual(doc.errors, []);
       assert.equal(doc.failure, null);
       assert.ok(!JSON.stringify(doc).includes("__provider") && !JSON.stringify(doc).includes("urn:pulumi"), "no provider code, no URNs");
@@ -112,10 +147,15 @@ describe("review: the comment and the JSON for workflows and tools", () => {
       const digest = digestOf([
         assignmentStep("create", "alice-jumpcloud", { new: jumpcloud("65a1c0ffee00000000000c03", roles) }),
         assignmentStep("delete", "alice-jc", { old: jumpcloud("65a1c0ffee00000000000c03", roles) }),
-        assignmentStep("create", "bob-soon", { new: jumpcloud("65a1c0ffee00000000000b0b", [{ id: "help-desk", expiresAt: "2026-12-03T12:00:00Z" }]) }),
+        assignmentStep("create", "bob-soon", {
+          new: jumpcloud("65a1c0ffee00000000000b0b", [{ id: "help-desk", expiresAt: "2026-12-03T12:00:00Z" }]),
+        }),
         assignmentStep("update", "eve-late", {
           old: jumpcloud("65a1c0ffee00000000000e0e", [{ id: "read-only" }, { id: "manager", expiresAt: "2026-11-30T12:00:00Z" }]),
-          new: jumpcloud("65a1c0ffee00000000000e0e", [{ id: "read-only", expiresAt: "2026-12-20T00:00:00Z" }, { id: "manager", expiresAt: "2026-11-30T12:00:00Z" }]),
+          new: jumpcloud("65a1c0ffee00000000000e0e", [
+            { id: "read-only", expiresAt: "2026-12-20T00:00:00Z" },
+            { id: "manager", expiresAt: "2026-11-30T12:00:00Z" },
+          ]),
         }),
       ]);
       const outcome = reviewPreviewJson(digest, { now: NOW });
@@ -125,11 +165,23 @@ describe("review: the comment and the JSON for workflows and tools", () => {
       assert.match(md, /moves from `alice-jc` to `alice-jumpcloud`: no change in access/);
       assert.match(md, /grants \*\*Help Desk\*\* \(`help-desk`\) — ⚠ privileged — expires in 2 days \(`2026-12-03T12:00:00Z`\)/);
       assert.match(md, /revokes \*\*Manager\*\* \(`manager`\) — ⚠ privileged — expired: revoked at the next `pulumi up`/);
-      assert.match(md, /#### Expiry changes\n- ⏱ .*\*\*Read Only\*\* \(`read-only`\) no expiry → until `2026-12-20T00:00:00Z` \(`eve-late`\)/);
+      assert.match(
+        md,
+        /#### Expiry changes\n- ⏱ .*\*\*Read Only\*\* \(`read-only`\) no expiry → until `2026-12-20T00:00:00Z` \(`eve-late`\)/,
+      );
       const doc = reviewJson(outcome);
-      assert.deepEqual((doc.moves as { from: string; to: string; sameAssignment: boolean }[]).map((m) => [m.from, m.to, m.sameAssignment]), [["alice-jc", "alice-jumpcloud", true]]);
-      assert.deepEqual(doc.expiries.roles.map((e) => [e.resource, e.role.id, e.state, e.inDays]).sort(), [["bob-soon", "help-desk", "expiring", 2], ["eve-late", "manager", "expired", null]]);
-      assert.deepEqual((doc.expiries.edits as { resource: string; from: string | null; to: string | null }[]).map((e) => [e.resource, e.from, e.to]), [["eve-late", null, "2026-12-20T00:00:00Z"]]);
+      assert.deepEqual(
+        (doc.moves as { from: string; to: string; sameAssignment: boolean }[]).map((m) => [m.from, m.to, m.sameAssignment]),
+        [["alice-jc", "alice-jumpcloud", true]],
+      );
+      assert.deepEqual(doc.expiries.roles.map((e) => [e.resource, e.role.id, e.state, e.inDays]).sort(), [
+        ["bob-soon", "help-desk", "expiring", 2],
+        ["eve-late", "manager", "expired", null],
+      ]);
+      assert.deepEqual(
+        (doc.expiries.edits as { resource: string; from: string | null; to: string | null }[]).map((e) => [e.resource, e.from, e.to]),
+        [["eve-late", null, "2026-12-20T00:00:00Z"]],
+      );
     });
 
     it("exits 2 for a format it does not know", async () => {
@@ -164,7 +216,12 @@ describe("review: the comment and the JSON for workflows and tools", () => {
       assert.equal(asJson.code, 6);
       // Revoking a privileged role is not granting one.
       const revokeOnly = join(dir, "revoke-admin.json");
-      writeFileSync(revokeOnly, JSON.stringify(digestOf([assignmentStep("delete", "gone", { old: jumpcloud("65a1c0ffee00000000000c03", [{ id: "administrator" }]) })])));
+      writeFileSync(
+        revokeOnly,
+        JSON.stringify(
+          digestOf([assignmentStep("delete", "gone", { old: jumpcloud("65a1c0ffee00000000000c03", [{ id: "administrator" }]) })]),
+        ),
+      );
       assert.equal((await runReview([revokeOnly, "--fail-on-privileged"])).code, 0);
       assert.equal((await runReview([fixture("grants-only.json"), "--fail-on-privileged"])).code, 0);
     });

@@ -18,7 +18,10 @@ const granted = (result: AccessReview): RoleChange[] => result.sections.flatMap(
 describe("review: privileged roles by id", () => {
   it("flags an opaque Slack role id the table knows as privileged, and names it", () => {
     const { result, md } = reviewOf([{ id: "Rl0J" }]);
-    assert.deepEqual(granted(result).map((c) => [c.role.id, c.role.privileged, c.role.knownName]), [["Rl0J", true, "Security Admin"]]);
+    assert.deepEqual(
+      granted(result).map((c) => [c.role.id, c.role.privileged, c.role.knownName]),
+      [["Rl0J", true, "Security Admin"]],
+    );
     assert.equal(result.totals.privilegedGranted, 1);
     assert.ok(md.includes("- ➕ grants **Security Admin** (`Rl0J`) in workspace `T0456ENG` — ⚠ privileged\n"), md);
   });
@@ -29,7 +32,12 @@ describe("review: privileged roles by id", () => {
     assert.equal(change?.role.privileged, true);
     assert.equal(change?.role.mislabelled, true);
     assert.equal(result.totals.mislabelled, 1);
-    assert.ok(md.includes("**Security Admin** (`Rl0J`) in workspace `T0456ENG` — ⚠ privileged — ⚠ declared as \"Read Only\" but `Rl0J` is Security Admin"), md);
+    assert.ok(
+      md.includes(
+        '**Security Admin** (`Rl0J`) in workspace `T0456ENG` — ⚠ privileged — ⚠ declared as "Read Only" but `Rl0J` is Security Admin',
+      ),
+      md,
+    );
     assert.ok(md.includes("⚠ 1 mislabelled role"), md);
   });
 
@@ -38,20 +46,27 @@ describe("review: privileged roles by id", () => {
     const [change] = granted(result);
     assert.equal(change?.role.privileged, false, "Rl0A is Channel Manager whatever the program calls it");
     assert.equal(change?.role.mislabelled, true);
-    assert.ok(md.includes("— ⚠ declared as \"Super Admin\" but `Rl0A` is Channel Manager"), md);
+    assert.ok(md.includes('— ⚠ declared as "Super Admin" but `Rl0A` is Channel Manager'), md);
   });
 
   it("accepts a declared name that differs from the vendor's only in case, spaces or punctuation", () => {
-    const digest = digestOf([assignmentStep("create", "jc-bob", { new: jumpcloud("64a1f0c2e4b0a1a1a1a1a002", [{ id: "read-only", name: " read-only " }]) })]);
+    const digest = digestOf([
+      assignmentStep("create", "jc-bob", { new: jumpcloud("64a1f0c2e4b0a1a1a1a1a002", [{ id: "read-only", name: " read-only " }]) }),
+    ]);
     const result = summarizePreview(digest);
     assert.equal(granted(result)[0]?.role.mislabelled, undefined);
     assert.equal(result.totals.mislabelled, 0);
   });
 
   it("flags a role the table knows as privileged although no privileged word is in its name", () => {
-    const digest = digestOf([assignmentStep("create", "jc-bob", { new: jumpcloud("64a1f0c2e4b0a1a1a1a1a002", [{ id: "command-runner" }]) })]);
+    const digest = digestOf([
+      assignmentStep("create", "jc-bob", { new: jumpcloud("64a1f0c2e4b0a1a1a1a1a002", [{ id: "command-runner" }]) }),
+    ]);
     const result = summarizePreview(digest);
-    assert.deepEqual(granted(result).map((c) => [c.role.knownName, c.role.privileged, c.role.privilegedBy]), [["Command Runner", true, "role-table"]]);
+    assert.deepEqual(
+      granted(result).map((c) => [c.role.knownName, c.role.privileged, c.role.privilegedBy]),
+      [["Command Runner", true, "role-table"]],
+    );
   });
 
   it("says which roles are not in the table, so a harmless-looking unknown id is not taken on trust", () => {
@@ -65,7 +80,13 @@ describe("review: privileged roles by id", () => {
   it("adds --privileged words to the defaults instead of replacing them (issue 12)", () => {
     const { result } = reviewOf([{ id: "Rl0J" }, { id: "Rl0X", name: "Org Owner" }, { id: "Rl0Y", name: "Viewer" }], ["viewer"]);
     assert.deepEqual(result.privilegedPatterns, ["admin", "owner", "superuser", "security", "billing", "viewer"]);
-    assert.deepEqual(granted(result).filter((c) => c.role.privileged).map((c) => c.role.id).sort(), ["Rl0J", "Rl0X", "Rl0Y"]);
+    assert.deepEqual(
+      granted(result)
+        .filter((c) => c.role.privileged)
+        .map((c) => c.role.id)
+        .sort(),
+      ["Rl0J", "Rl0X", "Rl0Y"],
+    );
   });
 });
 
@@ -83,8 +104,25 @@ describe("integrations: known roles", () => {
   it("has a row for every integration, and Slack's ids from the vendor's role table", () => {
     assert.deepEqual(Object.keys(KNOWN_ROLES).sort(), [...INTEGRATIONS].sort());
     assert.deepEqual(
-      ["Rl0L", "Rl0C", "Rl01", "Rl0A", "Rl05", "Rl09", "Rl0F", "Rl0D", "Rl02", "Rl0G", "Rl0J", "Rl0B", "Rl03", "Rl0K"].map((id) => knownRole("slackenterprise", id)?.name),
-      ["Analytics Admin", "Audit Logs Admin", "Channel Admin", "Channel Manager", "Conversation Admin", "DLP Admin", "Exports Admin", "Integrations Manager", "Role Admin", "Sales Admin", "Security Admin", "Slack Platform Developer", "User Admin", "Workflow Admin"],
+      ["Rl0L", "Rl0C", "Rl01", "Rl0A", "Rl05", "Rl09", "Rl0F", "Rl0D", "Rl02", "Rl0G", "Rl0J", "Rl0B", "Rl03", "Rl0K"].map(
+        (id) => knownRole("slackenterprise", id)?.name,
+      ),
+      [
+        "Analytics Admin",
+        "Audit Logs Admin",
+        "Channel Admin",
+        "Channel Manager",
+        "Conversation Admin",
+        "DLP Admin",
+        "Exports Admin",
+        "Integrations Manager",
+        "Role Admin",
+        "Sales Admin",
+        "Security Admin",
+        "Slack Platform Developer",
+        "User Admin",
+        "Workflow Admin",
+      ],
     );
   });
 

@@ -52,7 +52,10 @@ describe("review of real preview JSON (Pulumi CLI)", () => {
 
   it("the Elastic replacement revokes in the old organization and grants in both", () => {
     const dan = summarizePreview(load("plain")).sections.find((s) => s.person.userId === "1183940204")!;
-    assert.deepEqual((dan.revoked[0].role.organizations ?? []).map((o) => o.id), ["4201839311"]);
+    assert.deepEqual(
+      (dan.revoked[0].role.organizations ?? []).map((o) => o.id),
+      ["4201839311"],
+    );
     assert.deepEqual((dan.granted[0].role.organizations ?? []).map((o) => o.id).sort(), ["4201839311", "4201839312"]);
   });
 });

@@ -18,8 +18,23 @@ const grantedIds = (result: AccessReview): string[] => result.sections.flatMap((
 describe("review: step ops", () => {
   it("knows every step op of Pulumi's engine (pkg/resource/deploy/step.go StepOps)", () => {
     assert.deepEqual(Object.keys(STEP_OPS).sort(), [
-      "create", "create-replacement", "delete", "delete-replaced", "diff", "discard", "discard-replaced", "extend-parameterize",
-      "import", "import-replacement", "read", "read-replacement", "refresh", "remove-pending-replace", "replace", "same", "update",
+      "create",
+      "create-replacement",
+      "delete",
+      "delete-replaced",
+      "diff",
+      "discard",
+      "discard-replaced",
+      "extend-parameterize",
+      "import",
+      "import-replacement",
+      "read",
+      "read-replacement",
+      "refresh",
+      "remove-pending-replace",
+      "replace",
+      "same",
+      "update",
     ]);
   });
 
@@ -28,12 +43,18 @@ describe("review: step ops", () => {
       const { result, md } = reviewOf(assignmentStep(op, "slack-ada", { old: before, new: after }));
       assert.equal(result.hasAccessChange, true);
       assert.equal(result.understood, false);
-      assert.deepEqual(result.notUnderstood.map((n) => [n.resource, n.ops, n.reason]), [["slack-ada", [op], "unknown-op"]]);
+      assert.deepEqual(
+        result.notUnderstood.map((n) => [n.resource, n.ops, n.reason]),
+        [["slack-ada", [op], "unknown-op"]],
+      );
       assert.ok(!md.includes("No access changes"), md);
       const lines = md.split("\n");
       assert.equal(lines[2], "**⚠ 1 assignment not understood**");
       assert.equal(lines[4], "#### ⚠ Not understood: check these by hand");
-      assert.ok(md.includes(`- \`slack-ada\` (user \`${ADA}\` · Slack Enterprise): step \`${op}\` is not an operation this review knows`), md);
+      assert.ok(
+        md.includes(`- \`slack-ada\` (user \`${ADA}\` · Slack Enterprise): step \`${op}\` is not an operation this review knows`),
+        md,
+      );
     });
   }
 
@@ -55,10 +76,20 @@ describe("review: step ops", () => {
   });
 
   it("lists an import as adopted without granting anything", () => {
-    const { result, md } = reviewOf(assignmentStep("import", "jc-bob", { new: jumpcloud("64a1f0c2e4b0a1a1a1a1a002", [{ id: "administrator" }]) }));
+    const { result, md } = reviewOf(
+      assignmentStep("import", "jc-bob", { new: jumpcloud("64a1f0c2e4b0a1a1a1a1a002", [{ id: "administrator" }]) }),
+    );
     assert.equal(result.hasAccessChange, false);
-    assert.deepEqual(result.stateOnly.map((s) => [s.resource, s.kind, s.roles.map((r) => [r.id, r.privileged])]), [["jc-bob", "import", [["administrator", true]]]]);
-    assert.ok(md.startsWith("No access changes in this preview: no role is granted, revoked or replaced; 1 assignment is imported as it is (`jc-bob`)"), md);
+    assert.deepEqual(
+      result.stateOnly.map((s) => [s.resource, s.kind, s.roles.map((r) => [r.id, r.privileged])]),
+      [["jc-bob", "import", [["administrator", true]]]],
+    );
+    assert.ok(
+      md.startsWith(
+        "No access changes in this preview: no role is granted, revoked or replaced; 1 assignment is imported as it is (`jc-bob`)",
+      ),
+      md,
+    );
   });
 
   it("revokes the old roles when an import replaces a managed assignment, and adopts the new one", () => {
@@ -70,14 +101,20 @@ describe("review: step ops", () => {
     );
     assert.deepEqual(revokedIds(result), ["Rl0J"]);
     assert.deepEqual(grantedIds(result), []);
-    assert.deepEqual(result.stateOnly.map((s) => [s.kind, s.roles.map((r) => r.id)]), [["import", ["Rl0A"]]]);
+    assert.deepEqual(
+      result.stateOnly.map((s) => [s.kind, s.roles.map((r) => r.id)]),
+      [["import", ["Rl0A"]]],
+    );
     assert.ok(md.includes("#### Not changed at the API"), md);
   });
 
   it("says an assignment left over from an interrupted replacement only leaves the state (remove-pending-replace)", () => {
     const { result, md } = reviewOf(assignmentStep("remove-pending-replace", "slack-ada", { old: before }));
     assert.deepEqual(revokedIds(result), [], "an earlier run already deleted it");
-    assert.deepEqual(result.stateOnly.map((s) => [s.resource, s.kind]), [["slack-ada", "forget"]]);
+    assert.deepEqual(
+      result.stateOnly.map((s) => [s.resource, s.kind]),
+      [["slack-ada", "forget"]],
+    );
     assert.ok(md.includes("1 assignment leaves the state after an earlier, interrupted replacement deleted it (`slack-ada`)"), md);
   });
 
@@ -86,7 +123,13 @@ describe("review: step ops", () => {
       assignmentStep("extend-parameterize", "a", { old: before, new: after }),
       assignmentStep("diff", "b", { old: before, new: after }),
     );
-    assert.deepEqual(result.notUnderstood.map((n) => [n.resource, n.reason]), [["a", "unexpected-ops"], ["b", "unexpected-ops"]]);
+    assert.deepEqual(
+      result.notUnderstood.map((n) => [n.resource, n.reason]),
+      [
+        ["a", "unexpected-ops"],
+        ["b", "unexpected-ops"],
+      ],
+    );
   });
 
   it("refuses a known op without the state it needs, and two changes to one resource it cannot order", () => {
@@ -95,10 +138,13 @@ describe("review: step ops", () => {
       assignmentStep("create", "both", { new: after }),
       assignmentStep("delete", "both", { old: before }),
     );
-    assert.deepEqual(result.notUnderstood.map((n) => [n.resource, n.ops, n.reason]), [
-      ["both", ["create", "delete"], "unexpected-ops"],
-      ["no-state", ["create"], "missing-state"],
-    ]);
+    assert.deepEqual(
+      result.notUnderstood.map((n) => [n.resource, n.ops, n.reason]),
+      [
+        ["both", ["create", "delete"], "unexpected-ops"],
+        ["no-state", ["create"], "missing-state"],
+      ],
+    );
     assert.ok(md.includes("- `no-state`: step `create` carries no new state"), md);
     assert.ok(md.includes("steps `create` and `delete` together are not a combination this review knows"), md);
   });
@@ -112,7 +158,10 @@ describe("review: step ops", () => {
 
   it("revokes the roles of every state a destroy deletes under one URN", () => {
     const pending = slack(ADA, [{ id: "Rl0J" }]);
-    const { result } = reviewOf(assignmentStep("delete", "slack-ada", { old: after }), assignmentStep("delete", "slack-ada", { old: pending }));
+    const { result } = reviewOf(
+      assignmentStep("delete", "slack-ada", { old: after }),
+      assignmentStep("delete", "slack-ada", { old: pending }),
+    );
     assert.deepEqual(revokedIds(result).sort(), ["Rl0A", "Rl0J"]);
   });
 

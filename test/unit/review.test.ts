@@ -10,7 +10,10 @@ function review(name: string | FixtureDigest, privileged?: string[]): { result: 
 
 function section(result: AccessReview, personLabel: string, app: string): AccessSection {
   const found = result.sections.find((s) => s.person.label === personLabel && s.app.label === app);
-  assert.ok(found, `no section for ${personLabel} · ${app}; have ${result.sections.map((s) => `${s.person.label} · ${s.app.label}`).join(" | ")}`);
+  assert.ok(
+    found,
+    `no section for ${personLabel} · ${app}; have ${result.sections.map((s) => `${s.person.label} · ${s.app.label}`).join(" | ")}`,
+  );
   return found;
 }
 
@@ -22,13 +25,32 @@ describe("review: summarizePreview and renderMarkdown", () => {
       const { result } = review("grants-only.json");
       const slack = section(result, "U0A1ADA7 (new user)", "Slack Enterprise");
       assert.deepEqual(ids(slack.granted), ["Rl0A", "Rl0B"]);
-      assert.deepEqual(slack.granted.map((c) => c.role.workspace), ["T0456ENG", "T0456ENG"]);
-      assert.deepEqual(slack.granted.map((c) => c.cause), ["create", "create"]);
+      assert.deepEqual(
+        slack.granted.map((c) => c.role.workspace),
+        ["T0456ENG", "T0456ENG"],
+      );
+      assert.deepEqual(
+        slack.granted.map((c) => c.cause),
+        ["create", "create"],
+      );
       assert.deepEqual(slack.revoked, []);
       const jc = section(result, "65a1c0ffee00000000000c03 (new user)", "JumpCloud");
       assert.deepEqual(ids(jc.granted), ["5f0c9a7e2b1d4c3a8e6f0b12"]);
       assert.deepEqual(result.totals, {
-        people: 2, granted: 3, revoked: 0, replacements: 0, moves: 0, privilegedGranted: 0, privilegedRevoked: 0, mislabelled: 0, unknown: 0, secret: 0, unreadable: 0, notUnderstood: 0, expired: 0, privilegedWithoutExpiry: 0,
+        people: 2,
+        granted: 3,
+        revoked: 0,
+        replacements: 0,
+        moves: 0,
+        privilegedGranted: 0,
+        privilegedRevoked: 0,
+        mislabelled: 0,
+        unknown: 0,
+        secret: 0,
+        unreadable: 0,
+        notUnderstood: 0,
+        expired: 0,
+        privilegedWithoutExpiry: 0,
       });
       assert.equal(result.hasAccessChange, true);
     });
@@ -70,12 +92,21 @@ describe("review: summarizePreview and renderMarkdown", () => {
       const slack = section(result, "Ada Lovelace (ada@example.com)", "Slack Enterprise");
       assert.deepEqual(ids(slack.granted), ["Rl0D"]);
       assert.deepEqual(ids(slack.revoked), ["Rl0B"]);
-      assert.deepEqual([...slack.granted, ...slack.revoked].map((c) => c.cause), ["update", "update"]);
+      assert.deepEqual(
+        [...slack.granted, ...slack.revoked].map((c) => c.cause),
+        ["update", "update"],
+      );
       const jc = section(result, "Ada Lovelace (ada@example.com)", "JumpCloud");
-      assert.deepEqual(jc.granted.map((c) => [c.role.id, c.role.group]), [["sso-manager", "eng"]]);
+      assert.deepEqual(
+        jc.granted.map((c) => [c.role.id, c.role.group]),
+        [["sso-manager", "eng"]],
+      );
       assert.deepEqual(jc.revoked, []);
       const kat = section(result, "Katherine Johnson (katherine@example.com)", "Elastic Cloud");
-      assert.deepEqual(kat.granted.map((c) => [c.role.id, c.role.organization, c.role.organizationName]), [["editor", "org-9902", "Search"]]);
+      assert.deepEqual(
+        kat.granted.map((c) => [c.role.id, c.role.organization, c.role.organizationName]),
+        [["editor", "org-9902", "Search"]],
+      );
     });
 
     it("counts one person across apps by e-mail", () => {
@@ -83,7 +114,10 @@ describe("review: summarizePreview and renderMarkdown", () => {
       assert.equal(result.totals.people, 2);
       assert.ok(md.includes("**2 people gain 3 roles, lose 1; ⚠ 1 privileged role granted**"), md);
       assert.ok(md.includes("- ➕ grants **SSO Manager** (`sso-manager`) in group `eng`"), md);
-      assert.ok(md.includes("- ➕ grants **Integrations Manager** (`Rl0D`) in workspace `T0456ENG` — ⚠ privileged\n"), "an opaque id is flagged by the role table");
+      assert.ok(
+        md.includes("- ➕ grants **Integrations Manager** (`Rl0D`) in workspace `T0456ENG` — ⚠ privileged\n"),
+        "an opaque id is flagged by the role table",
+      );
       assert.ok(md.includes("- ➖ revokes **Slack Platform Developer** (`Rl0B`) in workspace `T0456ENG`\n"), md);
     });
 
@@ -105,10 +139,16 @@ describe("review: summarizePreview and renderMarkdown", () => {
       assert.equal(elastic.orderFrom, "steps");
       assert.deepEqual(elastic.reasons, ["organizations"]);
       assert.equal(elastic.moves, false);
-      assert.deepEqual(elastic.kept.map((r) => [r.id, r.organization]), [["viewer", "org-7781"]]);
+      assert.deepEqual(
+        elastic.kept.map((r) => [r.id, r.organization]),
+        [["viewer", "org-7781"]],
+      );
       const kat = section(result, "Katherine Johnson (katherine@example.com)", "Elastic Cloud");
       assert.deepEqual(ids(kat.granted), ["editor"]);
-      assert.deepEqual(kat.granted.map((c) => c.cause), ["replace"]);
+      assert.deepEqual(
+        kat.granted.map((c) => c.cause),
+        ["replace"],
+      );
       assert.deepEqual(kat.revoked, [], "a role kept through the replacement is not a revocation");
       assert.ok(
         md.includes(
@@ -144,9 +184,18 @@ describe("review: summarizePreview and renderMarkdown", () => {
       assert.equal(oncall?.order, "create-before-delete", "oldState.delete");
       assert.equal(oncall?.moves, true);
       const grace = section(result, "Grace Hopper (grace@example.com)", "Slack Enterprise");
-      assert.deepEqual(grace.granted.map((c) => c.role.workspace), ["T0789SUP"]);
-      assert.deepEqual(grace.revoked.map((c) => c.role.workspace), ["T0456ENG"]);
-      assert.ok(md.includes("(delete-before-create, because `workspaceId` changes): the old assignment is deleted before the new one is created"), md);
+      assert.deepEqual(
+        grace.granted.map((c) => c.role.workspace),
+        ["T0789SUP"],
+      );
+      assert.deepEqual(
+        grace.revoked.map((c) => c.role.workspace),
+        ["T0456ENG"],
+      );
+      assert.ok(
+        md.includes("(delete-before-create, because `workspaceId` changes): the old assignment is deleted before the new one is created"),
+        md,
+      );
       assert.ok(md.includes("the assignment moves here from Grace Hopper (`grace@example.com`) · JumpCloud"), md);
     });
 
@@ -159,8 +208,14 @@ describe("review: summarizePreview and renderMarkdown", () => {
       }
       const { result } = review(digest);
       const byName = new Map(result.replacements.map((r) => [r.resource, r]));
-      assert.deepEqual([byName.get("elastic-katherine")?.order, byName.get("elastic-katherine")?.orderFrom], ["delete-before-create", "provider-rule"]);
-      assert.deepEqual([byName.get("crowdstrike-ada")?.order, byName.get("crowdstrike-ada")?.orderFrom], ["create-before-delete", "provider-rule"]);
+      assert.deepEqual(
+        [byName.get("elastic-katherine")?.order, byName.get("elastic-katherine")?.orderFrom],
+        ["delete-before-create", "provider-rule"],
+      );
+      assert.deepEqual(
+        [byName.get("crowdstrike-ada")?.order, byName.get("crowdstrike-ada")?.orderFrom],
+        ["create-before-delete", "provider-rule"],
+      );
     });
   });
 
@@ -195,7 +250,12 @@ describe("review: summarizePreview and renderMarkdown", () => {
       const { md } = review("unknowns.json");
       assert.ok(!md.includes(UNKNOWN_VALUE), md);
       assert.ok(md.includes("#### Known only at `pulumi up`"), md);
-      assert.ok(md.includes("- `jumpcloud-new-hire` (new, `65a1c0ffee00000000000e05` (new user) · JumpCloud): `roles` is known only at `pulumi up`."), md);
+      assert.ok(
+        md.includes(
+          "- `jumpcloud-new-hire` (new, `65a1c0ffee00000000000e05` (new user) · JumpCloud): `roles` is known only at `pulumi up`.",
+        ),
+        md,
+      );
       assert.ok(md.includes("`roles[1].id` is known only at `pulumi up`."), md);
       assert.ok(md.includes("#### _a user known only at `pulumi up`_ · CrowdStrike"), md);
       assert.ok(md.includes("4 assignments with values known only at `pulumi up`"), md);
@@ -207,7 +267,13 @@ describe("review: summarizePreview and renderMarkdown", () => {
       inputs.workspaceId = UNKNOWN_VALUE;
       const { result, md } = review(digest);
       const slack = result.sections.find((s) => s.resources.includes("slack-ada-t0456eng"));
-      assert.deepEqual(slack?.granted.map((c) => [c.role.id, c.role.hiddenScope]), [["Rl0A", "unknown"], ["Rl0B", "unknown"]]);
+      assert.deepEqual(
+        slack?.granted.map((c) => [c.role.id, c.role.hiddenScope]),
+        [
+          ["Rl0A", "unknown"],
+          ["Rl0B", "unknown"],
+        ],
+      );
       assert.ok(md.includes("- ➕ grants **Channel Manager** (`Rl0A`) in a scope known only at `pulumi up`"), md);
     });
   });
@@ -233,7 +299,10 @@ describe("review: summarizePreview and renderMarkdown", () => {
       assert.equal(vip?.person.userId, undefined);
       assert.deepEqual(ids(vip?.granted ?? []), ["Rl0B"]);
       const ada = section(result, "Ada Lovelace (ada@example.com)", "Slack Enterprise");
-      assert.deepEqual(ada.granted.map((c) => [c.role.id, c.role.name]), [["Rl0E", undefined]]);
+      assert.deepEqual(
+        ada.granted.map((c) => [c.role.id, c.role.name]),
+        [["Rl0E", undefined]],
+      );
       assert.deepEqual(ids(ada.revoked), ["Rl0B"]);
       assert.ok(md.includes("#### _a user whose id is secret_ · Slack Enterprise"), md);
       assert.ok(md.includes("- ➕ grants `Rl0E` in workspace `T0456ENG`\n"), md);
@@ -292,8 +361,16 @@ describe("review: summarizePreview and renderMarkdown", () => {
       assert.deepEqual(flagged, ["administrator", "bm", "org_owner", "sec-rev", "su"]);
       assert.equal(result.totals.privilegedGranted, 5);
       assert.ok(md.includes("- ➕ grants **Viewer** (`viewer`)\n"), "an ordinary role is not flagged");
-      assert.ok(md.includes("⚠ privileged: the app's role table lists the role's id as privileged, or its id or name contains one of `admin`, `owner`, `superuser`, `security`, `billing`"), md);
-      assert.ok(md.includes("judged only by the id and the declared name: `bm`, `org_owner`, `sec-rev`, `su` and `viewer` (JumpCloud)."), md);
+      assert.ok(
+        md.includes(
+          "⚠ privileged: the app's role table lists the role's id as privileged, or its id or name contains one of `admin`, `owner`, `superuser`, `security`, `billing`",
+        ),
+        md,
+      );
+      assert.ok(
+        md.includes("judged only by the id and the declared name: `bm`, `org_owner`, `sec-rev`, `su` and `viewer` (JumpCloud)."),
+        md,
+      );
     });
 
     it("adds a caller's words to the defaults, ignoring case and blanks", () => {

@@ -3,14 +3,29 @@
  * placement decision the client makes from it.
  */
 import { strict as assert } from "node:assert";
-import { INTEGRATIONS, RULES, isKnownIntegration, placeField, ruleFor, type Placement, type RequestField } from "../../src/integrations/rules";
+import {
+  INTEGRATIONS,
+  RULES,
+  isKnownIntegration,
+  placeField,
+  ruleFor,
+  type Placement,
+  type RequestField,
+} from "../../src/integrations/rules";
 
 const FIELDS: readonly RequestField[] = ["id", "roles", "workspace_id", "organizations"];
 
 describe("rules", () => {
   describe("the table", () => {
     it("knows exactly the six integrations Truto documents unassign-role for", () => {
-      assert.deepEqual([...INTEGRATIONS].sort(), ["blackline", "crowdstrike", "elasticcloud", "jumpcloud", "slackenterprise", "teamviewer"]);
+      assert.deepEqual([...INTEGRATIONS].sort(), [
+        "blackline",
+        "crowdstrike",
+        "elasticcloud",
+        "jumpcloud",
+        "slackenterprise",
+        "teamviewer",
+      ]);
       assert.deepEqual(Object.keys(RULES).sort(), [...INTEGRATIONS].sort());
     });
 
@@ -138,7 +153,8 @@ describe("rules", () => {
     });
 
     it("reads Slack back from role assignments and the others from the user's roles", () => {
-      for (const slug of INTEGRATIONS) assert.equal(RULES[slug].readBack, slug === "slackenterprise" ? "role-assignments" : "user-roles", slug);
+      for (const slug of INTEGRATIONS)
+        assert.equal(RULES[slug].readBack, slug === "slackenterprise" ? "role-assignments" : "user-roles", slug);
     });
   });
 
@@ -148,7 +164,10 @@ describe("rules", () => {
     });
 
     it("fails for an unknown slug, listing the supported ones", () => {
-      assert.throws(() => ruleFor("okta"), (e: Error) => e.message.includes('"okta"') && INTEGRATIONS.every((s) => e.message.includes(s)));
+      assert.throws(
+        () => ruleFor("okta"),
+        (e: Error) => e.message.includes('"okta"') && INTEGRATIONS.every((s) => e.message.includes(s)),
+      );
     });
 
     it("is case-sensitive, as Truto's slugs are", () => {

@@ -6,7 +6,12 @@ import { strict as assert } from "node:assert";
 import { validate } from "../../src";
 import { SEED_IDS } from "../../src/sandbox";
 
-const slack = { integratedAccountId: SEED_IDS.accounts.slackenterprise, integration: "slackenterprise", userId: "U01ALICE", roles: [{ id: "Rl0A" }] };
+const slack = {
+  integratedAccountId: SEED_IDS.accounts.slackenterprise,
+  integration: "slackenterprise",
+  userId: "U01ALICE",
+  roles: [{ id: "Rl0A" }],
+};
 
 describe("validate()", () => {
   it("passes arguments check accepts", () => {
@@ -23,13 +28,24 @@ describe("validate()", () => {
     );
     assert.match(result.failures[0].reason, /did you mean "name"/);
     const missing = validate(slack);
-    assert.deepEqual(missing.failures.map((f) => f.property), ["workspaceId"]);
+    assert.deepEqual(
+      missing.failures.map((f) => f.property),
+      ["workspaceId"],
+    );
     assert.match(missing.failures[0].reason, /Slack Enterprise needs workspaceId/);
   });
 
   it("reports a structural failure and a cross-field one together (a typo'd key does not hide a typo'd integration)", () => {
-    const result = validate({ integratedAccountId: SEED_IDS.accounts.jumpcloud, integration: "jumpclod", userId: "u", roles: [{ id: "manager", nmae: "Manager" }] });
-    assert.deepEqual(result.failures.map((f) => f.property), ["roles[0].nmae", "integration"]);
+    const result = validate({
+      integratedAccountId: SEED_IDS.accounts.jumpcloud,
+      integration: "jumpclod",
+      userId: "u",
+      roles: [{ id: "manager", nmae: "Manager" }],
+    });
+    assert.deepEqual(
+      result.failures.map((f) => f.property),
+      ["roles[0].nmae", "integration"],
+    );
     assert.match(result.failures[1].reason, /did you mean "jumpcloud"/);
   });
 
@@ -45,6 +61,9 @@ describe("validate()", () => {
 
   it("refuses a deadline already past, as check does for a role being added", () => {
     const result = validate({ ...slack, workspaceId: "T0PLATFORM", roles: [{ id: "Rl0A", expiresAt: "2020-01-01T00:00:00Z" }] });
-    assert.deepEqual(result.failures.map((f) => f.property), ["roles[0].expiresAt"]);
+    assert.deepEqual(
+      result.failures.map((f) => f.property),
+      ["roles[0].expiresAt"],
+    );
   });
 });

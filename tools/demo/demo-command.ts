@@ -20,7 +20,10 @@ Options:
 function parseArgs(args: string[]): DemoOptions | "help" | string {
   const options: DemoOptions = {};
   for (let i = 0; i < args.length; i += 1) {
-    const [flag, inline] = args[i].startsWith("--") && args[i].includes("=") ? [args[i].slice(0, args[i].indexOf("=")), args[i].slice(args[i].indexOf("=") + 1)] : [args[i], undefined];
+    const [flag, inline] =
+      args[i].startsWith("--") && args[i].includes("=")
+        ? [args[i].slice(0, args[i].indexOf("=")), args[i].slice(args[i].indexOf("=") + 1)]
+        : [args[i], undefined];
     if (flag === "-h" || flag === "--help") return "help";
     if (flag === "--no-pulumi-cli" && inline === undefined) {
       options.pulumiCli = "never";

@@ -11,7 +11,8 @@ export type HoldingRow = [person: string, app: string, roles: string];
 
 function scopeName(state: SandboxState, accountId: string, role: HeldRole): string | undefined {
   if (role.workspace) return state.workspaces.find((w) => w.accountId === accountId && w.id === role.workspace)?.name ?? role.workspace;
-  if (role.organization) return state.organizations.find((o) => o.accountId === accountId && o.id === role.organization)?.name ?? role.organization;
+  if (role.organization)
+    return state.organizations.find((o) => o.accountId === accountId && o.id === role.organization)?.name ?? role.organization;
   return undefined;
 }
 

@@ -34,7 +34,10 @@ export interface DemoOptions {
 }
 
 function grantRows(grants: readonly DeclaredGrant[]): string {
-  return renderTable(["RESOURCE", "USER", "ROLE"], grants.map((g) => [g.resource, g.userId, g.label]));
+  return renderTable(
+    ["RESOURCE", "USER", "ROLE"],
+    grants.map((g) => [g.resource, g.userId, g.label]),
+  );
 }
 
 /** Runs the demo; resolves to the exit code (0 only when every declared role ends up revoked). */
@@ -66,14 +69,18 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
         const state = await showHoldings(title);
         const declared = declaredGrants(run.resources);
         const missing = declared.filter((g) => !isGrantHeld(state, g));
-        const lingering = retired.flatMap((r) => grantsMissingFrom(declaredGrants(r.resources), declared)).filter((g) => isGrantHeld(state, g));
+        const lingering = retired
+          .flatMap((r) => grantsMissingFrom(declaredGrants(r.resources), declared))
+          .filter((g) => isGrantHeld(state, g));
         if (missing.length > 0) throw new Error(`Declared but not held ${title}:\n${grantRows(missing)}`);
         if (lingering.length > 0) throw new Error(`Removed from the program but still held ${title}:\n${grantRows(lingering)}`);
       },
     };
 
     say(`Truto sandbox on ${sandbox.url}, started from its seed (state: ${options.stateFile ? stateFile : "a temp file"}).`);
-    say(`Program: ${path.relative(projectDir, readProjectFile(projectDir).main)} (stack "demo"), ${before.resources.length} RoleAssignments.`);
+    say(
+      `Program: ${path.relative(projectDir, readProjectFile(projectDir).main)} (stack "demo"), ${before.resources.length} RoleAssignments.`,
+    );
     const start = await showHoldings("before");
 
     const pulumi = options.pulumiCli === "never" ? undefined : findExecutable("pulumi");
@@ -104,7 +111,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     if (failure) say(`FAILED: ${failure instanceof Error ? failure.message : String(failure)}`);
     if (lost.length > 0) {
-      say(`FAILED: ${lost.length} role(s) held before the demo were revoked although the program says onDelete "restore":\n${grantRows(lost)}`);
+      say(
+        `FAILED: ${lost.length} role(s) held before the demo were revoked although the program says onDelete "restore":\n${grantRows(lost)}`,
+      );
       return 1;
     }
     if (held.length > 0) {
@@ -112,7 +121,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
       return 1;
     }
     if (failure) return 1;
-    say(`Done in ${seconds} s: the sandbox shows every role the demo granted revoked, and the ${preexisting.length} held before it still held.`);
+    say(
+      `Done in ${seconds} s: the sandbox shows every role the demo granted revoked, and the ${preexisting.length} held before it still held.`,
+    );
     return 0;
   } finally {
     await sandbox.close();

@@ -247,8 +247,10 @@ async function plan(engine: Engine, state: StackState, r: Registration): Promise
   const diff = await engine.call("diff", r.urn, request, (h) => h.diff(old.id, old.urn, old.outputs, inputs, old.inputs));
   const changed = changedInputs(old.inputs, inputs);
   // DIFF_UNKNOWN: the engine compares the inputs itself, the provider's code included.
-  const some = diff.changes === "some" || (diff.changes === "unknown" && (changed.length > 0 || old.inputs.__provider !== inputs.__provider));
-  if (some && diff.replaces.length > 0) return { op: "replace", urn: r.urn, old, changed: diff.replaces, deleteBeforeReplace: diff.deleteBeforeReplace };
+  const some =
+    diff.changes === "some" || (diff.changes === "unknown" && (changed.length > 0 || old.inputs.__provider !== inputs.__provider));
+  if (some && diff.replaces.length > 0)
+    return { op: "replace", urn: r.urn, old, changed: diff.replaces, deleteBeforeReplace: diff.deleteBeforeReplace };
   // A resource with init errors gets an Update even when nothing changed (step_generator.go).
   if (some || (old.initErrors?.length ?? 0) > 0) return { op: "update", urn: r.urn, old, inputs, changed };
   return { op: "same", urn: r.urn, old, inputs, changed: [] };
@@ -366,11 +368,18 @@ function stepsOf(engine: Engine, options: DeployOptions) {
 }
 
 /** `pulumi preview`: what `up` would do, from Check and Diff alone; nothing is created, changed or deleted. */
-export async function preview(engine: Engine, state: StackState, program: readonly Registration[], options: DeployOptions = {}): Promise<PlannedStep[]> {
+export async function preview(
+  engine: Engine,
+  state: StackState,
+  program: readonly Registration[],
+  options: DeployOptions = {},
+): Promise<PlannedStep[]> {
   const plans = await runPool(program, poolSize(engine, options), async (r) => planned(await plan(engine, state, r)));
   const wanted = new Set(program.map((r) => r.urn));
   const gone = [...state.resources.values()].reverse().filter((old) => !wanted.has(old.urn));
-  const deletes = [...state.pendingDeletes].reverse().map((old) => ({ op: "delete-replaced" as const, urn: old.urn, name: nameOf(old.urn), changed: [] }));
+  const deletes = [...state.pendingDeletes]
+    .reverse()
+    .map((old) => ({ op: "delete-replaced" as const, urn: old.urn, name: nameOf(old.urn), changed: [] }));
   return [...deletes, ...plans, ...gone.map((old) => ({ op: "delete" as const, urn: old.urn, name: nameOf(old.urn), changed: [] }))];
 }
 
@@ -379,7 +388,12 @@ export async function preview(engine: Engine, state: StackState, program: readon
  * replacement), then the deletes at the end: replaced resources and those gone from the program, newest
  * first. Resolves to every step in the order they ended; rejects with DeploymentError when one failed.
  */
-export async function up(engine: Engine, state: StackState, program: readonly Registration[], options: DeployOptions = {}): Promise<Step[]> {
+export async function up(
+  engine: Engine,
+  state: StackState,
+  program: readonly Registration[],
+  options: DeployOptions = {},
+): Promise<Step[]> {
   const { steps, phase } = stepsOf(engine, options);
   await phase([...state.pendingDeletes].reverse(), async (old) => [await deleteStep(engine, state, old, "delete-replaced")]);
   const before = [...state.resources.values()];

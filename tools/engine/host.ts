@@ -294,7 +294,9 @@ function unary<Res>(
 ): Promise<Res> {
   const method = (client as unknown as Record<string, UnaryMethod | undefined>)[rpc];
   if (typeof method !== "function") {
-    return Promise.reject(new Error(`provider host driver: "${rpc}" is not a ResourceProvider RPC; use a lower-camel method name such as "configure".`));
+    return Promise.reject(
+      new Error(`provider host driver: "${rpc}" is not a ResourceProvider RPC; use a lower-camel method name such as "configure".`),
+    );
   }
   return new Promise<Res>((resolve, reject) => {
     const options = { deadline: Date.now() + deadlineMs };
@@ -365,9 +367,7 @@ function diffChanges(value: number): DiffResult["changes"] {
 function toStruct(value: Record<string, unknown>, what: string): StructPb.Struct {
   const at = findUndefined(value, "", 0);
   if (at !== undefined) {
-    throw new Error(
-      `provider host driver: ${what} has undefined at "${at}"; the engine never sends undefined. Omit the key or send null.`,
-    );
+    throw new Error(`provider host driver: ${what} has undefined at "${at}"; the engine never sends undefined. Omit the key or send null.`);
   }
   return structPb.Struct.fromJavaScript(value as Record<string, StructPb.JavaScriptValue>);
 }

@@ -14,7 +14,12 @@ export interface PoolOptions {
  * the items' order (a hole where an item never started). After a failure no new item starts, as the engine
  * stops scheduling steps once one fails; it rejects with the first failure once the running items settle.
  */
-export async function runPool<T, R>(items: readonly T[], size: number, work: (item: T, index: number) => Promise<R>, options: PoolOptions = {}): Promise<R[]> {
+export async function runPool<T, R>(
+  items: readonly T[],
+  size: number,
+  work: (item: T, index: number) => Promise<R>,
+  options: PoolOptions = {},
+): Promise<R[]> {
   if (!Number.isInteger(size) || size < 1) throw new Error(`runPool: the pool size must be a whole number of at least 1, not ${size}.`);
   const results = new Array<R>(items.length);
   let next = 0;

@@ -54,7 +54,8 @@ export async function runProgram(options: RunProgramOptions): Promise<ProgramRun
     {
       newResource(args) {
         const inputs = withoutUndefined(args.inputs) as Props;
-        if (args.custom !== false) resources.push({ type: args.type, name: args.name, urn: urn(args.name, args.type, stack, project.name), inputs });
+        if (args.custom !== false)
+          resources.push({ type: args.type, name: args.name, urn: urn(args.name, args.type, stack, project.name), inputs });
         return { id: `${args.name}-id`, state: options.mockState?.({ type: args.type, name: args.name, inputs }) ?? inputs };
       },
       call: () => ({}),
@@ -75,10 +76,12 @@ export async function runProgram(options: RunProgramOptions): Promise<ProgramRun
     await new Promise((resolve) => setImmediate(resolve));
     if (failures.length > 0) throw failures[0];
     resources.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    return { project: project.name, stack, resources, outputs: (withoutUndefined(outputs ?? {}) as Props) };
+    return { project: project.name, stack, resources, outputs: withoutUndefined(outputs ?? {}) as Props };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    throw new Error(`The Pulumi program ${path.relative(process.cwd(), project.main) || project.main} failed under mocks: ${message}`, { cause: error });
+    throw new Error(`The Pulumi program ${path.relative(process.cwd(), project.main) || project.main} failed under mocks: ${message}`, {
+      cause: error,
+    });
   } finally {
     process.off("unhandledRejection", onRejection);
     // Later programs (and tests) in this process start from empty config, not this run's.

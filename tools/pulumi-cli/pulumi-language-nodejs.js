@@ -70,7 +70,11 @@ function run(call, callback) {
   if (options.typescript !== false) env.PULUMI_NODEJS_TYPESCRIPT = "true";
   if (options.tsconfig) env.PULUMI_NODEJS_TSCONFIG_PATH = String(options.tsconfig);
 
-  const child = spawn(process.execPath, runArguments(request, programDir), { cwd: programDir, env, stdio: ["ignore", "inherit", "inherit"] });
+  const child = spawn(process.execPath, runArguments(request, programDir), {
+    cwd: programDir,
+    env,
+    stdio: ["ignore", "inherit", "inherit"],
+  });
   child.on("error", (error) => {
     const response = new language.RunResponse();
     response.setError(`could not start node for the program: ${error.message}`);

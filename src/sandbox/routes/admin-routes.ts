@@ -48,7 +48,12 @@ const ADMIN: Record<string, AdminHandler> = {
   "POST /_sandbox/faults": (call, rt) => ok(rt.faults.add(validated(faultSpecSchema, jsonBody(call), "The fault")), 201),
   "DELETE /_sandbox/faults": (_call, rt) => ok({ cleared: rt.faults.clear() }),
   "GET /_sandbox/requests": (call, rt) =>
-    ok(rt.log.page(wholeQuery(call, "since", 0, 0, Number.MAX_SAFE_INTEGER), wholeQuery(call, "limit", DEFAULT_PAGE_ENTRIES, 1, MAX_PAGE_ENTRIES))),
+    ok(
+      rt.log.page(
+        wholeQuery(call, "since", 0, 0, Number.MAX_SAFE_INTEGER),
+        wholeQuery(call, "limit", DEFAULT_PAGE_ENTRIES, 1, MAX_PAGE_ENTRIES),
+      ),
+    ),
   "DELETE /_sandbox/requests": (_call, rt) => ok({ cleared: rt.log.clear() }),
   "POST /_sandbox/reset": async (_call, rt) => {
     await rt.reset();

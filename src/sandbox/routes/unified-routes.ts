@@ -60,9 +60,12 @@ function refuseForAccount(call: SandboxCall, account: AccountIndex): void {
   const { id, blocked, status, isSandbox } = account.account;
   if (blocked) throw trutoError(503, `Integrated account ${id} is blocked. Contact Truto support to unblock it.`);
   if (status === "needs_reauth") {
-    throw remoteError(401, `The credentials of integrated account ${id} were rejected; it needs to be reconnected.`, { error: "invalid_auth" });
+    throw remoteError(401, `The credentials of integrated account ${id} were rejected; it needs to be reconnected.`, {
+      error: "invalid_auth",
+    });
   }
-  if (isSandbox && call.method !== "GET") throw trutoError(405, `Integrated account ${id} is a sandbox account, which does not allow ${call.method} requests.`);
+  if (isSandbox && call.method !== "GET")
+    throw trutoError(405, `Integrated account ${id} is a sandbox account, which does not allow ${call.method} requests.`);
 }
 
 /**
@@ -80,8 +83,7 @@ export async function handleUnified(call: SandboxCall, rt: SandboxRuntime, noop:
     const limit = rt.settings.rateLimit;
     const window = limit === false ? "" : ` (${limit.limit} requests per ${limit.windowMs / 1000} s)`;
     const message =
-      `Rate limit for integrated account ${account.account.id} exceeded${window}. ` +
-      `Retry after ${limitHeaders["retry-after"]} seconds.`;
+      `Rate limit for integrated account ${account.account.id} exceeded${window}. ` + `Retry after ${limitHeaders["retry-after"]} seconds.`;
     throw trutoError(429, message, limitHeaders);
   }
   const ctx = { call, rt, account, rules: rulesFor(account.account.integration), id: route.id, noop };

@@ -10,7 +10,15 @@ import { UNKNOWNS } from "../pulumi-values";
 type Props = Record<string, unknown>;
 
 /** Keys that pollute prototypes when code assigns them naively. */
-export const DANGEROUS_KEYS = ["__proto__", "constructor", "prototype", "toString", "hasOwnProperty", "valueOf", "__defineGetter__"] as const;
+export const DANGEROUS_KEYS = [
+  "__proto__",
+  "constructor",
+  "prototype",
+  "toString",
+  "hasOwnProperty",
+  "valueOf",
+  "__defineGetter__",
+] as const;
 
 /** An object with exactly these own properties, even for keys like `__proto__`. */
 export function ownObject(pairs: readonly (readonly [string, unknown])[]): Props {
@@ -26,7 +34,25 @@ export const sentinel = fc.constantFrom(...UNKNOWNS);
 export const nastyString = fc.oneof(
   { weight: 4, arbitrary: fc.string({ maxLength: 24 }) },
   { weight: 3, arbitrary: fc.string({ unit: "binary", maxLength: 24 }) },
-  { weight: 2, arbitrary: fc.constantFrom("", " ", "\t\n", ".", "..", "a/b", "../admin", "?x=1#y", "%2F%2E%2E", "\u0000", "🧑‍💻", "ünïcødé", "Ω≈ç√", "\u202Eevil") },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      "",
+      " ",
+      "\t\n",
+      ".",
+      "..",
+      "a/b",
+      "../admin",
+      "?x=1#y",
+      "%2F%2E%2E",
+      "\u0000",
+      "🧑‍💻",
+      "ünïcødé",
+      "Ω≈ç√",
+      "\u202Eevil",
+    ),
+  },
   { weight: 1, arbitrary: fc.integer({ min: 1_025, max: 120_000 }).map((n) => "x".repeat(n)) },
   { weight: 1, arbitrary: fc.string({ unit: "binary", minLength: 1_000, maxLength: 3_000 }) },
 );
@@ -35,7 +61,21 @@ export const nastyString = fc.oneof(
 export const anyKey = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom(...INPUT_KEYS, "id", "name", "group", "organization", "workspace") },
   { weight: 2, arbitrary: fc.constantFrom(...DANGEROUS_KEYS) },
-  { weight: 2, arbitrary: fc.constantFrom("rolez", "userid", "UserId", "integratedAccountID", "", " ", "a.b", "[0]", "integrated_account_id", "workspace_id") },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      "rolez",
+      "userid",
+      "UserId",
+      "integratedAccountID",
+      "",
+      " ",
+      "a.b",
+      "[0]",
+      "integrated_account_id",
+      "workspace_id",
+    ),
+  },
   { weight: 2, arbitrary: fc.string({ unit: "binary", maxLength: 12 }) },
 );
 
@@ -54,10 +94,20 @@ const role = fc.record({ id: nonBlank, name: fc.option(nonBlank, { nil: undefine
 
 /** Inputs that should pass check, for one of the three documented integrations. */
 export const validInputs: fc.Arbitrary<Props> = fc
-  .tuple(fc.constantFrom("slackenterprise", "jumpcloud", "elasticcloud"), fc.uuid({ version: 4 }), fc.string({ minLength: 1, maxLength: 24 }), fc.uniqueArray(role, { minLength: 1, maxLength: 4, selector: (r) => r.id.trim() }))
+  .tuple(
+    fc.constantFrom("slackenterprise", "jumpcloud", "elasticcloud"),
+    fc.uuid({ version: 4 }),
+    fc.string({ minLength: 1, maxLength: 24 }),
+    fc.uniqueArray(role, { minLength: 1, maxLength: 4, selector: (r) => r.id.trim() }),
+  )
   .filter(([, , user]) => user.trim().length > 0 && user.trim() !== "." && user.trim() !== "..")
   .map(([integration, integratedAccountId, userId, roles]) => {
-    const base: Props = { integratedAccountId, integration, userId, roles: roles.map((r) => (r.name === undefined ? { id: r.id } : { id: r.id, name: r.name })) };
+    const base: Props = {
+      integratedAccountId,
+      integration,
+      userId,
+      roles: roles.map((r) => (r.name === undefined ? { id: r.id } : { id: r.id, name: r.name })),
+    };
     if (integration === "slackenterprise") base.workspaceId = "T0PLATFORM";
     if (integration === "elasticcloud") base.organizations = [{ id: "4201839311" }];
     return base;
@@ -91,6 +141,17 @@ export const anyInputs: fc.Arbitrary<Props> = fc.oneof(
     weight: 1,
     arbitrary: fc
       .tuple(validInputs, fc.constantFrom("remoteData", "remoteQuery", "roles"), fc.constantFrom(...DANGEROUS_KEYS), anyValue)
-      .map(([inputs, field, key, value]) => ({ ...inputs, [field]: field === "roles" ? [ownObject([["id", "x"], [key, value]])] : ownObject([[key, value]]) })),
+      .map(([inputs, field, key, value]) => ({
+        ...inputs,
+        [field]:
+          field === "roles"
+            ? [
+                ownObject([
+                  ["id", "x"],
+                  [key, value],
+                ]),
+              ]
+            : ownObject([[key, value]]),
+      })),
   },
 );

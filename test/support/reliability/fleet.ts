@@ -77,15 +77,33 @@ export function buildFleet(count: number, accountsPer: number): Fleet {
       const owner = `${id}-owner`;
       ownerIds.push(owner);
       const scoped = (role: string) =>
-        slug === "slackenterprise" ? WORKSPACES.map((workspace) => ({ id: role, workspace })) : slug === "elasticcloud" ? ORGS.map((organization) => ({ id: role, organization })) : [{ id: role }];
-      state.users.push({ accountId: id, id: owner, name: "Account Owner", email: `owner-${n}@example.com`, status: "active", roles: ROLE_IDS[slug].flatMap(scoped) });
+        slug === "slackenterprise"
+          ? WORKSPACES.map((workspace) => ({ id: role, workspace }))
+          : slug === "elasticcloud"
+            ? ORGS.map((organization) => ({ id: role, organization }))
+            : [{ id: role }];
+      state.users.push({
+        accountId: id,
+        id: owner,
+        name: "Account Owner",
+        email: `owner-${n}@example.com`,
+        status: "active",
+        roles: ROLE_IDS[slug].flatMap(scoped),
+      });
     }
   }
   const assignments: FleetAssignment[] = [];
   for (let i = 0; i < count; i++) {
     const slug = SLUGS[i % SLUGS.length];
     const a = { slug, accountId: accountId(slug, Math.floor(i / SLUGS.length) % accountsPer), userId: userId(slug, i) };
-    state.users.push({ accountId: a.accountId, id: a.userId, name: `Person ${i}`, email: `person${i}@example.com`, status: "active", roles: [] });
+    state.users.push({
+      accountId: a.accountId,
+      id: a.userId,
+      name: `Person ${i}`,
+      email: `person${i}@example.com`,
+      status: "active",
+      roles: [],
+    });
     assignments.push({ ...a, name: `fleet-${i}`, inputs: fleetInputs(a, i) });
   }
   return { state, accountIds, ownerIds, assignments };

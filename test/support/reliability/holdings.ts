@@ -55,6 +55,10 @@ export function assertAgrees(sandbox: SandboxState, who: Holder, state: StateEnt
   const recorded = recordedGrants(state);
   assert.equal(new Set(held).size, held.length, `${context}: a grant is held twice: ${held.join(", ")}`);
   const unknown = held.filter((g) => !recorded.includes(g));
-  assert.deepEqual(unknown, [], `${context}: the sandbox holds grants that state does not record (state: ${recorded.join(", ") || "nothing"})`);
+  assert.deepEqual(
+    unknown,
+    [],
+    `${context}: the sandbox holds grants that state does not record (state: ${recorded.join(", ") || "nothing"})`,
+  );
   if (exact) assert.deepEqual(held, recorded, `${context}: state records grants the sandbox does not hold`);
 }

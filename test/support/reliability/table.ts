@@ -42,7 +42,12 @@ export function recordOutcome(row: OutcomeRow): void {
  * Runs one scenario and records its row: the outcome `run` describes when it passes, or the first line
  * of its error (re-thrown) when it fails.
  */
-export async function recordRun(section: OutcomeRow["section"], scenario: string, run: () => Promise<string>, subject?: string): Promise<void> {
+export async function recordRun(
+  section: OutcomeRow["section"],
+  scenario: string,
+  run: () => Promise<string>,
+  subject?: string,
+): Promise<void> {
   let outcome = "did not finish";
   let verdict: "pass" | "fail" = "fail";
   try {
@@ -100,7 +105,13 @@ export function renderOutcomes(all: readonly OutcomeRow[] = rows): string {
     const mine = all.filter((r) => r.section === section);
     out.push(`\n${section}\n`);
     if (mine.some((r) => r.column !== undefined)) out.push(matrix(mine));
-    else out.push(table(["scenario", "outcome"], mine.map((r) => [r.subject ? `${r.scenario} (${r.subject})` : r.scenario, cell(r)])));
+    else
+      out.push(
+        table(
+          ["scenario", "outcome"],
+          mine.map((r) => [r.subject ? `${r.scenario} (${r.subject})` : r.scenario, cell(r)]),
+        ),
+      );
   }
   const counts = { pass: 0, fail: 0 };
   for (const r of all) counts[r.verdict] += 1;

@@ -28,7 +28,8 @@ const byBot = (item) => item.user && item.user.type === "Bot";
  */
 async function postReview({ github, context, review }) {
   const marker = review.split("\n", 1)[0].trim();
-  if (!REVIEW_MARKER.test(marker)) throw new Error(`the review does not start with its marker line; it starts with: ${JSON.stringify(marker.slice(0, 80))}`);
+  if (!REVIEW_MARKER.test(marker))
+    throw new Error(`the review does not start with its marker line; it starts with: ${JSON.stringify(marker.slice(0, 80))}`);
   const where = { ...context.repo, issue_number: context.issue.number };
   const comments = await github.paginate(github.rest.issues.listComments, { ...where, per_page: 100 });
   const existing = comments.find((c) => byBot(c) && (c.body || "").split("\n", 1)[0].trim() === marker);
