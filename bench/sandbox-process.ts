@@ -4,9 +4,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import * as path from "node:path";
-import { request } from "undici";
-import type { LoggedRequest, SandboxSettings, SandboxState } from "../src/sandbox";
-import { readWholeRequestLog, type RequestLogPage } from "../src/sandbox/request-log";
+import { sandboxAdmin, type LoggedRequest, type SandboxSettings, type SandboxState } from "../src/sandbox";
 import { packageRoot } from "../tools/engine/package-root";
 
 /** A running sandbox process and its admin API. */
@@ -43,30 +41,15 @@ export async function startSandboxProcess(): Promise<SandboxProcess> {
     throw error;
   }
   const { url, token } = first;
-  const admin = async <T>(method: "GET" | "PUT" | "PATCH" | "DELETE", route: string, body?: unknown): Promise<T> => {
-    const res = await request(`${url}${route}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        accept: "application/json",
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.body.text();
-    if (res.statusCode >= 300) {
-      throw new Error(`bench: sandbox admin ${method} ${route} answered ${res.statusCode}: ${text.slice(0, 500)}`);
-    }
-    return JSON.parse(text) as T;
-  };
+  const admin = sandboxAdmin({ url, token });
   return {
     url,
     token,
     pid: child.pid!,
-    putState: async (state) => void (await admin("PUT", "/_sandbox/state", state)),
-    requests: () => readWholeRequestLog((since) => admin<RequestLogPage>("GET", `/_sandbox/requests?since=${since}`)),
-    clearRequests: async () => void (await admin("DELETE", "/_sandbox/requests")),
-    configure: (change) => admin<SandboxSettings>("PATCH", "/_sandbox/config", change),
+    putState: async (state) => void (await admin.putState(state)),
+    requests: () => admin.requests(),
+    clearRequests: () => admin.clearRequests(),
+    configure: (change) => admin.config(change),
     stop: () => stop(child),
   };
 }

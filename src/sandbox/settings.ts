@@ -1,6 +1,5 @@
 import { z } from "zod";
 import type { RateLimit } from "./rate-limiter";
-import type { SandboxSettings } from "./types";
 
 export type { SandboxSettings } from "./types";
 
