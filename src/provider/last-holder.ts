@@ -20,6 +20,7 @@ import { DEFAULT_PRIVILEGED, normalizePrivileged } from "../review/privileged";
 import type { TrutoClient } from "../truto/client";
 import { TrutoError, TrutoErrorCodes, isTrutoError } from "../truto/errors";
 import { findUser, getUser, grantOfAssignment, grantsOfUser, listRoleAssignments, type AssignmentRequest } from "../truto/user-directory";
+import type { WireRoleAssignmentT } from "../truto/wire-types";
 import { label, where } from "./describe";
 import type { RoleAssignmentInputs } from "./inputs";
 
@@ -73,8 +74,15 @@ interface Holders {
 /**
  * One fresh pass over the integration's listing: it names the user's own roles too, so no separate read of the
  * user is needed. Stops at the first other active holder (the user's own holding does not matter then).
+ * `assignments` lists the workspace's role assignments (Slack Enterprise), once for all the grants of one revoke.
  */
-async function holdersOf(client: TrutoClient, rule: IntegrationRule, req: AssignmentRequest, grant: Grant): Promise<Holders> {
+async function holdersOf(
+  client: TrutoClient,
+  rule: IntegrationRule,
+  req: AssignmentRequest,
+  grant: Grant,
+  assignments: () => Promise<WireRoleAssignmentT[]>,
+): Promise<Holders> {
   const holds = (held: Grant[]) =>
     isHeld(
       grant,
@@ -89,9 +97,7 @@ async function holdersOf(client: TrutoClient, rule: IntegrationRule, req: Assign
     return { other: other?.id, selfHolds };
   }
   // role_assignments rows carry no status: look the holders up, one at a time, until one is active.
-  const rows = (await listRoleAssignments(client, req.integratedAccountId, req.workspaceId)).filter((a) =>
-    holds([grantOfAssignment(a, req.workspaceId)]),
-  );
+  const rows = (await assignments()).filter((a) => holds([grantOfAssignment(a, req.workspaceId)]));
   const selfHolds = rows.some((a) => a.user_id === req.userId);
   const candidates = [...new Set(rows.filter((a) => a.user_id !== req.userId).map((a) => a.user_id))];
   for (const userId of candidates.slice(0, MAX_STATUS_LOOKUPS)) {
@@ -145,13 +151,15 @@ export async function guardLastHolders(
   const release = await lockAccount(`${ctx.client.baseUrl}|${req.integratedAccountId}`);
   try {
     const seen = new Set<string>();
+    let rows: Promise<WireRoleAssignmentT[]> | undefined;
+    const assignments = () => (rows ??= listRoleAssignments(ctx.client, req.integratedAccountId, req.workspaceId));
     for (const { role, grant, word } of guarded) {
       if (seen.has(roleKey(grant))) continue;
       seen.add(roleKey(grant));
       const what = `${label({ ...role, ...grant })} from ${where(rule, i)}`;
       let holders: Holders;
       try {
-        holders = await holdersOf(ctx.client, rule, req, grant);
+        holders = await holdersOf(ctx.client, rule, req, grant, assignments);
       } catch (e) {
         throw unknownHolders(
           e,
