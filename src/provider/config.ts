@@ -18,6 +18,8 @@ export interface ProviderSettings {
   baseUrl: string;
   timeoutMs?: number;
   rateLimit?: RateLimitSettings;
+  /** Pacing per API token, across every account; default 500 requests per 10 s (TrutoClientOptions.tokenRateLimit). */
+  tokenRateLimit?: RateLimitSettings;
   /** How long a read-back may poll for a write to show (eventual consistency); default 5 s. */
   settleMs: number;
   /** Words that protect a role from losing its last holder, beyond the defaults (see last-holder.ts). */
@@ -32,11 +34,11 @@ export const DEFAULT_SETTLE_MS = 5_000;
 const HOW_TO_SET_TOKEN =
   "Set the TRUTO_API_TOKEN environment variable (recommended: it stays out of Pulumi state), or run `pulumi config set --secret truto:apiToken <token>`.";
 
-function parseRateLimit(text: string, where: string): RateLimitSettings {
+function parseRateLimit(text: string, where: string, example = "50/10"): RateLimitSettings {
   if (text.trim().toLowerCase() === "off") return false;
   const m = /^\s*(\d+)\s*\/\s*(\d+(?:\.\d+)?)\s*s?\s*$/.exec(text);
   if (!m || Number(m[1]) < 1 || Number(m[2]) <= 0) {
-    throw new TrutoError(TrutoErrorCodes.config, `${where} must look like "50/10" (requests per seconds) or "off", not "${text}".`);
+    throw new TrutoError(TrutoErrorCodes.config, `${where} must look like "${example}" (requests per seconds) or "off", not "${text}".`);
   }
   return { limit: Number(m[1]), windowMs: Math.round(Number(m[2]) * 1000) };
 }
@@ -91,6 +93,7 @@ export function resolveSettings(env: NodeJS.ProcessEnv, config?: ConfigSource): 
   const problem = checkBaseUrl(baseUrl);
   if (problem) throw new TrutoError(TrutoErrorCodes.config, `${baseWhere}: ${problem}.`);
   const [rate, rateWhere] = pick("TRUTO_RATE_LIMIT", "rateLimit");
+  const [tokenRate, tokenRateWhere] = pick("TRUTO_TOKEN_RATE_LIMIT", "tokenRateLimit");
   const [timeout, timeoutWhere] = pick("TRUTO_TIMEOUT_MS", "timeoutMs");
   const [settle, settleWhere] = pick("TRUTO_SETTLE_MS", "settleMs");
   const [protectedRoles, protectedWhere] = pick("TRUTO_PROTECTED_ROLES", "protectedRoles");
@@ -99,6 +102,7 @@ export function resolveSettings(env: NodeJS.ProcessEnv, config?: ConfigSource): 
     token: token?.trim() || undefined,
     baseUrl,
     rateLimit: rate === undefined ? undefined : parseRateLimit(rate, rateWhere),
+    tokenRateLimit: tokenRate === undefined ? undefined : parseRateLimit(tokenRate, tokenRateWhere, "500/10"),
     timeoutMs: parseMs(timeout, timeoutWhere),
     settleMs: parseMs(settle, settleWhere) ?? DEFAULT_SETTLE_MS,
     protectedRoles: parseList(protectedRoles, protectedWhere),
@@ -116,6 +120,7 @@ export function clientFor(settings: ProviderSettings): TrutoClient {
     baseUrl: settings.baseUrl,
     timeoutMs: settings.timeoutMs,
     rateLimit: settings.rateLimit,
+    tokenRateLimit: settings.tokenRateLimit,
     userAgent: "pulumi-truto-access",
     readCacheMs: settings.readCacheMs,
   });

@@ -2,10 +2,18 @@
  * The HTTP transport to Truto: bearer auth, JSON, query encoding, per-request timeouts and a deadline
  * per logical call, retries with backoff, idempotency keys on writes, and per-account pacing.
  */
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { Agent, request as undiciRequest, type Dispatcher } from "undici";
 import { TrutoError, TrutoErrorCodes, isTrutoError, redact, registerSecret } from "./errors";
-import { RateGovernor, DEFAULT_RATE_LIMIT, serverWaitRefusal, type RateLimitSettings } from "./governor";
+import {
+  RateGovernor,
+  DEFAULT_RATE_LIMIT,
+  DEFAULT_TOKEN_RATE_LIMIT,
+  serverWaitRefusal,
+  type GovernorSettings,
+  type LaneKeys,
+  type RateLimitSettings,
+} from "./governor";
 import { DEFAULT_RETRY_POLICY, retryAfterFromHeaders, retryDecision, type AttemptOutcome, type RetryPolicy } from "./retry";
 import { errorFromResponse } from "./response-errors";
 import type { ResponseSchema } from "./wire-types";
@@ -30,8 +38,10 @@ export interface TrutoClientOptions {
   /** Per-request timeout; default 30 s. */
   timeoutMs?: number;
   retry?: Partial<RetryPolicy>;
-  /** Per-account pacing; default 50 requests per 10 s. `false` turns it off. */
+  /** Per-account pacing; default 50 requests per 10 s, Truto's limit. `false` turns it off. */
   rateLimit?: RateLimitSettings;
+  /** Per-token pacing across every account of the process; default 500 requests per 10 s, Truto's limit. `false` turns it off. */
+  tokenRateLimit?: RateLimitSettings;
   userAgent?: string;
   /** How long a finished read may serve others (a refresh of many assignments of one user); default 2 s, 0 turns it off. */
   readCacheMs?: number;
@@ -58,10 +68,11 @@ function dispatcher(): Dispatcher {
   return sharedDispatcher;
 }
 
-// One governor per process and limit setting, shared by every call on an account.
+// One governor per process and limit settings, shared by every call on an account or a token.
 const governors = new Map<string, RateGovernor>();
-function governorFor(settings: RateLimitSettings): RateGovernor {
-  const key = settings ? `${settings.limit}/${settings.windowMs}` : "off";
+function governorFor(settings: GovernorSettings): RateGovernor {
+  const text = (s: RateLimitSettings) => (s ? `${s.limit}/${s.windowMs}` : "off");
+  const key = `${text(settings.account)} ${text(settings.token)}`;
   let g = governors.get(key);
   if (!g) {
     g = new RateGovernor(settings);
@@ -94,6 +105,8 @@ export class TrutoClient {
   private readonly timeoutMs: number;
   private readonly policy: RetryPolicy;
   private readonly governor: RateGovernor;
+  /** The token's lane in the governor: a digest, so the token itself is kept in one place only. */
+  private readonly tokenLane: string;
   private readonly userAgent: string;
 
   constructor(options: TrutoClientOptions) {
@@ -108,7 +121,11 @@ export class TrutoClient {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.readCacheMs = options.readCacheMs ?? DEFAULT_READ_CACHE_MS;
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
-    this.governor = governorFor(options.rateLimit ?? DEFAULT_RATE_LIMIT);
+    this.governor = governorFor({
+      account: options.rateLimit ?? DEFAULT_RATE_LIMIT,
+      token: options.tokenRateLimit ?? DEFAULT_TOKEN_RATE_LIMIT,
+    });
+    this.tokenLane = `${base}|${createHash("sha256").update(options.token).digest("base64url").slice(0, 22)}`;
     this.userAgent = options.userAgent ?? "pulumi-truto-access";
   }
 
@@ -149,7 +166,8 @@ export class TrutoClient {
       headers["idempotency-key"] = randomUUID();
       payload = JSON.stringify(req.body ?? {});
     }
-    const laneKey = `${this.baseUrl}|${req.integratedAccountId ?? "-"}`;
+    const accountLane = req.integratedAccountId === undefined ? undefined : `${this.baseUrl}|${req.integratedAccountId}`;
+    const lanes: LaneKeys = { account: accountLane, token: this.tokenLane };
     const started = Date.now();
     const named = { method: req.method, path: req.path, integratedAccountId: req.integratedAccountId };
     const reserveMs = Math.min(MIN_ATTEMPT_MS, this.timeoutMs, this.policy.budgetMs / 2);
@@ -159,8 +177,7 @@ export class TrutoClient {
 
     for (let attempt = 1; ; attempt++) {
       if (previous && Date.now() > lastStart) throw previous;
-      const grantedAt = Date.now();
-      const release = req.integratedAccountId ? await this.turn(laneKey, lastStart, { ...named, attempts: attempt - 1 }) : undefined;
+      const release = await this.turn(lanes, lastStart, { ...named, attempts: attempt - 1 });
       const remainingBudget = this.policy.budgetMs - (Date.now() - started);
       const timeout = Math.max(1, Math.min(this.timeoutMs, remainingBudget));
       let outcome: AttemptOutcome;
@@ -182,7 +199,7 @@ export class TrutoClient {
         clearTimeout(timer);
         release?.();
         const rl = rateLimitHeaders(res.headers);
-        if (req.integratedAccountId) this.governor.observe(laneKey, { status: res.statusCode, ...rl }, grantedAt);
+        if (accountLane !== undefined) this.governor.observe(accountLane, { status: res.statusCode, ...rl });
         if (res.statusCode >= 200 && res.statusCode < 300) {
           const parsed = parseJson(text);
           if (parsed.ok) return parsed.value;
@@ -219,12 +236,12 @@ export class TrutoClient {
 
   // The governor's turn for this call, never past `lastStart`; a refusal names the request.
   private async turn(
-    laneKey: string,
+    lanes: LaneKeys,
     lastStart: number,
     named: { method: string; path: string; integratedAccountId?: string; attempts: number },
   ) {
     try {
-      return await this.governor.acquire(laneKey, { deadline: lastStart, maxServerWaitMs: this.policy.maxDelayMs });
+      return await this.governor.acquire(lanes, { deadline: lastStart, maxServerWaitMs: this.policy.maxDelayMs });
     } catch (e) {
       if (!isTrutoError(e)) throw e;
       throw new TrutoError(e.code, e.summary, { ...named, retryAfterMs: e.retryAfterMs });

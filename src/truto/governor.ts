@@ -1,12 +1,22 @@
 /**
- * Paces requests per integrated account so a run stays under Truto's limit (50 requests per 10 s per
- * account) instead of discovering it through 429s. One governor per process is shared by every call.
+ * Paces requests so a run stays under Truto's two limits instead of discovering them through 429s:
+ * 50 requests per 10 s per integrated account, and 500 per 10 s per API token (Truto's error model,
+ * https://github.com/trutohq/truto-skills/blob/f792f6169992145c080d6940ba2c6de3df9c7c3f/skills/truto-operator/references/error-and-evidence-model.md;
+ * both answer 429 with `Retry-After: 10`). One governor per process is shared by every call: a request
+ * on an account waits for a slot in the account's lane and in its token's lane; a request naming no
+ * account (reading the integrated account itself) waits in the token's lane only.
  *
- * It keeps a slot per request in the last window (a sliding window), which bounds the count in *any*
- * window of `windowMs`; a plain token bucket can let through up to twice its capacity across a window
- * edge, which a sliding-window server answers with 429s. The server counts a request when it arrives,
- * somewhere between our grant and its response, so a slot is freed a window after the *response*: that
- * can never be early, and costs at most one round trip per window.
+ * Each lane keeps a slot per request in the last window (a sliding window), which bounds the count in
+ * *any* window of `windowMs`; a plain token bucket can let through up to twice its capacity across a
+ * window edge, which a sliding-window server answers with 429s. The server counts a request when it
+ * arrives, somewhere between our grant and its response, so a slot is freed a window after the
+ * *response*: that can never be early, and costs at most one round trip per window.
+ *
+ * The `ratelimit-limit / -remaining / -reset` headers are not Truto's window: Truto forwards, normalised,
+ * the rate-limit information of the vendor behind the account (docs "Rate limits",
+ * https://truto.one/docs/api-reference/overview/rate-limits; "Realtime unified APIs considerations").
+ * They slow the account down to the vendor's quota (spread what remains over the time to its reset, or
+ * wait for the reset when nothing remains) and never speed it past Truto's 50-window.
  *
  * Every wait is bounded by the caller's deadline (issue 9, item 5): a 429 with `Retry-After: 150` blocks
  * the account for 150 s, and a call that cannot wait that long is refused at once, saying so, rather
@@ -14,29 +24,46 @@
  */
 import { TrutoError, TrutoErrorCodes } from "./errors";
 
-/** Limit settings; `false` turns pacing off. */
+/** One limit: at most `limit` requests in any `windowMs`; `false` turns it off. */
 export type RateLimitSettings = { limit: number; windowMs: number } | false;
+
+/** The two limits a governor keeps: per integrated account, and per API token. */
+export interface GovernorSettings {
+  account: RateLimitSettings;
+  token: RateLimitSettings;
+}
 
 /** Truto's documented per-account limit. */
 export const DEFAULT_RATE_LIMIT = Object.freeze({ limit: 50, windowMs: 10_000 });
+
+/** Truto's documented per-token limit. */
+export const DEFAULT_TOKEN_RATE_LIMIT = Object.freeze({ limit: 500, windowMs: 10_000 });
 
 // Clock granularity between us and the server (whole milliseconds, rounding).
 const EDGE_MARGIN_MS = 5;
 
 interface Slot {
-  grantedAt: number;
   /** When the response arrived; until then the slot is in flight and counts as now. */
   doneAt?: number;
 }
 
 interface Lane {
+  /** What this lane is paced to, and how a message names it. */
+  readonly window: RateLimitSettings;
+  readonly name: string;
   slots: Slot[];
-  /** No request may start before this: Truto said so (a 429's Retry-After, or ratelimit-remaining 0). */
+  /** No request may start before this: Truto or the vendor said so (a 429's Retry-After, or a vendor quota at 0). */
   blockedUntil: number;
-  /** Minimum spacing asked for by a low `ratelimit-remaining` caused by other traffic. */
+  /** Minimum spacing between starts, to fit the vendor's quota (`ratelimit-remaining` over `ratelimit-reset`). */
   spacingMs: number;
   lastStart: number;
   queue: Promise<void>;
+}
+
+/** The lanes one request waits in: its integrated account's, its token's, or both. */
+export interface LaneKeys {
+  account?: string;
+  token?: string;
 }
 
 /** Call when the response (or failure) of a granted request arrived. */
@@ -67,61 +94,96 @@ export function serverWaitRefusal(askedMs: number, limits: { maxWaitMs?: number;
   return `Truto asked to wait ${humanWait(askedMs)} before the next request to this integrated account, ${limit}; try again in ${humanWait(askedMs)}.`;
 }
 
-/** A sliding-window governor keyed by an account key. */
+/** How long until `lane`'s window has room for one more request (0: now); requests in flight hold their slot. */
+function windowWait(lane: Lane, now: number): number {
+  if (!lane.window) return 0;
+  const { limit, windowMs } = lane.window;
+  lane.slots = lane.slots.filter((s) => s.doneAt === undefined || s.doneAt + windowMs + EDGE_MARGIN_MS > now);
+  if (lane.slots.length < limit) return 0;
+  const finished = lane.slots.filter((s) => s.doneAt !== undefined).map((s) => s.doneAt as number);
+  // Every slot in flight: wait a little for one to finish, then look again.
+  const freeAt = finished.length ? Math.min(...finished) + windowMs + EDGE_MARGIN_MS : now + 10;
+  return freeAt - now;
+}
+
+/** A sliding-window governor with a lane per integrated account and per API token. */
 export class RateGovernor {
   private readonly lanes = new Map<string, Lane>();
+  private readonly settings: GovernorSettings;
 
+  /** `settings` as one limit paces accounts only (the token's lane off), as tests of one lane want. */
   constructor(
-    private readonly settings: RateLimitSettings,
+    settings: GovernorSettings | RateLimitSettings,
     private readonly now: () => number = Date.now,
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
-  ) {}
+  ) {
+    this.settings = settings !== false && "account" in settings ? settings : { account: settings, token: false };
+  }
 
-  private lane(key: string): Lane {
-    let lane = this.lanes.get(key);
+  private lane(kind: "account" | "token", key: string): Lane {
+    const id = `${kind}|${key}`;
+    let lane = this.lanes.get(id);
     if (!lane) {
-      lane = { slots: [], blockedUntil: 0, spacingMs: 0, lastStart: 0, queue: Promise.resolve() };
-      this.lanes.set(key, lane);
+      lane = {
+        window: this.settings[kind],
+        name: kind === "account" ? "the integrated account's" : "the API token's",
+        slots: [],
+        blockedUntil: 0,
+        spacingMs: 0,
+        lastStart: 0,
+        queue: Promise.resolve(),
+      };
+      this.lanes.set(id, lane);
     }
     return lane;
   }
 
   /**
-   * Resolves when a request for `key` may start, and counts it as started. Callers are served in order.
-   * Call the returned function when its response arrives. Rejects at once (TRUTO_RATE_LIMITED, taking no
-   * slot) when the wait would pass `limits`. A caller queued behind others is judged when its turn comes;
-   * those ahead never wait past their own deadlines, so with equal budgets that is never late.
+   * Resolves when a request may start in every lane of `keys` (a string: an account's lane alone), and
+   * counts it as started in each. Callers of one lane are served in order: the account's when there is
+   * one, else the token's. Call the returned function when its response arrives. Rejects at once
+   * (TRUTO_RATE_LIMITED, taking no slot) when the wait would pass `limits`. A caller queued behind others
+   * is judged when its turn comes; those ahead never wait past their own deadlines, so with equal
+   * budgets that is never late.
    */
-  acquire(key: string, limits: WaitLimits = {}): Promise<ReleaseSlot> {
-    const lane = this.lane(key);
-    const turn = lane.queue.then(() => this.waitForSlot(lane, limits));
-    lane.queue = turn.then(
+  acquire(keys: LaneKeys | string, limits: WaitLimits = {}): Promise<ReleaseSlot> {
+    const { account, token } = typeof keys === "string" ? { account: keys, token: undefined } : keys;
+    const lanes = [
+      ...(account !== undefined ? [this.lane("account", account)] : []),
+      ...(token !== undefined ? [this.lane("token", token)] : []),
+    ];
+    if (lanes.length === 0) return Promise.resolve(() => undefined);
+    const ordered = lanes[0];
+    const turn = ordered.queue.then(() => this.waitForSlot(lanes, limits));
+    ordered.queue = turn.then(
       () => undefined,
       () => undefined,
     );
     return turn;
   }
 
-  private async waitForSlot(lane: Lane, limits: WaitLimits): Promise<ReleaseSlot> {
+  private async waitForSlot(lanes: readonly Lane[], limits: WaitLimits): Promise<ReleaseSlot> {
     for (;;) {
       const now = this.now();
-      const serverWait = Math.max(0, lane.blockedUntil - now);
-      let wait = Math.max(serverWait, lane.lastStart + lane.spacingMs - now);
-      if (this.settings) {
-        const { limit, windowMs } = this.settings;
-        lane.slots = lane.slots.filter((s) => s.doneAt === undefined || s.doneAt + windowMs + EDGE_MARGIN_MS > now);
-        if (lane.slots.length >= limit) {
-          const finished = lane.slots.filter((s) => s.doneAt !== undefined).map((s) => s.doneAt as number);
-          // Every slot in flight: wait a little for one to finish, then look again.
-          const freeAt = finished.length ? Math.min(...finished) + windowMs + EDGE_MARGIN_MS : now + 10;
-          wait = Math.max(wait, freeAt - now);
+      // The first lane is the account's when there is one: only it learns Retry-After and vendor quotas.
+      const [own] = lanes;
+      const serverWait = Math.max(0, own.blockedUntil - now);
+      let wait = Math.max(serverWait, own.lastStart + own.spacingMs - now);
+      let pacedBy: Lane | undefined;
+      for (const lane of lanes) {
+        const w = windowWait(lane, now);
+        if (w > 0 && w >= wait) {
+          wait = w;
+          pacedBy = lane;
         }
       }
-      this.refuseIfTooLong(limits, now, wait, serverWait);
+      this.refuseIfTooLong(limits, now, wait, serverWait, pacedBy);
       if (wait <= 0) {
-        lane.lastStart = now;
-        const slot: Slot = { grantedAt: now };
-        if (this.settings) lane.slots.push(slot);
+        const slot: Slot = {};
+        for (const lane of lanes) {
+          lane.lastStart = now;
+          if (lane.window) lane.slots.push(slot);
+        }
         return () => {
           slot.doneAt ??= this.now();
         };
@@ -130,7 +192,7 @@ export class RateGovernor {
     }
   }
 
-  private refuseIfTooLong(limits: WaitLimits, now: number, wait: number, serverWait: number): void {
+  private refuseIfTooLong(limits: WaitLimits, now: number, wait: number, serverWait: number, pacedBy: Lane | undefined): void {
     const { deadline, maxServerWaitMs } = limits;
     const pastDeadline = deadline !== undefined && now + wait > deadline;
     const leftMs = deadline === undefined ? undefined : Math.max(0, deadline - now);
@@ -140,9 +202,10 @@ export class RateGovernor {
       });
     }
     if (pastDeadline) {
-      const pace = this.settings
-        ? `the account's rate limit of ${this.settings.limit} requests per ${humanWait(this.settings.windowMs)}`
-        : "the account's pace";
+      const pace =
+        pacedBy && pacedBy.window
+          ? `${pacedBy.name} rate limit of ${pacedBy.window.limit} requests per ${humanWait(pacedBy.window.windowMs)}`
+          : "the vendor's quota for the integrated account (ratelimit-remaining)";
       throw new TrutoError(
         TrutoErrorCodes.rateLimited,
         `${pace}, and the requests ahead of this one, would hold it ${humanWait(wait)}, more than the ${humanWait(leftMs ?? 0)} left of this call's budget.`,
@@ -152,34 +215,30 @@ export class RateGovernor {
   }
 
   /**
-   * Learns from a response to a request granted at `grantedAt`: a 429 blocks the account until the reset;
-   * a `ratelimit-remaining` lower than our own traffic explains means someone else shares the account,
-   * so the rest of the window is spread out (or waited out when nothing remains).
+   * Learns from a response on account `key`: a 429 blocks the account until its Retry-After; the
+   * vendor's quota (`ratelimit-remaining` requests left until `ratelimit-reset`) spreads the account's
+   * next requests over the time to the reset, or holds them until the reset when nothing remains.
+   *
+   * A 429 of Truto's own does not say which of its limits it hit; it blocks the account it answered
+   * (a token-wide 429 then reaches each account that asks, once). The vendor's quota counts every client
+   * of the account, us included, so it is read as it is, not against our own count.
    */
-  observe(key: string, info: { status: number; retryAfterMs?: number; remaining?: number; resetMs?: number }, grantedAt?: number): void {
+  observe(key: string, info: { status: number; retryAfterMs?: number; remaining?: number; resetMs?: number }): void {
     // Pacing off means off: each call still honours its own 429's Retry-After in the retry loop.
-    if (!this.settings) return;
-    const lane = this.lane(key);
+    if (!this.settings.account) return;
+    const lane = this.lane("account", key);
     const now = this.now();
     if (info.status === 429 && info.retryAfterMs !== undefined) {
       lane.blockedUntil = Math.max(lane.blockedUntil, now + info.retryAfterMs);
       return;
     }
     if (info.remaining === undefined || info.resetMs === undefined) return;
-    // Everything of ours the server could have counted for this request: granted up to a window before
-    // it (give or take the network), up to now.
-    const { limit, windowMs } = this.settings;
-    const from = (grantedAt ?? now) - windowMs - Math.max(250, windowMs / 4);
-    const ours = lane.slots.filter((s) => s.grantedAt > from).length;
-    if (limit - info.remaining <= ours) {
-      lane.spacingMs = 0;
-      return;
-    }
     if (info.remaining <= 0) {
       lane.blockedUntil = Math.max(lane.blockedUntil, now + info.resetMs);
       lane.spacingMs = 0;
     } else {
-      lane.spacingMs = Math.ceil(info.resetMs / (info.remaining + 1));
+      // `remaining` starts left before the reset, ours and anyone else's: one every resetMs / remaining.
+      lane.spacingMs = Math.ceil(info.resetMs / info.remaining);
     }
   }
 }

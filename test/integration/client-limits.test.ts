@@ -182,6 +182,68 @@ describe("Truto client: what it quotes and how long it waits", function () {
     });
   });
 
+  describe("Truto's two limits, and the vendor's quota", () => {
+    /** The most requests the server saw in any window of `windowMs` (by arrival). */
+    const busiest = (times: readonly number[], windowMs: number) =>
+      Math.max(0, ...times.map((from) => times.filter((t) => t >= from && t < from + windowMs).length));
+    const arrivals = () => {
+      const seenAt: { at: number; account: string }[] = [];
+      server.answer = (req, res) => {
+        seenAt.push({ at: Date.now(), account: new URL(req.url, server.url).searchParams.get("integrated_account_id") ?? "-" });
+        json(res, 200, { id: "U1", roles: [] });
+      };
+      return seenAt;
+    };
+
+    it("keeps all accounts of one token under the per-token limit, and each account under its own", async () => {
+      const seenAt = arrivals();
+      // Settings of their own (so a governor of their own): 4 per account and 6 per token, per 400 ms.
+      const c = client({
+        token: `${TOKEN}-two-limits`,
+        rateLimit: { limit: 4, windowMs: 400 },
+        tokenRateLimit: { limit: 6, windowMs: 400 },
+      });
+      const accounts = ["acct-a", "acct-b", "acct-c"];
+      await Promise.all(accounts.flatMap((account) => Array.from({ length: 6 }, () => getUser(c, USER_PATH, account))));
+      assert.equal(seenAt.length, 18);
+      const all = seenAt.map((s) => s.at);
+      assert.ok(busiest(all, 400) <= 6, `busiest window for the token: ${busiest(all, 400)}`);
+      for (const account of accounts) {
+        const times = seenAt.filter((s) => s.account === account).map((s) => s.at);
+        assert.ok(busiest(times, 400) <= 4, `${account}: ${busiest(times, 400)}`);
+      }
+    });
+
+    it("paces a request that names no account (the integrated account's own record) by the token", async () => {
+      const seenAt = arrivals();
+      const c = client({
+        token: `${TOKEN}-no-account`,
+        rateLimit: { limit: 4, windowMs: 400 },
+        tokenRateLimit: { limit: 3, windowMs: 300 },
+      });
+      await Promise.all(Array.from({ length: 7 }, (_, i) => c.call({ method: "GET", path: `/integrated-account/a${i}` }, WireUser)));
+      assert.ok(
+        busiest(
+          seenAt.map((s) => s.at),
+          300,
+        ) <= 3,
+      );
+    });
+
+    it("slows an account to the vendor's quota that ratelimit-* reports, whatever Truto's own window", async () => {
+      const seenAt: number[] = [];
+      server.answer = (_req, res) => {
+        seenAt.push(Date.now());
+        // The vendor has 2 requests left in the next second; Truto's own limit (50 per 10 s) is far away.
+        json(res, 200, { id: "U1", roles: [] }, { "ratelimit-limit": "20;w=60", "ratelimit-remaining": "2", "ratelimit-reset": "1" });
+      };
+      const c = client({ token: `${TOKEN}-vendor-quota`, rateLimit: { limit: 50, windowMs: 10_000 } });
+      for (let i = 0; i < 3; i++) await getUser(c, USER_PATH, "acct-vendor-quota");
+      const gaps = seenAt.slice(1).map((t, i) => t - seenAt[i]);
+      for (const gap of gaps) assert.ok(gap >= 450, `gap ${gap} ms: 2 left in 1 s is one per 500 ms`);
+    });
+  });
+
   describe("role writes split to fit a safe URL", () => {
     const ASSIGN = "/unified/user-directory/users/assign-role";
     const scope = { integratedAccountId: ACCOUNT, userId: "64a1f0c2e4b0a1a1a1a1a001" };

@@ -34,6 +34,7 @@ describe("config", () => {
         token: undefined,
         baseUrl: DEFAULT_BASE_URL,
         rateLimit: undefined,
+        tokenRateLimit: undefined,
         timeoutMs: undefined,
         settleMs: DEFAULT_SETTLE_MS,
         protectedRoles: [],
@@ -48,6 +49,7 @@ describe("config", () => {
           TRUTO_API_TOKEN: TOKEN,
           TRUTO_BASE_URL: "https://env.example.com",
           TRUTO_RATE_LIMIT: "10/1",
+          TRUTO_TOKEN_RATE_LIMIT: "100/1",
           TRUTO_TIMEOUT_MS: "100",
           TRUTO_SETTLE_MS: "7",
           TRUTO_PROTECTED_ROLES: "manager, help-desk",
@@ -57,6 +59,7 @@ describe("config", () => {
           "truto:apiToken": CONFIG_TOKEN,
           "truto:baseUrl": "https://config.example.com",
           "truto:rateLimit": "off",
+          "truto:tokenRateLimit": "off",
           "truto:timeoutMs": "200",
           "truto:settleMs": "8",
           "truto:protectedRoles": "owner",
@@ -67,6 +70,7 @@ describe("config", () => {
         token: TOKEN,
         baseUrl: "https://env.example.com",
         rateLimit: { limit: 10, windowMs: 1_000 },
+        tokenRateLimit: { limit: 100, windowMs: 1_000 },
         timeoutMs: 100,
         settleMs: 7,
         protectedRoles: ["manager", "help-desk"],
@@ -88,6 +92,7 @@ describe("config", () => {
         config({
           "truto:baseUrl": "http://127.0.0.1:8787",
           "truto:rateLimit": "5/2",
+          "truto:tokenRateLimit": "off",
           "truto:timeoutMs": "1500",
           "truto:settleMs": "0",
           "truto:protectedRoles": '["Rl0A", "command-runner"]',
@@ -98,6 +103,7 @@ describe("config", () => {
         token: undefined,
         baseUrl: "http://127.0.0.1:8787",
         rateLimit: { limit: 5, windowMs: 2_000 },
+        tokenRateLimit: false,
         timeoutMs: 1_500,
         settleMs: 0,
         protectedRoles: ["Rl0A", "command-runner"],
@@ -189,6 +195,14 @@ describe("config", () => {
         assert.match(message, /"off"/);
       });
     }
+
+    it("reads the per-token rate limit like the per-account one, with its own example in errors", () => {
+      assert.deepEqual(resolveSettings({ TRUTO_TOKEN_RATE_LIMIT: "500/10" }).tokenRateLimit, { limit: 500, windowMs: 10_000 });
+      assert.equal(resolveSettings({}, config({ "truto:tokenRateLimit": "off" })).tokenRateLimit, false);
+      const message = configError(() => resolveSettings({ TRUTO_TOKEN_RATE_LIMIT: "many" }));
+      assert.match(message, /TRUTO_TOKEN_RATE_LIMIT/);
+      assert.match(message, /"500\/10"/);
+    });
 
     it("names truto:rateLimit when the bad rate limit came from stack config", () => {
       assert.match(

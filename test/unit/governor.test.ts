@@ -4,7 +4,13 @@
  */
 import { strict as assert } from "node:assert";
 import { isTrutoError } from "../../src/truto/errors";
-import { DEFAULT_RATE_LIMIT, RateGovernor, type RateLimitSettings } from "../../src/truto/governor";
+import {
+  DEFAULT_RATE_LIMIT,
+  DEFAULT_TOKEN_RATE_LIMIT,
+  RateGovernor,
+  type GovernorSettings,
+  type RateLimitSettings,
+} from "../../src/truto/governor";
 
 /** A clock that only moves when the governor sleeps (or a test advances it). */
 function fakeClock(start = 1_700_000_000_000) {
@@ -23,7 +29,7 @@ function fakeClock(start = 1_700_000_000_000) {
   };
 }
 
-function governor(settings: RateLimitSettings) {
+function governor(settings: RateLimitSettings | GovernorSettings) {
   const clock = fakeClock();
   return { clock, g: new RateGovernor(settings, clock.now, clock.sleep) };
 }
@@ -178,28 +184,55 @@ describe("governor", () => {
     assert.deepEqual(clock.sleeps, []);
   });
 
-  it("slows down when ratelimit-remaining is below what our own count leaves", async () => {
-    const { g, clock } = governor({ limit: 50, windowMs: 10_000 });
-    // Nothing sent yet, so we expect 50 left; the server says 4: someone else shares the account.
-    g.observe("acct", { status: 200, remaining: 4, resetMs: 5_000 });
-    const starts = await startsOf(g, clock, "acct", 3);
-    for (let i = 1; i < starts.length; i++) assert.ok(starts[i] - starts[i - 1] >= 1_000, `gap ${i}: ${starts[i] - starts[i - 1]}`);
-  });
+  describe("ratelimit-* as the vendor's quota, not Truto's window", () => {
+    /** The gaps between consecutive starts. */
+    const gaps = (starts: readonly number[]) => starts.slice(1).map((t, i) => t - starts[i]);
 
-  it("does not slow down when ratelimit-remaining matches our own count", async () => {
-    const { g, clock } = governor({ limit: 50, windowMs: 10_000 });
-    await startsOf(g, clock, "acct", 10);
-    g.observe("acct", { status: 200, remaining: 40, resetMs: 10_000 });
-    await startsOf(g, clock, "acct", 10);
-    assert.deepEqual(clock.sleeps, []);
-  });
+    it("spreads the account's next requests over the time to the vendor's reset", async () => {
+      const { g, clock } = governor({ limit: 50, windowMs: 10_000 });
+      g.observe("acct", { status: 200, remaining: 4, resetMs: 5_000 });
+      const starts = await startsOf(g, clock, "acct", 3);
+      for (const gap of gaps(starts)) assert.ok(gap >= 1_250, `gap ${gap} ms: 4 left in 5 s is one per 1.25 s`);
+    });
 
-  it("stops slowing down once ratelimit-remaining recovers", async () => {
-    const { g, clock } = governor({ limit: 50, windowMs: 10_000 });
-    g.observe("acct", { status: 200, remaining: 1, resetMs: 10_000 });
-    g.observe("acct", { status: 200, remaining: 50, resetMs: 10_000 });
-    await startsOf(g, clock, "acct", 5);
-    assert.deepEqual(clock.sleeps, []);
+    it("slows down even when our own requests explain what is used: the quota counts every client", async () => {
+      const { g, clock } = governor({ limit: 50, windowMs: 10_000 });
+      await startsOf(g, clock, "acct", 10);
+      // A vendor quota of 110 per minute (HubSpot's example in Truto's docs): 20 left, 60 s to go.
+      g.observe("acct", { status: 200, remaining: 20, resetMs: 60_000 });
+      const starts = await startsOf(g, clock, "acct", 3);
+      for (const gap of gaps(starts)) assert.ok(gap >= 3_000, `gap ${gap} ms`);
+    });
+
+    it("costs next to nothing while the vendor's quota is plentiful", async () => {
+      const { g, clock } = governor({ limit: 50, windowMs: 10_000 });
+      g.observe("acct", { status: 200, remaining: 10_000, resetMs: 60_000 });
+      const starts = await startsOf(g, clock, "acct", 5);
+      for (const gap of gaps(starts)) assert.ok(gap <= 6, `gap ${gap} ms`);
+    });
+
+    it("never lets the vendor's quota speed an account past Truto's own limit", async () => {
+      const { g, clock } = governor({ limit: 5, windowMs: 1_000 });
+      g.observe("acct", { status: 200, remaining: 1_000_000, resetMs: 1_000 });
+      const starts = await startsOf(g, clock, "acct", 16);
+      assert.ok(busiestWindow(starts, 1_000) <= 5);
+    });
+
+    it("follows the latest reading: a quota that recovered stops slowing the account", async () => {
+      const { g, clock } = governor({ limit: 50, windowMs: 10_000 });
+      g.observe("acct", { status: 200, remaining: 1, resetMs: 10_000 });
+      g.observe("acct", { status: 200, remaining: 5_000, resetMs: 5_000 });
+      const starts = await startsOf(g, clock, "acct", 5);
+      for (const gap of gaps(starts)) assert.ok(gap <= 1, `gap ${gap} ms`);
+    });
+
+    it("keeps one account's vendor quota to that account", async () => {
+      const { g, clock } = governor({ limit: 50, windowMs: 10_000 });
+      g.observe("a", { status: 200, remaining: 0, resetMs: 30_000 });
+      g.observe("a", { status: 200, remaining: 2, resetMs: 30_000 });
+      await startsOf(g, clock, "b", 5);
+      assert.deepEqual(clock.sleeps, []);
+    });
   });
 
   it("waits for the reset when ratelimit-remaining is 0", async () => {
@@ -221,6 +254,67 @@ describe("governor", () => {
     g.observe("acct", { status: 200, remaining: 49, resetMs: 10_000 });
     await startsOf(g, clock, "acct", 5);
     assert.deepEqual(clock.sleeps, []);
+  });
+
+  describe("the per-token limit across accounts", () => {
+    const both = { account: { limit: 5, windowMs: 1_000 }, token: { limit: 8, windowMs: 1_000 } };
+
+    it("defaults to Truto's documented 500 requests per 10 s", () => {
+      assert.deepEqual({ ...DEFAULT_TOKEN_RATE_LIMIT }, { limit: 500, windowMs: 10_000 });
+    });
+
+    it("keeps every account of one token, together, under the token's limit, and each under its own", async () => {
+      const { g, clock } = governor(both);
+      const starts: Record<string, number[]> = { a: [], b: [], c: [] };
+      await Promise.all(
+        Object.keys(starts).map(async (account) => {
+          for (let i = 0; i < 10; i++) {
+            const release = await g.acquire({ account, token: "t" });
+            starts[account].push(clock.now());
+            release();
+          }
+        }),
+      );
+      const all = Object.values(starts).flat();
+      assert.equal(all.length, 30);
+      assert.ok(busiestWindow(all, 1_000) <= 8, `busiest token window: ${busiestWindow(all, 1_000)}`);
+      for (const [account, times] of Object.entries(starts)) assert.ok(busiestWindow(times, 1_000) <= 5, account);
+      assert.ok(clock.sleeps.length > 0);
+    });
+
+    it("gives each token a lane of its own", async () => {
+      const { g, clock } = governor(both);
+      for (const token of ["t1", "t2"])
+        for (const account of ["a", "b"]) for (let i = 0; i < 4; i++) (await g.acquire({ account: `${token}${account}`, token }))();
+      assert.deepEqual(clock.sleeps, [], "8 per token fit each token's window");
+    });
+
+    it("paces a request that names no account in the token's lane alone", async () => {
+      const { g, clock } = governor(both);
+      const starts: number[] = [];
+      for (let i = 0; i < 12; i++) {
+        const release = await g.acquire({ token: "t" });
+        starts.push(clock.now());
+        release();
+      }
+      assert.ok(busiestWindow(starts, 1_000) <= 8);
+      assert.ok(busiestWindow(starts, 1_000) > 5, "the account limit does not apply without an account");
+    });
+
+    it("names the API token's limit when it is what would hold a call past its deadline", async () => {
+      const { g, clock } = governor(both);
+      for (const account of ["a", "b"]) for (let i = 0; i < 4; i++) (await g.acquire({ account, token: "t" }))();
+      await refused(
+        g.acquire({ account: "c", token: "t" }, { deadline: clock.now() + 100 }),
+        /the API token's rate limit of 8 requests per 1 s/,
+      );
+    });
+
+    it("is off with `token: false`, leaving the accounts' limits", async () => {
+      const { g, clock } = governor({ account: { limit: 5, windowMs: 1_000 }, token: false });
+      for (const account of ["a", "b", "c"]) for (let i = 0; i < 5; i++) (await g.acquire({ account, token: "t" }))();
+      assert.deepEqual(clock.sleeps, []);
+    });
   });
 
   describe("waits bounded by the caller's deadline", () => {
@@ -257,7 +351,7 @@ describe("governor", () => {
     it("refuses a pacing wait past the deadline, naming the account's rate", async () => {
       const { g, clock } = governor({ limit: 2, windowMs: 1_000 });
       await startsOf(g, clock, "acct", 2);
-      await refused(g.acquire("acct", { deadline: clock.now() + 500 }), /2 requests per 1 s/);
+      await refused(g.acquire("acct", { deadline: clock.now() + 500 }), /integrated account's rate limit of 2 requests per 1 s/);
       assert.deepEqual(clock.sleeps, []);
     });
 
