@@ -19,6 +19,17 @@ export const ROLE_SCOPE_FIELDS: readonly RoleScopeField[] = ["group", "organizat
 /** How a field is documented for one integration in one location. */
 export type Need = "required" | "supported";
 
+/**
+ * Which page says where a field goes for one integration, or `inferred` where none does:
+ * - `unassign-role`: the current reference page (the seed), https://truto.one/docs/api-reference/unified-user-directory-api/users/unassign-role;
+ * - `unassign_role (older)` / `assign_role (older)`: the pages Truto published before the methods were
+ *   renamed, .../users/unassign_role and .../users/assign_role (truto-api-notes.md §1.2, §1.3).
+ */
+export type Source = "unassign-role" | "unassign_role (older)" | "assign_role (older)" | "inferred";
+
+/** The page behind each field a placement sends, for one method. */
+export type Sources = Readonly<Partial<Record<RequestField, Source>>>;
+
 /** Where each field may go, per location, as Truto documents it for one integration. */
 export interface Placement {
   readonly query: Readonly<Partial<Record<RequestField, Need>>>;
@@ -41,6 +52,8 @@ export interface IntegrationRule {
   /** Truto's current `assign-role` page is unknown, so identifying fields go in both places (inferred). */
   readonly assignRole: Placement;
   readonly assignRoleInferred: true;
+  /** For each method, the page each field's placement comes from (README's per-integration table shows them). */
+  readonly sources: { readonly unassignRole: Sources; readonly assignRole: Sources };
   /** `one`: the vendor call takes a single role, so N roles mean N requests. */
   readonly rolesPerRequest: "one" | "many";
   /** `listed-roles`: unassign revokes the roles sent; `whole-scope`: it revokes every role in the scope sent. */
@@ -70,18 +83,23 @@ const ASSIGN_BOTH: Placement = {
   body: { id: "required", roles: "required", workspace_id: "supported", organizations: "supported" },
 };
 
-// BlackLine, CrowdStrike and TeamViewer are listed on the unassign-role page without field rules:
-// user id and roles in the body, as Truto's older unassign_role page had them for CrowdStrike and TeamViewer.
-const GENERIC_UNASSIGN: Placement = { query: {}, body: { id: "required", roles: "required" } };
+// Inferred for every row: no page says where assign-role's fields go for the integration, beyond Slack
+// Enterprise's body roles and workspace_id on the older assign_role page.
+const ASSIGN_INFERRED: Sources = { id: "inferred", roles: "inferred", workspace_id: "inferred", organizations: "inferred" };
 
-function generic(slug: IntegrationSlug, displayName: string): IntegrationRule {
+// BlackLine, CrowdStrike and TeamViewer are listed on the unassign-role page without field rules. The older
+// unassign_role page lists CrowdStrike's body id and roles, and TeamViewer's body roles, as supported (not
+// required); BlackLine is not on it. Where no page names a field, the user id and roles go in the body too
+// (inferred), the shape every documented row accepts them in.
+function generic(slug: IntegrationSlug, displayName: string, unassignSources: Sources): IntegrationRule {
   return {
     slug,
     displayName,
     documented: "generic",
-    unassignRole: GENERIC_UNASSIGN,
+    unassignRole: { query: {}, body: { id: "supported", roles: "supported" } },
     assignRole: ASSIGN_BOTH,
     assignRoleInferred: true,
+    sources: { unassignRole: { id: "inferred", roles: "inferred", ...unassignSources }, assignRole: ASSIGN_INFERRED },
     rolesPerRequest: "many",
     revokes: "listed-roles",
     roleScope: "none",
@@ -104,9 +122,14 @@ export const RULES: Readonly<Record<IntegrationSlug, IntegrationRule>> = {
     unassignRole: { query: { id: "required" }, body: { id: "supported", organizations: "supported" } },
     assignRole: ASSIGN_BOTH,
     assignRoleInferred: true,
+    sources: { unassignRole: { id: "unassign-role", organizations: "inferred" }, assignRole: ASSIGN_INFERRED },
     rolesPerRequest: "many",
-    // Elastic's DELETE /users/{id}/role_assignments is scope-wide: unassign-role carries no role at all,
-    // so a client must never believe it revoked only one role.
+    // Elastic's own API (DELETE /api/v1/users/{user_id}/role_assignments,
+    // https://www.elastic.co/docs/api/cloud/operation/operation-remove-role-assignments) removes the
+    // assignments named in its body. What Truto's unassign-role sends it is not documented: the page gives Elastic no roles
+    // field at all, only the user id and organizations. So the safe assumption is kept: a revoke may remove
+    // every role the user holds in the organizations sent, and a client must never believe it revoked only
+    // the one it meant (update re-grants what stays; destroy revokes the scope).
     revokes: "whole-scope",
     roleScope: "organization",
     readBack: "user-roles",
@@ -124,6 +147,11 @@ export const RULES: Readonly<Record<IntegrationSlug, IntegrationRule>> = {
     unassignRole: { query: { id: "required", roles: "required", workspace_id: "required" }, body: {} },
     assignRole: ASSIGN_BOTH,
     assignRoleInferred: true,
+    sources: {
+      unassignRole: { id: "unassign-role", roles: "unassign-role", workspace_id: "unassign-role" },
+      // The older assign_role page has Slack Enterprise's roles and workspace_id, required, in the body.
+      assignRole: { ...ASSIGN_INFERRED, roles: "assign_role (older)", workspace_id: "assign_role (older)" },
+    },
     // Slack's admin.roles.addAssignments / removeAssignments take a single role_id.
     rolesPerRequest: "one",
     revokes: "listed-roles",
@@ -142,6 +170,7 @@ export const RULES: Readonly<Record<IntegrationSlug, IntegrationRule>> = {
     unassignRole: { query: { id: "supported" }, body: { id: "required", roles: "required" } },
     assignRole: ASSIGN_BOTH,
     assignRoleInferred: true,
+    sources: { unassignRole: { id: "unassign-role", roles: "unassign-role" }, assignRole: ASSIGN_INFERRED },
     rolesPerRequest: "many",
     revokes: "listed-roles",
     roleScope: "none",
@@ -151,9 +180,9 @@ export const RULES: Readonly<Record<IntegrationSlug, IntegrationRule>> = {
     confirmableRoleFields: [],
     requiredInputs: [],
   },
-  blackline: generic("blackline", "BlackLine"),
-  crowdstrike: generic("crowdstrike", "CrowdStrike"),
-  teamviewer: generic("teamviewer", "TeamViewer"),
+  blackline: generic("blackline", "BlackLine", {}),
+  crowdstrike: generic("crowdstrike", "CrowdStrike", { id: "unassign_role (older)", roles: "unassign_role (older)" }),
+  teamviewer: generic("teamviewer", "TeamViewer", { roles: "unassign_role (older)" }),
 };
 
 /** Query keys `remoteQuery` may never set: they identify the call itself. */

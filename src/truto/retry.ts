@@ -13,10 +13,14 @@ export interface RetryPolicy {
   maxDelayMs: number;
   /** The whole logical call (all attempts and waits) must finish within this. */
   budgetMs: number;
-  /** Statuses that are retried. Truto: 429, and 502/503/504 (no clean vendor answer, or the vendor's own 503). */
+  /** Statuses that are retried whatever `retry5xx` says. Truto: 429, and 502/503/504 (no clean vendor answer, or the vendor's own 503). */
   retryStatuses: readonly number[];
-  /** Retry 5xx that Truto itself produced (not the vendor), as Truto's error model advises. */
-  retryNonRemote5xx: boolean;
+  /**
+   * Retry every other 5xx, Truto's own and the vendor's: Truto's error model advises retrying its own, and
+   * a vendor's 5xx (Slack's `internal_error`, Elastic's 500) is as transient. A retried write is safe: it
+   * carries the same Idempotency-Key, and every write is confirmed by reading it back.
+   */
+  retry5xx: boolean;
   /**
    * Statuses never retried when Truto itself (not the vendor) answered them, whatever the lists above say.
    * Truto's own 503 means the integrated account is blocked: another attempt gets the same answer.
@@ -31,7 +35,7 @@ export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
   maxDelayMs: 15_000,
   budgetMs: 120_000,
   retryStatuses: [429, 502, 503, 504],
-  retryNonRemote5xx: true,
+  retry5xx: true,
   // "503: integrated account blocked" (Truto error model,
   // https://github.com/trutohq/truto-skills/blob/f792f6169992145c080d6940ba2c6de3df9c7c3f/skills/truto-operator/references/error-and-evidence-model.md).
   noRetryTrutoStatuses: [503],
@@ -46,7 +50,7 @@ export function isRetryable(outcome: AttemptOutcome, policy: RetryPolicy): boole
   if (outcome.kind !== "status") return true;
   if (!outcome.remote && policy.noRetryTrutoStatuses.includes(outcome.status)) return false;
   if (policy.retryStatuses.includes(outcome.status)) return true;
-  return policy.retryNonRemote5xx && outcome.status >= 500 && !outcome.remote;
+  return policy.retry5xx && outcome.status >= 500;
 }
 
 /** The decision for attempt number `attempt` (1-based) that ended with `outcome`. */

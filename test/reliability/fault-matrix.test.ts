@@ -70,6 +70,8 @@ const FAULTS: readonly FaultCase[] = [
   },
   { key: "429-long", title: "429, Retry-After: 3600 (past the budget)", scope: "first", spec: () => ({ status: 429, retryAfter: 3600 }) },
   { key: "500", title: "500 (Truto's own)", scope: "first", spec: () => ({ status: 500 }) },
+  // A vendor's 5xx through Truto is as transient as Truto's own, and retried with the same backoff.
+  { key: "500-remote", title: "500 from the vendor (truto_is_remote_error)", scope: "first", spec: () => ({ status: 500, remote: true }) },
   { key: "502", title: "502", scope: "first", spec: () => ({ status: 502 }) },
   // The vendor's 503, forwarded by Truto: transient. Truto's own 503 means the account is blocked (below).
   { key: "503", title: "503 from the vendor (truto_is_remote_error)", scope: "first", spec: () => ({ status: 503, remote: true }) },
@@ -110,7 +112,7 @@ const FAULTS: readonly FaultCase[] = [
   },
 ];
 
-const TRANSIENT = new Set(["429-seconds", "429-date", "429-reset", "500", "502", "503", "504", "drop", "slow"]);
+const TRANSIENT = new Set(["429-seconds", "429-date", "429-reset", "500", "500-remote", "502", "503", "504", "drop", "slow"]);
 
 /** What a scenario must end with. `says`: patterns the error message must match (it always names the account). */
 type Expectation = { kind: "ok"; retried: boolean } | { kind: "error"; code: string; says: RegExp[] } | { kind: "partial"; says: RegExp[] };

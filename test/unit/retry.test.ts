@@ -36,7 +36,7 @@ describe("retry", () => {
           maxDelayMs: 15_000,
           budgetMs: 120_000,
           retryStatuses: [429, 502, 503, 504],
-          retryNonRemote5xx: true,
+          retry5xx: true,
           noRetryTrutoStatuses: [503],
         },
       );
@@ -81,10 +81,14 @@ describe("retry", () => {
       assert.equal(retryDecision({ kind: "network" }, 1, 0, policy).retry, true);
     });
 
-    it("retries a 500 Truto produced but not one the vendor produced", () => {
+    it("retries a 500 whether Truto or the vendor produced it, with the same backoff", () => {
       assert.equal(isRetryable(status(500, { remote: false }), policy), true);
-      assert.equal(isRetryable(status(500, { remote: true }), policy), false);
-      assert.equal(isRetryable(status(500, { remote: false }), { ...policy, retryNonRemote5xx: false }), false);
+      assert.equal(isRetryable(status(500, { remote: true }), policy), true);
+      assert.deepEqual(
+        retryDecision(status(500, { remote: true }), 2, 0, policy, lowest),
+        retryDecision({ kind: "network" }, 2, 0, policy, lowest),
+      );
+      for (const remote of [true, false]) assert.equal(isRetryable(status(500, { remote }), { ...policy, retry5xx: false }), false);
     });
 
     it("backs off exponentially with jitter between half and all of the step", () => {
@@ -143,7 +147,7 @@ describe("retry", () => {
     });
 
     it("uses the policy's statuses, not a fixed list", () => {
-      const custom: RetryPolicy = { ...policy, retryStatuses: [408], retryNonRemote5xx: false };
+      const custom: RetryPolicy = { ...policy, retryStatuses: [408], retry5xx: false };
       assert.equal(retryDecision(status(408), 1, 0, custom).retry, true);
       assert.equal(retryDecision(status(429), 1, 0, custom).retry, false);
     });

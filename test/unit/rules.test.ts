@@ -76,10 +76,55 @@ describe("rules", () => {
 
   describe("unassign-role, generic rows", () => {
     for (const slug of ["blackline", "crowdstrike", "teamviewer"] as const) {
-      it(`${slug}: body id and roles required, nothing in the query`, () => {
-        assert.deepEqual(RULES[slug].unassignRole, { query: {}, body: { id: "required", roles: "required" } });
+      it(`${slug}: body id and roles supported (not required), nothing in the query`, () => {
+        assert.deepEqual(RULES[slug].unassignRole, { query: {}, body: { id: "supported", roles: "supported" } });
+        assert.equal(placeField(RULES[slug].unassignRole, "id"), "body");
+        assert.equal(placeField(RULES[slug].unassignRole, "roles"), "body");
       });
     }
+
+    it("credits the older unassign_role page where it lists the field, and says inferred elsewhere", () => {
+      assert.deepEqual(RULES.crowdstrike.sources.unassignRole, { id: "unassign_role (older)", roles: "unassign_role (older)" });
+      assert.deepEqual(RULES.teamviewer.sources.unassignRole, { id: "inferred", roles: "unassign_role (older)" });
+      assert.deepEqual(RULES.blackline.sources.unassignRole, { id: "inferred", roles: "inferred" });
+    });
+  });
+
+  describe("sources", () => {
+    it("names a page, or says inferred, for every field each row sends, and for no other", () => {
+      for (const slug of INTEGRATIONS) {
+        const rule = RULES[slug];
+        for (const [method, placement] of [
+          ["unassignRole", rule.unassignRole],
+          ["assignRole", rule.assignRole],
+        ] as const) {
+          const sent = FIELDS.filter((f) => placeField(placement, f) !== "omit").sort();
+          assert.deepEqual(Object.keys(rule.sources[method]).sort(), sent, `${slug}.${method}`);
+        }
+      }
+    });
+
+    it("credits the seed page for the seed rows' unassign-role fields, except Elastic's organizations (inferred)", () => {
+      assert.deepEqual(RULES.elasticcloud.sources.unassignRole, { id: "unassign-role", organizations: "inferred" });
+      for (const slug of ["slackenterprise", "jumpcloud"] as const)
+        for (const source of Object.values(RULES[slug].sources.unassignRole)) assert.equal(source, "unassign-role", slug);
+    });
+
+    it("marks assign-role inferred, but for Slack Enterprise's body roles and workspace_id on the older assign_role page", () => {
+      for (const slug of INTEGRATIONS) {
+        const documented = Object.entries(RULES[slug].sources.assignRole).filter(([, source]) => source !== "inferred");
+        assert.deepEqual(
+          documented,
+          slug === "slackenterprise"
+            ? [
+                ["roles", "assign_role (older)"],
+                ["workspace_id", "assign_role (older)"],
+              ]
+            : [],
+          slug,
+        );
+      }
+    });
   });
 
   describe("assign-role", () => {
