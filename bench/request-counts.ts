@@ -31,11 +31,14 @@ export interface IntegrationCounts {
   refreshUserReads: Counted;
   /** Every request of that refresh (a workspace list too, where the integration reads back that way). */
   refreshRequests: number;
-  /** `GET /integrated-account/{id}` lookups, once per account per host process. */
+  /**
+   * Once-per-process lookups: `GET /integrated-account/{id}` once per account, and Truto's description of a
+   * write method (`GET users/meta/{method}`, the placement check) once per integration and method.
+   */
   accountLookups: number;
 }
 
-const LOOKUP = /^\/integrated-account\//;
+const LOOKUP = /^\/integrated-account\/|^\/unified\/user-directory\/users\/meta\//;
 const USER_READ = /^\/unified\/user-directory\/users\/(?!assign-role$|unassign-role$)[^/]+$/;
 
 /** Requests a read-back costs: a user read, plus one page of the workspace's assignments where the rule says so. */

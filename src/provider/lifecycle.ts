@@ -30,6 +30,7 @@ import {
   type WriteOutcome,
 } from "../truto/user-directory";
 import { confirmAccount } from "./account-check";
+import { confirmPlacement } from "./placement-check";
 import { claimantName, claimedByOthers, exclusive, recordClaim, releaseClaim, type KeptGrant } from "./claims";
 import { label, where } from "./describe";
 import { INPUT_KEYS, type RoleAssignmentInputs } from "./inputs";
@@ -183,6 +184,7 @@ export async function create(ctx: LifecycleContext, props: Props): Promise<{ id:
   const rule = ruleFor(i.integration);
   const req = requestOf(i);
   await confirmAccount(ctx.client, i, "create");
+  await confirmPlacement(ctx.client, rule, ["assign-role"], i.integratedAccountId);
   return exclusive(req, () =>
     claiming(
       rule,
@@ -288,6 +290,7 @@ export async function update(ctx: LifecycleContext, id: string, olds: Props, new
   const req = requestOf(i);
   const rule = ruleFor(i.integration);
   await confirmAccount(ctx.client, i, "update");
+  await confirmPlacement(ctx.client, rule, ["assign-role", "unassign-role"], i.integratedAccountId);
   return exclusive(req, () =>
     claiming(
       rule,
@@ -458,7 +461,9 @@ export async function remove(ctx: LifecycleContext, id: string, props: Props): P
   const req = requestOf(i);
   // Never "assume revoked": an account that is not active (or a sandbox) fails the delete and keeps state.
   await confirmAccount(ctx.client, i, "delete");
-  await exclusive(req, () => removeNow(ctx, id, props, i, ruleFor(i.integration), req));
+  const rule = ruleFor(i.integration);
+  await confirmPlacement(ctx.client, rule, ["unassign-role"], i.integratedAccountId);
+  await exclusive(req, () => removeNow(ctx, id, props, i, rule, req));
   releaseClaim(id);
 }
 

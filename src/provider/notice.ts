@@ -7,3 +7,11 @@
 export function notice(message: string): void {
   process.stderr.write(`pulumi-truto-access: ${message.replace(/\s*\n\s*/g, " ")}\n`);
 }
+
+/** A notice only for those who asked for detail (`TRUTO_DEBUG=1`), each distinct message once per process. */
+export function debugNotice(message: string): void {
+  if (!/^(1|true|yes)$/i.test(process.env.TRUTO_DEBUG ?? "") || saidOnce.has(message)) return;
+  saidOnce.add(message);
+  notice(message);
+}
+const saidOnce = new Set<string>();

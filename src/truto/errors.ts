@@ -26,6 +26,7 @@ export const TrutoErrorCodes = {
   accountNotActive: "TRUTO_ACCOUNT_NOT_ACTIVE",
   sandboxAccount: "TRUTO_SANDBOX_ACCOUNT",
   accountBlocked: "TRUTO_ACCOUNT_BLOCKED",
+  placementMismatch: "TRUTO_PLACEMENT_MISMATCH",
 } as const;
 
 /** One of the values of {@link TrutoErrorCodes}. */

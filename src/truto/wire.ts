@@ -79,6 +79,24 @@ export function listEnvelope<T extends z.ZodType>(item: T) {
 /** Custom methods (`assign-role`, `unassign-role`) wrap their answer in `{ result }`; its content is undocumented. */
 export const WireCustomResult = z.looseObject({ result: z.unknown().optional() });
 
+/** The part of a JSON Schema the placement check reads: an object's properties and which are required. */
+const WireObjectSchema = z.looseObject({
+  properties: z.record(z.string(), z.unknown()).nullish(),
+  required: z.array(z.string()).nullish(),
+});
+
+/**
+ * `GET /unified/{model}/{resource}/meta/{method}`: how Truto describes one method of one integration
+ * (docs "Unified model docs"; Truto's TypeScript SDK `unifiedApi.meta`). Only the schemas are read.
+ */
+export const WireMethodMeta = z.looseObject({
+  query_schema: WireObjectSchema.nullish(),
+  request_body_schema: WireObjectSchema.nullish(),
+});
+
+/** A method's description, after validation. */
+export type WireMethodMetaT = z.output<typeof WireMethodMeta>;
+
 /** An error body: `statusCode`, `error`, `message`, and for unified calls `truto_error_insight`. */
 export const WireErrorBody = z.looseObject({
   statusCode: z.number().optional(),

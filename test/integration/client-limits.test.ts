@@ -3,55 +3,14 @@
  * in field lists, text bodies and URL-encoded forms; vendor messages of any size; a long Retry-After.
  */
 import { strict as assert } from "node:assert";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { ServerResponse } from "node:http";
 import { RULES } from "../../src/integrations/rules";
 import { TrutoClient, type TrutoClientOptions } from "../../src/truto/client";
 import { MAX_QUOTED_CHARS, type TrutoError } from "../../src/truto/errors";
 import { WireCustomResult, WireUser } from "../../src/truto/wire";
 import * as ud from "../../src/truto/user-directory";
 import { leaksPart, rejection } from "../support/truto-assertions";
-
-/** One request as the scripted server saw it. */
-interface Seen {
-  method: string;
-  url: string;
-  headers: IncomingMessage["headers"];
-  body: string;
-}
-
-type Answer = (req: Seen, res: ServerResponse) => void;
-
-/** Mocha helper: a server on 127.0.0.1 port 0 that answers with `answer` (set per test) and records requests. */
-function useScriptedServer() {
-  const state = { url: "", seen: [] as Seen[], answer: ((_req, res) => res.end("{}")) as Answer, server: undefined as Server | undefined };
-  before(async () => {
-    state.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on("data", (c: Buffer) => chunks.push(c));
-      req.on("end", () => {
-        const seen = { method: req.method ?? "", url: req.url ?? "", headers: req.headers, body: Buffer.concat(chunks).toString("utf8") };
-        state.seen.push(seen);
-        state.answer(seen, res);
-      });
-    });
-    await new Promise<void>((resolve) => state.server!.listen(0, "127.0.0.1", resolve));
-    state.url = `http://127.0.0.1:${(state.server!.address() as AddressInfo).port}`;
-  });
-  beforeEach(() => {
-    state.seen = [];
-  });
-  after(async () => {
-    state.server?.closeAllConnections();
-    await new Promise((resolve) => state.server?.close(resolve));
-  });
-  return state;
-}
-
-function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { "content-type": "application/json", ...headers });
-  res.end(JSON.stringify(body));
-}
+import { json, useScriptedServer, type Seen } from "../support/scripted-server";
 
 // Made up, shaped like a real one: + and / change when URL-encoded.
 const TOKEN = "tr+tst/0a1b2c3d4e5f6a7b8c9d=";

@@ -101,7 +101,7 @@ describe("RoleAssignment confirmation through the provider host", function () {
       await grant(acct.jumpcloud, carol, { id: "manager" });
       await provider.host.delete("jumpcloud:old-state", urn("grouped"), recordedWithGroup());
       assert.deepEqual(await held(acct.jumpcloud, carol), []);
-      const unassigns = (await sandbox.admin.requests()).filter((e) => e.path.endsWith("/unassign-role"));
+      const unassigns = (await sandbox.admin.requests()).filter((e) => e.path === "/unified/user-directory/users/unassign-role");
       assert.deepEqual(
         unassigns.map((e) => e.status),
         [200],

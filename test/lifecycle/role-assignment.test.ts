@@ -122,7 +122,7 @@ describe("RoleAssignment lifecycle through the provider host", function () {
         const held = await heldBy(account, user);
         for (const r of roleIds) assert.ok(held?.includes(heldKey(r)), `${r} held after create: ${held}`);
         const log = await sandbox.admin.requests();
-        const assigns = log.filter((e) => e.path.endsWith("/assign-role"));
+        const assigns = log.filter((e) => e.path === "/unified/user-directory/users/assign-role");
         const perRequest = c.inputs.integration === "slackenterprise" ? 1 : roleIds.length;
         assert.equal(assigns.length, roleIds.length / perRequest, "one request per role only where the integration needs it");
         assert.ok(assigns.every((e) => e.status === 200));
@@ -215,7 +215,7 @@ describe("RoleAssignment lifecycle through the provider host", function () {
         const held = await heldBy(account, user);
         for (const r of roleIds) assert.ok(!held?.includes(heldKey(r)), `${r} revoked`);
         const log = await sandbox.admin.requests();
-        assert.ok(log.some((e) => e.path.endsWith("/unassign-role") && e.status === 200));
+        assert.ok(log.some((e) => e.path === "/unified/user-directory/users/unassign-role" && e.status === 200));
         assert.ok(
           log.some((e) => e.method === "GET"),
           "the revoke was verified by reading back",
@@ -235,7 +235,7 @@ describe("RoleAssignment lifecycle through the provider host", function () {
         await host.delete(id, urn("a"), outputs);
         const held = await heldBy(account, user);
         for (const r of roleIds) assert.ok(!held?.includes(heldKey(r)));
-        const statuses = (await sandbox.admin.requests()).filter((e) => e.path.endsWith("/unassign-role")).map((e) => e.status);
+        const statuses = (await sandbox.admin.requests()).filter((e) => e.path === "/unified/user-directory/users/unassign-role").map((e) => e.status);
         assert.equal(statuses[0], 429);
         assert.ok(statuses.slice(1).includes(200));
       });
