@@ -73,6 +73,13 @@ export interface IntegrationRule {
   readonly confirmableRoleFields: readonly RoleScopeField[];
   /** Resource inputs this integration cannot work without. */
   readonly requiredInputs: readonly ("workspaceId" | "organizations")[];
+  /**
+   * The resource's scope sent with `GET users/{id}`: Truto documents `workspace_id` and `organization_id`
+   * there as required for some integrations, without (in the copies read) saying which
+   * (https://truto.one/docs/api-reference/unified-user-directory-api/users/get). Only a scope that names
+   * exactly what the resource holds is sent, so a read can never be narrowed below what it must confirm.
+   */
+  readonly userReadQuery: readonly "workspace_id"[];
 }
 
 // Inferred (not on a published page): assign-role sends id, roles, workspace_id and organizations in both
@@ -108,6 +115,7 @@ function generic(slug: IntegrationSlug, displayName: string, unassignSources: So
     // organization or workspace when Truto maps the user back: nothing beyond the id is confirmable.
     confirmableRoleFields: [],
     requiredInputs: [],
+    userReadQuery: [],
   };
 }
 
@@ -138,6 +146,9 @@ export const RULES: Readonly<Record<IntegrationSlug, IntegrationRule>> = {
     confirmableRoleFields: ["organization"],
     // Without organizations, unassign-role revokes the user's roles in every organization.
     requiredInputs: ["organizations"],
+    // Not organization_id: a resource may span several organizations, and a read narrowed to one of them
+    // would not show a role still held in another, so a revoke there could pass as confirmed.
+    userReadQuery: [],
   },
   slackenterprise: {
     slug: "slackenterprise",
@@ -161,6 +172,8 @@ export const RULES: Readonly<Record<IntegrationSlug, IntegrationRule>> = {
     // or enterprise id); Slack admin roles are held per workspace, never per group or organization.
     confirmableRoleFields: ["workspace"],
     requiredInputs: ["workspaceId"],
+    // A resource is in exactly one workspace, so naming it can only be what Truto needs (inferred).
+    userReadQuery: ["workspace_id"],
   },
   jumpcloud: {
     slug: "jumpcloud",
@@ -179,6 +192,7 @@ export const RULES: Readonly<Record<IntegrationSlug, IntegrationRule>> = {
     // JumpCloud's user groups are memberships (Truto's Groups), not a scope a role is held in.
     confirmableRoleFields: [],
     requiredInputs: [],
+    userReadQuery: [],
   },
   blackline: generic("blackline", "BlackLine", {}),
   crowdstrike: generic("crowdstrike", "CrowdStrike", { id: "unassign_role (older)", roles: "unassign_role (older)" }),

@@ -101,7 +101,7 @@ async function holdersOf(
   const selfHolds = rows.some((a) => a.user_id === req.userId);
   const candidates = [...new Set(rows.filter((a) => a.user_id !== req.userId).map((a) => a.user_id))];
   for (const userId of candidates.slice(0, MAX_STATUS_LOOKUPS)) {
-    const user = await getUser(client, { ...req, userId }, true);
+    const user = await getUser(client, { ...req, userId }, true, rule);
     if (user && active(user.status)) return { other: user.id, selfHolds };
   }
   return { selfHolds };

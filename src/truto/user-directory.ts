@@ -102,8 +102,8 @@ function batches(client: TrutoClient, rule: IntegrationRule, roles: Role[], requ
 const readCache = new ReadCache();
 const accountCache = new Map<string, Promise<AccountInfo>>();
 
-function userKey(client: TrutoClient, scope: AssignmentScope): string {
-  return `${client.baseUrl}|${scope.integratedAccountId}|user|${scope.userId}`;
+function userKey(client: TrutoClient, scope: AssignmentScope, query: Record<string, string> = {}): string {
+  return `${client.baseUrl}|${scope.integratedAccountId}|user|${scope.userId}|${new URLSearchParams(query)}`;
 }
 function workspaceKey(client: TrutoClient, scope: AssignmentScope): string {
   return `${client.baseUrl}|${scope.integratedAccountId}|ra|${scope.workspaceId ?? ""}`;
@@ -111,6 +111,7 @@ function workspaceKey(client: TrutoClient, scope: AssignmentScope): string {
 
 function invalidate(client: TrutoClient, scope: AssignmentScope): void {
   readCache.invalidate(userKey(client, scope));
+  if (scope.workspaceId) readCache.invalidate(userKey(client, scope, { workspace_id: scope.workspaceId }));
   readCache.invalidate(workspaceKey(client, scope));
 }
 
@@ -256,12 +257,23 @@ export function isGone(e: unknown): boolean {
   return isTrutoError(e, TrutoErrorCodes.notFound) && e.remote;
 }
 
-/** `GET users/{id}`; null when the vendor says the user does not exist. */
-export async function getUser(client: TrutoClient, scope: AssignmentScope, fresh = false): Promise<WireUserT | null> {
+/** The query `GET users/{id}` carries for `rule` (its `userReadQuery`, from the resource's scope). */
+function userReadQuery(rule: IntegrationRule | undefined, scope: AssignmentScope): Record<string, string> {
+  return rule?.userReadQuery.includes("workspace_id") && scope.workspaceId ? { workspace_id: scope.workspaceId } : {};
+}
+
+/** `GET users/{id}`, with the scope `rule` says Truto needs; null when the vendor says the user does not exist. */
+export async function getUser(
+  client: TrutoClient,
+  scope: AssignmentScope,
+  fresh = false,
+  rule?: IntegrationRule,
+): Promise<WireUserT | null> {
+  const query = userReadQuery(rule, scope);
   const load = async () => {
     try {
       return await client.call(
-        { method: "GET", path: `${BASE}/users/${encodePathSegment(scope.userId)}`, integratedAccountId: scope.integratedAccountId },
+        { method: "GET", path: `${BASE}/users/${encodePathSegment(scope.userId)}`, integratedAccountId: scope.integratedAccountId, query },
         WireUser,
       );
     } catch (e) {
@@ -269,7 +281,7 @@ export async function getUser(client: TrutoClient, scope: AssignmentScope, fresh
       throw e;
     }
   };
-  return fresh ? load() : readCache.get(userKey(client, scope), load, client.readCacheMs);
+  return fresh ? load() : readCache.get(userKey(client, scope, query), load, client.readCacheMs);
 }
 
 /** One list endpoint's call: where, for which account, with what filters, and the shape of an item. */
@@ -361,7 +373,7 @@ export function listScopes(client: TrutoClient, integratedAccountId: string, kin
  * cache both ways (a read-back after a write must see the write, and must not be served to a refresh).
  */
 export async function readHolding(client: TrutoClient, rule: IntegrationRule, scope: AssignmentScope, fresh = false): Promise<Holding> {
-  const user = await getUser(client, scope, fresh);
+  const user = await getUser(client, scope, fresh, rule);
   if (!user) return { user: null, held: [] };
   if (rule.readBack === "user-roles") return { user: summarize(user), held: grantsOfUser(user) };
   const list = () => listRoleAssignments(client, scope.integratedAccountId, scope.workspaceId);
