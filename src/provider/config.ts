@@ -6,6 +6,7 @@ import type { TrutoClient } from "../truto/client";
 import { checkBaseUrl, DEFAULT_BASE_URL } from "../truto/base-url";
 import { TrutoError, TrutoErrorCodes } from "../truto/errors";
 import type { RateLimitSettings } from "../truto/governor";
+import type { ReadStrategy } from "../truto/client";
 
 /** The subset of Pulumi's dynamic-provider config object the provider uses. */
 export interface ConfigSource {
@@ -26,6 +27,8 @@ export interface ProviderSettings {
   protectedRoles: string[];
   /** How long a finished read may serve others (TrutoClientOptions.readCacheMs); default 2 s. */
   readCacheMs?: number;
+  /** How reads are served (TrutoClientOptions.readStrategy); default `coalesced`. */
+  readStrategy?: ReadStrategy;
 }
 
 /** Default settle window for read-backs after a write. */
@@ -81,6 +84,13 @@ function parseMs(text: string | undefined, where: string): number | undefined {
   return n;
 }
 
+function parseStrategy(text: string | undefined, where: string): ReadStrategy | undefined {
+  if (text === undefined || text.trim() === "") return undefined;
+  const t = text.trim().toLowerCase();
+  if (t === "coalesced" || t === "per-resource") return t;
+  throw new TrutoError(TrutoErrorCodes.config, `${where} must be "coalesced" or "per-resource", not ${JSON.stringify(clipSetting(text))}.`);
+}
+
 /** Reads settings from `env` and stack `config`; throws TRUTO_CONFIG naming the bad setting. */
 export function resolveSettings(env: NodeJS.ProcessEnv, config?: ConfigSource): ProviderSettings {
   const pick = (envName: string, key: string): [string | undefined, string] => {
@@ -98,6 +108,7 @@ export function resolveSettings(env: NodeJS.ProcessEnv, config?: ConfigSource): 
   const [settle, settleWhere] = pick("TRUTO_SETTLE_MS", "settleMs");
   const [protectedRoles, protectedWhere] = pick("TRUTO_PROTECTED_ROLES", "protectedRoles");
   const [readCache, readCacheWhere] = pick("TRUTO_READ_CACHE_MS", "readCacheMs");
+  const [strategy, strategyWhere] = pick("TRUTO_READ_STRATEGY", "readStrategy");
   return {
     token: token?.trim() || undefined,
     baseUrl,
@@ -107,6 +118,7 @@ export function resolveSettings(env: NodeJS.ProcessEnv, config?: ConfigSource): 
     settleMs: parseMs(settle, settleWhere) ?? DEFAULT_SETTLE_MS,
     protectedRoles: parseList(protectedRoles, protectedWhere),
     readCacheMs: parseMs(readCache, readCacheWhere),
+    readStrategy: parseStrategy(strategy, strategyWhere),
   };
 }
 
@@ -123,5 +135,6 @@ export function clientFor(settings: ProviderSettings): TrutoClient {
     tokenRateLimit: settings.tokenRateLimit,
     userAgent: "pulumi-truto-access",
     readCacheMs: settings.readCacheMs,
+    readStrategy: settings.readStrategy,
   });
 }

@@ -45,7 +45,15 @@ export interface TrutoClientOptions {
   userAgent?: string;
   /** How long a finished read may serve others (a refresh of many assignments of one user); default 2 s, 0 turns it off. */
   readCacheMs?: number;
+  /** How reads are served; default `coalesced`. */
+  readStrategy?: ReadStrategy;
 }
+
+/**
+ * How reads are served: `coalesced` lets reads of one account (or Slack workspace) pending together share a
+ * paged listing where that costs fewer requests; `per-resource` reads each assignment on its own.
+ */
+export type ReadStrategy = "coalesced" | "per-resource";
 
 /** The default of {@link TrutoClientOptions.readCacheMs}. */
 export const DEFAULT_READ_CACHE_MS = 2_000;
@@ -100,6 +108,8 @@ export class TrutoClient {
   readonly baseUrl: string;
   /** How long a finished read may serve others; see {@link TrutoClientOptions.readCacheMs}. */
   readonly readCacheMs: number;
+  /** How reads are served; see {@link TrutoClientOptions.readStrategy}. */
+  readonly readStrategy: ReadStrategy;
   // A true private field: JSON.stringify and util.inspect of a client never show the token.
   readonly #token: string;
   private readonly timeoutMs: number;
@@ -120,6 +130,7 @@ export class TrutoClient {
     registerSecret(options.token);
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.readCacheMs = options.readCacheMs ?? DEFAULT_READ_CACHE_MS;
+    this.readStrategy = options.readStrategy ?? "coalesced";
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.governor = governorFor({
       account: options.rateLimit ?? DEFAULT_RATE_LIMIT,

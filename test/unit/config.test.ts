@@ -39,6 +39,7 @@ describe("config", () => {
         settleMs: DEFAULT_SETTLE_MS,
         protectedRoles: [],
         readCacheMs: undefined,
+        readStrategy: undefined,
       });
       assert.equal(DEFAULT_BASE_URL, "https://api.truto.one");
     });
@@ -75,6 +76,7 @@ describe("config", () => {
         settleMs: 7,
         protectedRoles: ["manager", "help-desk"],
         readCacheMs: 0,
+        readStrategy: undefined,
       });
     });
 
@@ -108,6 +110,7 @@ describe("config", () => {
         settleMs: 0,
         protectedRoles: ["Rl0A", "command-runner"],
         readCacheMs: 250,
+        readStrategy: undefined,
       });
     });
 
@@ -202,6 +205,15 @@ describe("config", () => {
       const message = configError(() => resolveSettings({ TRUTO_TOKEN_RATE_LIMIT: "many" }));
       assert.match(message, /TRUTO_TOKEN_RATE_LIMIT/);
       assert.match(message, /"500\/10"/);
+    });
+
+    it("reads the read strategy, coalesced or per-resource, and names a bad one", () => {
+      assert.equal(resolveSettings({ TRUTO_READ_STRATEGY: "per-resource" }).readStrategy, "per-resource");
+      assert.equal(resolveSettings({}, config({ "truto:readStrategy": "Coalesced" })).readStrategy, "coalesced");
+      assert.match(
+        configError(() => resolveSettings({ TRUTO_READ_STRATEGY: "batched" })),
+        /TRUTO_READ_STRATEGY must be "coalesced" or "per-resource"/,
+      );
     });
 
     it("names truto:rateLimit when the bad rate limit came from stack config", () => {
