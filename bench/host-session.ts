@@ -16,6 +16,13 @@ export interface BenchHostOptions {
   settleMs: number;
   /** TRUTO_RATE_LIMIT: "off", or e.g. "50/1". */
   rateLimit: string;
+  /**
+   * TRUTO_TOKEN_RATE_LIMIT: "off", or e.g. "500/1". Default "off": the client's own default (500 per 10 s)
+   * would otherwise pace every scenario that means to run with the rate limit off.
+   */
+  tokenRateLimit?: string;
+  /** TRUTO_READ_STRATEGY; unset, the product default applies (a value inherited from the shell does not). */
+  readStrategy?: "coalesced" | "per-resource";
   /** When set, the host runs under the V8 sampling profiler and writes a .cpuprofile here when killed. */
   profileDir?: string;
 }
@@ -29,6 +36,8 @@ export async function startBenchHost(opts: BenchHostOptions): Promise<Host> {
     TRUTO_API_TOKEN: opts.token,
     TRUTO_BASE_URL: opts.url,
     TRUTO_RATE_LIMIT: opts.rateLimit,
+    TRUTO_TOKEN_RATE_LIMIT: opts.tokenRateLimit ?? "off",
+    TRUTO_READ_STRATEGY: opts.readStrategy,
     TRUTO_SETTLE_MS: String(opts.settleMs),
     // The product default applies; a value inherited from the shell would skew the request counts.
     TRUTO_READ_CACHE_MS: undefined,
