@@ -13,6 +13,8 @@ export interface SandboxProcess {
   /** The bearer token; hand it to the host's environment, never print it. */
   token: string;
   pid: number;
+  /** GET /_sandbox/state. */
+  state(): Promise<SandboxState>;
   /** PUT /_sandbox/state. */
   putState(state: SandboxState): Promise<void>;
   /** GET /_sandbox/requests, oldest first. */
@@ -46,6 +48,7 @@ export async function startSandboxProcess(): Promise<SandboxProcess> {
     url,
     token,
     pid: child.pid!,
+    state: () => admin.state(),
     putState: async (state) => void (await admin.putState(state)),
     requests: () => admin.requests(),
     clearRequests: () => admin.clearRequests(),
