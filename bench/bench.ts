@@ -21,7 +21,11 @@ import { startSandboxProcess } from "./sandbox-process";
 import { measureStartPairs } from "./start-time";
 import { median, round } from "./stats";
 import { throughputRun, type ThroughputRun } from "./throughput";
-import { trivialProvider } from "./trivial-provider";
+import { measureRegistration } from "./register-time";
+import { countedSequence, timedSequence } from "./scale";
+import { scaleOrg } from "./scale-population";
+import { scaleResults } from "./scale-results";
+import { sizedTrivialProvider, trivialProvider } from "./trivial-provider";
 
 /** Where progress goes (one line per step); the bench never prints the sandbox token. */
 export type ProgressLog = (line: string) => void;
@@ -113,6 +117,8 @@ export async function runBench(plan: BenchPlan, options: RunOptions = {}): Promi
     }
     const cpuBoundRuns: ThroughputRun[] = [];
     const trivialRuns: BaselineRun[] = [];
+    const sizedTrivialRuns: BaselineRun[] = [];
+    const sizedText = await serializeProviderText(sizedTrivialProvider(throughputRuns[0].sampleOutputs ?? {}));
     for (let i = 0; i < plan.runs; i++) {
       const run = await throughputRun(ctx, population, 0);
       cpuBoundRuns.push(run);
@@ -122,6 +128,20 @@ export async function runBench(plan: BenchPlan, options: RunOptions = {}): Promi
       const baseline = await trivialHostRun(consumer.dir, trivialText, population, plan.concurrency);
       trivialRuns.push(baseline);
       log(`  same load on the trivial provider: ${baseline.opsPerSec.toFixed(0)} ops/s, host peak ${baseline.hostPeakMB?.toFixed(1)} MB`);
+      const sized = await trivialHostRun(consumer.dir, sizedText, population, plan.concurrency);
+      sizedTrivialRuns.push(sized);
+      log(
+        `  same load on the trivial provider with outputs of our size: ${sized.opsPerSec.toFixed(0)} ops/s, host CPU ${((sized.hostCpuMs ?? NaN) / sized.operations).toFixed(2)} ms/op, host peak ${sized.hostPeakMB?.toFixed(1)} MB`,
+      );
+    }
+    const slowPopulation = throughputPopulation(plan.slowLatency.assignments);
+    const slowRuns: ThroughputRun[] = [];
+    for (let i = 0; i < plan.slowLatency.runs; i++) {
+      const run = await throughputRun(ctx, slowPopulation, plan.slowLatency.latencyMs);
+      slowRuns.push(run);
+      log(
+        `throughput run ${i + 1} (latency ${plan.slowLatency.latencyMs} ms, ${plan.slowLatency.assignments} assignments): host ${run.hostMs.toFixed(0)} ms, replay ${run.replayMs.toFixed(0)} ms, ratio ${run.ratio.toFixed(3)}`,
+      );
     }
     let profiledRun: ThroughputRun | undefined;
     let profile: BenchResults["details"]["profile"];
@@ -143,6 +163,36 @@ export async function runBench(plan: BenchPlan, options: RunOptions = {}): Promi
       );
     }
 
+    const org = scaleOrg(plan.scale.people);
+    log(`scale: ${plan.scale.people} people, ${org.resources.length} RoleAssignments, concurrency ${plan.scale.concurrency}`);
+    const scaleCtx = {
+      sandbox,
+      cwd: consumer.dir,
+      providerText: provider.text,
+      concurrency: plan.scale.concurrency,
+      settleMs: plan.settleMs,
+      log,
+    };
+    const perResource = await countedSequence(scaleCtx, org, "per-resource");
+    const coalesced = await countedSequence(scaleCtx, org, "coalesced");
+    const timed = await timedSequence(scaleCtx, org, coalesced, plan.scale.timed);
+    const register = [];
+    for (const count of plan.scale.register) {
+      const measured = await measureRegistration(plan.scale.people, count);
+      register.push(measured);
+      log(
+        `registering ${count} RoleAssignments in one program: ${measured.ms.toFixed(0)} ms, ${measured.msPerResource.toFixed(2)} ms each`,
+      );
+    }
+    const scale = scaleResults(perResource, coalesced, timed, register, plan.scale);
+
+    const perOpCpu = (runs: { cpu: number | null; ops: number }[]) => med(runs.map((x) => (x.cpu === null ? null : x.cpu / x.ops)));
+    const oursCpu = perOpCpu(cpuBoundRuns.map((x) => ({ cpu: x.cpuMs.host, ops: x.operations })));
+    const sizedCpu = perOpCpu(sizedTrivialRuns.map((x) => ({ cpu: x.hostCpuMs, ops: x.operations })));
+    const undiciCpu = perOpCpu(cpuBoundRuns.map((x) => ({ cpu: x.replayCpuMs.client, ops: x.operations })));
+    const oursPeak = med(cpuBoundRuns.map((x) => x.hostPeakMB));
+    const sizedPeak = med(sizedTrivialRuns.map((x) => x.hostPeakMB));
+
     const jumpcloud = requestCounts.find((c) => c.integration === "jumpcloud")!;
     const peaks = throughputRuns.map((r) => r.hostPeakMB).filter((p): p is number => p !== null);
     const allPeaks = [...throughputRuns, ...cpuBoundRuns].map((r) => r.hostPeakMB).filter((p): p is number => p !== null);
@@ -160,6 +210,10 @@ export async function runBench(plan: BenchPlan, options: RunOptions = {}): Promi
       rateLimited429s: rateLimitedRuns.reduce((sum, r) => sum + r.rateLimited429s, 0),
       rateLimitedWallRatio: round(median(rateLimitedRuns.map((r) => r.ratio)), 3),
       hostPeakMB: peaks.length ? round(median(peaks), 1) : null,
+      hostPeakRatio: oursPeak !== null && sizedPeak ? round(oursPeak / sizedPeak, 3) : null,
+      cpuPerOpRatio: oursCpu !== null && sizedCpu !== null && undiciCpu !== null ? round(oursCpu / (sizedCpu + undiciCpu), 3) : null,
+      throughputRatio150ms: round(median(slowRuns.map((r) => r.ratio)), 3),
+      scale,
       machine,
       node: process.version,
       date: new Date().toISOString(),
@@ -170,12 +224,9 @@ export async function runBench(plan: BenchPlan, options: RunOptions = {}): Promi
         startPairs: startPairs.map((p) => ({ oursMs: round(p.oursMs, 1), trivialMs: round(p.trivialMs, 1), ratio: round(p.ratio, 3) })),
         throughputRuns: throughputRuns.map(rounded),
         cpuBoundRuns: cpuBoundRuns.map(rounded),
-        trivialHostRuns: trivialRuns.map((b) => ({
-          ...b,
-          hostMs: round(b.hostMs, 0),
-          opsPerSec: round(b.opsPerSec, 0),
-          hostPeakMB: b.hostPeakMB === null ? null : round(b.hostPeakMB, 1),
-        })),
+        trivialHostRuns: trivialRuns.map(roundedBaseline),
+        sizedTrivialHostRuns: sizedTrivialRuns.map(roundedBaseline),
+        slowLatencyRuns: slowRuns.map(rounded),
         profiledRun: profiledRun && rounded(profiledRun),
         profile,
         requestCounts,
@@ -190,6 +241,7 @@ export async function runBench(plan: BenchPlan, options: RunOptions = {}): Promi
           refreshFanout: plan.refreshFanout,
           rateLimit: `${plan.rateLimited.creates} creates at ${plan.rateLimited.limit}/${plan.rateLimited.windowMs / 1000}s`,
           runs: plan.runs,
+          slowLatency: plan.slowLatency,
         },
       },
     };
@@ -200,8 +252,22 @@ export async function runBench(plan: BenchPlan, options: RunOptions = {}): Promi
   }
 }
 
-// Machine paths stay out of results.json: the profile's location is printed, not stored.
-function rounded(run: ThroughputRun): ThroughputRun {
+const med = (values: (number | null)[]): number | null => {
+  const known = values.filter((v): v is number => v !== null && Number.isFinite(v));
+  return known.length ? median(known) : null;
+};
+
+function roundedBaseline(b: BaselineRun): BaselineRun {
+  return {
+    ...b,
+    hostMs: round(b.hostMs, 0),
+    opsPerSec: round(b.opsPerSec, 0),
+    hostPeakMB: b.hostPeakMB === null ? null : round(b.hostPeakMB, 1),
+  };
+}
+
+// Machine paths stay out of results.json: the profile's location is printed, not stored; nor are the sampled outputs.
+function rounded({ sampleOutputs: _sample, ...run }: ThroughputRun): ThroughputRun {
   return {
     ...run,
     hostMs: round(run.hostMs, 0),

@@ -1,7 +1,21 @@
+import type { TimedSettings } from "./scale";
+
 /**
  * The sizes of one benchmark run. The full plan is what `npm run bench` measures (issue 6); the smoke
  * plan runs every scenario with small numbers so a test can prove the machinery in well under two minutes.
  */
+
+/** The scale scenario (issue 14): the generated org, counted with both read strategies, then timed under the limits. */
+export interface ScalePlan {
+  /** People in the generated org; each holds one RoleAssignment per app (three apps). */
+  people: number;
+  /** The engine's `--parallel`. */
+  concurrency: number;
+  /** The timed run: both Truto limits in compressed windows, latency, and how long one operation may run. */
+  timed: TimedSettings;
+  /** Programs registering this many RoleAssignments are timed (`scale.registerMsPerResource`), to show it is linear. */
+  register: [number, number];
+}
 
 /** How big each scenario is and how often it repeats. */
 export interface BenchPlan {
@@ -23,6 +37,9 @@ export interface BenchPlan {
   refreshFanout: number;
   /** The rate-limited scenario: creates on one account against a sandbox that allows `limit` per `windowMs`. */
   rateLimited: { creates: number; limit: number; windowMs: number };
+  /** Throughput runs as above with the sandbox answering after `latencyMs` (`throughputRatio150ms`). */
+  slowLatency: { latencyMs: number; assignments: number; runs: number };
+  scale: ScalePlan;
   /** Whether to add one profiled run (the V8 sampling profiler in the host, as --cpu-prof) to the CPU-bound scenario. */
   profile: boolean;
 }
@@ -38,6 +55,14 @@ export const FULL_PLAN: BenchPlan = {
   settleMs: 500,
   refreshFanout: 5,
   rateLimited: { creates: 300, limit: 50, windowMs: 1_000 },
+  // 400, not 1,000: at 150 ms a run of 1,000 takes over a minute, host and replay, and the ratio does not depend on the count.
+  slowLatency: { latencyMs: 150, assignments: 400, runs: 3 },
+  scale: {
+    people: 1_000,
+    concurrency: 16,
+    timed: { account: { limit: 50, windowMs: 1_000 }, token: { limit: 500, windowMs: 1_000 }, latencyMs: 150, maxWallMs: 150_000 },
+    register: [1_000, 3_000],
+  },
   profile: true,
 };
 
@@ -52,5 +77,13 @@ export const SMOKE_PLAN: BenchPlan = {
   settleMs: 500,
   refreshFanout: 3,
   rateLimited: { creates: 20, limit: 10, windowMs: 500 },
+  slowLatency: { latencyMs: 150, assignments: 8, runs: 3 },
+  // 30 people: 90 resources; every listing fits in one page, so the per-resource counts are exact (test/bench).
+  scale: {
+    people: 30,
+    concurrency: 16,
+    timed: { account: { limit: 40, windowMs: 250 }, token: { limit: 200, windowMs: 250 }, latencyMs: 20, maxWallMs: 10_000 },
+    register: [30, 90],
+  },
   profile: true,
 };

@@ -5,6 +5,7 @@ import type { ProfileSummary } from "./cpu-profile";
 import type { BaselineRun } from "./host-baseline";
 import type { MachineInfo } from "./machine";
 import type { RateLimitedRun } from "./rate-limited";
+import type { ScaleResults } from "./scale-results";
 import type { IntegrationCounts } from "./request-counts";
 import type { StartPair } from "./start-time";
 import type { ThroughputRun } from "./throughput";
@@ -27,6 +28,14 @@ export interface BenchResults {
   rateLimitedWallRatio: number;
   /** The host's VmHWM in the latency runs, MB. */
   hostPeakMB: number | null;
+  /** Host VmHWM in the CPU-bound runs ÷ the sized do-nothing provider's host under the same load (issue 14). */
+  hostPeakRatio: number | null;
+  /** Host CPU per op ÷ (the sized do-nothing provider's host CPU per op + raw undici's CPU per op for the same requests). */
+  cpuPerOpRatio: number | null;
+  /** As throughputRatio, with the sandbox answering after 150 ms. */
+  throughputRatio150ms: number;
+  /** The scale scenario (issue 14). */
+  scale: ScaleResults;
   machine: MachineInfo;
   node: string;
   date: string;
@@ -40,6 +49,10 @@ export interface BenchResults {
     cpuBoundRuns: ThroughputRun[];
     /** The same load as cpuBoundRuns through the same host with the trivial provider: Pulumi's own share. */
     trivialHostRuns: BaselineRun[];
+    /** The same load on a do-nothing provider whose outputs have our outputs' shape and size (trivial-provider.ts). */
+    sizedTrivialHostRuns: BaselineRun[];
+    /** Throughput runs with the plan's slow latency (150 ms in the full plan). */
+    slowLatencyRuns: ThroughputRun[];
     /** The CPU-bound run with the host under the V8 sampling profiler (not counted in cpuBoundOpsPerSec). */
     profiledRun?: ThroughputRun;
     profile?: ProfileSummary;
@@ -56,6 +69,7 @@ export interface BenchResults {
       refreshFanout: number;
       rateLimit: string;
       runs: number;
+      slowLatency: { latencyMs: number; assignments: number; runs: number };
     };
   };
 }

@@ -5,7 +5,7 @@
  * workspaces: 74 in 100 people in the larger), JumpCloud, and Elastic Cloud (in one of two organizations, half
  * each). Resources are declared person by person (Slack, JumpCloud, Elastic), so the engine's `--parallel` slots
  * are shared by the three accounts as a real program's would be. With 1,000 people that is 3,000 resources;
- * the larger workspace then holds 740 × 2 + 6 = 1,486 role assignments once all are created.
+ * the larger workspace then holds 1,479 + 6 = 1,485 role assignments once all are created (740 people, 2 roles on average).
  *
  * Roles: person p holds 1, 2 or 3 Slack roles (p mod 3 + 1; on average 2) and 1 or 2 roles elsewhere, taken in
  * turn from each app's list. Each account's owner (the first user listed) holds every listed role in every

@@ -10,6 +10,7 @@ import type { LoggedRequest, SandboxSettings, SandboxState } from "../src/sandbo
 import { benchEngine } from "./deploy";
 import { peakMemoryMB, startBenchHost } from "./host-session";
 import { minimumWallMs } from "./rate-limited";
+import { failedRequests, LOOKUP } from "./request-counts";
 import { floorsOf, SCALE_OPS, type ScaleOp } from "./scale-floor";
 import { ACCOUNT_OF, LIST_PAGE_SIZE, SCALE_APPS, type ScaleApp, type ScaleOrg } from "./scale-population";
 import type { SandboxProcess } from "./sandbox-process";
@@ -82,8 +83,6 @@ export interface ScaleSequence {
   counts: Record<ScaleOp, OpCount>;
   timed?: Record<ScaleOp, OpTimed> & { tokenLimitEnforced: boolean };
 }
-
-const LOOKUP = /^\/integrated-account\/|^\/unified\/user-directory\/users\/meta\//;
 
 /** The endpoint a logged request went to, ids replaced by placeholders: `GET users/{id}`, `POST users/assign-role`, … */
 export function endpointOf(entry: Pick<LoggedRequest, "method" | "path">): string {
@@ -220,10 +219,7 @@ async function runOp(engine: Engine, org: ScaleOrg, op: ScaleOp, state: StackSta
 }
 
 function checkLog(log: readonly LoggedRequest[], op: ScaleOp, allow429: boolean): void {
-  // A sandbox without Truto's meta endpoint answers it 404; the provider then goes on without the description.
-  const bad = log.filter(
-    (e) => e.status === null || (e.status >= 300 && !(allow429 && e.status === 429) && !(e.status === 404 && LOOKUP.test(e.path))),
-  );
+  const bad = failedRequests(log, allow429);
   if (bad.length > 0) throw new Error(`bench: ${bad.length} requests of scale ${op} failed (first: ${JSON.stringify(bad[0])}).`);
   const listing = log.find(
     (e) => e.method === "GET" && /\/(users|role_assignments)$/.test(e.path) && Number(e.query.limit) !== LIST_PAGE_SIZE,

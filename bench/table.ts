@@ -3,6 +3,9 @@
  * targets, requests per operation per integration, and where the host's CPU time went.
  */
 import type { BenchResults } from "./results";
+import type { OpCount } from "./scale";
+import { SCALE_OPS, type ScaleOp } from "./scale-floor";
+import { SCALE_TARGETS } from "./scale-results";
 import { median } from "./stats";
 
 type Verdict = "ok" | "MISSED" | "";
@@ -177,8 +180,144 @@ export function report(r: BenchResults): string {
     "",
     latencyTable(r),
     "",
+    `Scale (issue 14): ${n(r.scale.details.people)} people, ${n(r.scale.details.resources)} RoleAssignments at concurrency ${r.scale.details.concurrency}. Targets:`,
+    "",
+    scaleTargetTable(r),
+    "",
+    "Requests per operation against the floor (writes the rules require, one per assignment and one per role on Slack Enterprise; for refresh, the pages to list each account or workspace once), both read strategies, counted with no limits; then the coalesced strategy timed under " +
+      `${r.scale.details.timedSettings.account.limit} per ${r.scale.details.timedSettings.account.windowMs} ms per account and ${r.scale.details.timedSettings.token.limit} per ${r.scale.details.timedSettings.token.windowMs} ms per token${r.scale.details.tokenLimitEnforced ? "" : " (not enforced: the sandbox has no tokenRateLimit)"}, ${r.scale.details.timedSettings.latencyMs} ms latency:`,
+    "",
+    scaleTable(r),
+    "",
+    "Scale requests by endpoint:",
+    "",
+    scaleEndpointTable(r),
+    "",
     `Where the host's time goes (one extra CPU-bound run under the V8 sampling profiler, ${n(r.details.profiledRun?.opsPerSec ?? null)} ops/s while profiled):`,
     "",
     profileTables(r),
   ].join("\n");
+}
+
+const opNames: Record<ScaleOp, string> = {
+  up: "create all",
+  refresh: "refresh all",
+  update: "change 10% of the roles",
+  destroy: "destroy all",
+};
+
+/** The scale scenario's keys against issue 14's targets. */
+export function scaleTargetTable(r: BenchResults): string {
+  const s = r.scale;
+  const T = SCALE_TARGETS;
+  const split = (x: { slack: number; others: number }) => `${n(x.slack, 2)} / ${n(x.others, 2)}`;
+  const splitOk = (x: { slack: number; others: number }) => x.slack <= T.writeSlack && x.others <= T.writeOthers;
+  const writeTarget = `≤ ${T.writeSlack} / ≤ ${T.writeOthers}`;
+  const wall = SCALE_OPS.map((op) => (s.wallRatio[op] === null ? "not timed" : n(s.wallRatio[op], 2))).join(" / ");
+  const timedRatios = SCALE_OPS.map((op) => s.wallRatio[op]).filter((v): v is number => v !== null);
+  const registered = Object.entries(s.registerMsPerResource)
+    .map(([count, ms]) => `${n(Number(count))}: ${n(ms, 2)}`)
+    .join(", ");
+  const rows: string[][] = [
+    ["`scale.up.requestsPerFloor` (Slack / others)", split(s.up.requestsPerFloor), writeTarget, verdict(splitOk(s.up.requestsPerFloor))],
+    [
+      "`scale.refresh.requestsPerFloor`",
+      n(s.refresh.requestsPerFloor, 2),
+      `≤ ${T.refresh}`,
+      verdict(s.refresh.requestsPerFloor <= T.refresh),
+    ],
+    ["`scale.update.requestsPerFloor`", split(s.update.requestsPerFloor), writeTarget, verdict(splitOk(s.update.requestsPerFloor))],
+    ["`scale.destroy.requestsPerFloor`", split(s.destroy.requestsPerFloor), writeTarget, verdict(splitOk(s.destroy.requestsPerFloor))],
+    [
+      "`scale.baseline.*` (per-resource): up / refresh / update / destroy",
+      `${split(s.baseline.up.requestsPerFloor)}; ${n(s.baseline.refresh.requestsPerFloor, 2)}; ${split(s.baseline.update.requestsPerFloor)}; ${split(s.baseline.destroy.requestsPerFloor)}`,
+      "reported",
+      "",
+    ],
+    [
+      `\`scale.rateLimited429s\`${s.details.tokenLimitEnforced ? "" : " (the sandbox enforced no per-token limit)"}`,
+      n(s.rateLimited429s),
+      "0",
+      verdict(s.rateLimited429s === 0),
+    ],
+    [
+      "`scale.wallRatio`: up / refresh / update / destroy",
+      wall,
+      `≤ ${T.wallRatio}`,
+      timedRatios.length === 0 ? "" : verdict(timedRatios.length === SCALE_OPS.length && timedRatios.every((v) => v <= T.wallRatio)),
+    ],
+    ["`scale.registerMsPerResource` (resources: ms each)", registered, "linear", ""],
+    [
+      "`hostPeakRatio`",
+      n(r.hostPeakRatio, 2),
+      `≤ ${T.hostPeakRatio}`,
+      verdict(r.hostPeakRatio === null ? undefined : r.hostPeakRatio <= T.hostPeakRatio),
+    ],
+    [
+      "`cpuPerOpRatio`",
+      n(r.cpuPerOpRatio, 2),
+      `≤ ${T.cpuPerOpRatio}`,
+      verdict(r.cpuPerOpRatio === null ? undefined : r.cpuPerOpRatio <= T.cpuPerOpRatio),
+    ],
+    [
+      "`throughputRatio150ms`",
+      n(r.throughputRatio150ms, 3),
+      `≤ ${T.throughputRatio150ms}`,
+      verdict(r.throughputRatio150ms <= T.throughputRatio150ms),
+    ],
+  ];
+  return table(["key", "measured", "target", ""], rows);
+}
+
+/** Each operation with both read strategies side by side: requests, floor, requests ÷ floor, and the timed run. */
+export function scaleTable(r: BenchResults): string {
+  const d = r.scale.details;
+  const cell = (c: OpCount, op: ScaleOp) =>
+    op === "refresh"
+      ? `${n(c.requests)} (${n(c.requestsPerFloor.all, 2)}×)`
+      : `${n(c.requests)} (${n(c.requestsPerFloor.slack, 2)}× / ${n(c.requestsPerFloor.others, 2)}×)`;
+  const timedCell = (op: ScaleOp) => {
+    const t = d.timed[op];
+    if (t.wallRatio === null) return `not timed${t.minimumMs ? ` (minimum ${n(t.minimumMs / 1000, 0)} s)` : ""}`;
+    return `${n((t.wallMs ?? NaN) / 1000, 1)} s ÷ ${n((t.minimumMs ?? NaN) / 1000, 1)} s = ${n(t.wallRatio, 2)}${t.notTimed ? " (stopped)" : ""}, ${n(t.rateLimited429s)} × 429`;
+  };
+  return table(
+    [
+      "operation",
+      "floor",
+      "per-resource: requests (÷ floor, Slack / others)",
+      "coalesced: requests (÷ floor)",
+      "per assignment: per-resource / coalesced",
+      "lookups",
+      "coalesced under the limits: wall ÷ minimum",
+    ],
+    SCALE_OPS.map((op) => {
+      const b = d.counts.perResource[op];
+      const c = d.counts.coalesced[op];
+      return [
+        `${opNames[op]} (${n(c.resources)})`,
+        n(c.floor),
+        cell(b, op),
+        cell(c, op),
+        `${n(b.requestsPerAssignment, 2)} / ${n(c.requestsPerAssignment, 2)}`,
+        `${n(b.lookups)} / ${n(c.lookups)}`,
+        timedCell(op),
+      ];
+    }),
+  );
+}
+
+/** Requests by endpoint, per operation: per-resource / coalesced. */
+export function scaleEndpointTable(r: BenchResults): string {
+  const d = r.scale.details.counts;
+  const endpoints = [
+    ...new Set(SCALE_OPS.flatMap((op) => [...Object.keys(d.perResource[op].byEndpoint), ...Object.keys(d.coalesced[op].byEndpoint)])),
+  ].sort();
+  return table(
+    ["endpoint", ...SCALE_OPS.map((op) => `${op}: per-resource / coalesced`)],
+    endpoints.map((e) => [
+      `\`${e}\``,
+      ...SCALE_OPS.map((op) => `${n(d.perResource[op].byEndpoint[e] ?? 0)} / ${n(d.coalesced[op].byEndpoint[e] ?? 0)}`),
+    ]),
+  );
 }

@@ -9,6 +9,7 @@ import { peakMemoryMB, startBenchHost, startProfiling } from "./host-session";
 import type { Population } from "./population";
 import { cpuSince, ownCpuMs, processCpuMs } from "./process-cpu";
 import { compareLogs, replay } from "./replay";
+import { failedRequests } from "./request-counts";
 import type { SandboxProcess } from "./sandbox-process";
 import { percentiles, type Percentiles } from "./stats";
 
@@ -47,6 +48,8 @@ export interface ThroughputRun {
   replayCpuMs: { client: number; sandbox: number | null };
   /** The CPU profile the host wrote, when the run was profiled. */
   profileFile?: string;
+  /** The outputs our provider stored for the second assignment (two roles), `__provider` left out: the sized do-nothing provider's template. */
+  sampleOutputs?: Record<string, unknown>;
 }
 
 /** Runs creates then deletes through a fresh host, then replays its requests; throws if the replay is not faithful. */
@@ -71,6 +74,7 @@ export async function throughputRun(
   let hostMs: number;
   let hostPeak: number | null;
   let cpuMs: ThroughputRun["cpuMs"];
+  let sampleOutputs: Record<string, unknown> | undefined;
   const timings = newTimings();
   try {
     if (profileDir) await startProfiling(host);
@@ -78,6 +82,8 @@ export async function throughputRun(
     const started = performance.now();
     const engine = benchEngine(host, ctx.providerText, timings);
     const state = await createAll(engine, population.assignments, ctx.concurrency);
+    const { __provider: _shim, ...outputs } = [...state.resources.values()][1]?.outputs ?? {};
+    sampleOutputs = outputs;
     await deleteAll(engine, state, ctx.concurrency);
     hostMs = performance.now() - started;
     cpuMs = {
@@ -90,7 +96,7 @@ export async function throughputRun(
     await host.kill();
   }
   const log = await sandbox.requests();
-  const unanswered = log.filter((e) => e.status === null || e.status >= 300);
+  const unanswered = failedRequests(log);
   if (unanswered.length > 0) {
     throw new Error(
       `bench: ${unanswered.length} of ${log.length} requests in the host's run failed (first: ${JSON.stringify(unanswered[0])}).`,
@@ -132,6 +138,7 @@ export async function throughputRun(
     },
     replayCpuMs,
     profileFile: profileDir ? await findProfile(profileDir) : undefined,
+    sampleOutputs,
   };
 }
 

@@ -13,3 +13,19 @@ export const trivialProvider: pulumi.dynamic.ResourceProvider = {
     return { id: "trivial", outs: inputs };
   },
 };
+
+/**
+ * A do-nothing provider whose outputs have the shape and size of ours: each create answers `template` (one of
+ * our provider's outputs, `__provider` left out) overlaid with the resource's inputs. Against it, the host's
+ * memory and CPU measure what our provider adds, not what carrying larger outputs costs any provider.
+ */
+export function sizedTrivialProvider(template: Record<string, unknown>): pulumi.dynamic.ResourceProvider {
+  return {
+    async check(_olds, news) {
+      return { inputs: news };
+    },
+    async create(inputs) {
+      return { id: "trivial", outs: { ...template, ...inputs } };
+    },
+  };
+}

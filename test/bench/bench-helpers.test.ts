@@ -10,6 +10,9 @@ import { benchAccountId, requestCountPopulation, singleAccountPopulation, throug
 import { minimumWallMs } from "../../bench/rate-limited";
 import { compareLogs, replayUrl } from "../../bench/replay";
 import { readBackCost, writeCost } from "../../bench/request-counts";
+import { endpointOf, minimumUnder } from "../../bench/scale";
+import { floorsOf, pagesFor, updateWrites } from "../../bench/scale-floor";
+import { scaleOrg, WORKSPACES, workspaceAssignments } from "../../bench/scale-population";
 import { median } from "../../bench/stats";
 import { checkState } from "../../src/sandbox/state-schema";
 import { encodeQuery } from "../../src/truto/client";
@@ -141,6 +144,63 @@ describe("bench helpers", () => {
         ],
       );
       assert.ok(summary.topFunctions.every((f) => !f.name.startsWith("(idle)")));
+    });
+  });
+
+  describe("the scale org (issue 14)", () => {
+    const org = scaleOrg(1_000);
+    it("is 1,000 people with one RoleAssignment per app each, a valid sandbox state, and ~1,500 assignments in the larger workspace", () => {
+      assert.equal(org.resources.length, 3_000);
+      assert.equal(new Set(org.resources.map((r) => r.name)).size, 3_000);
+      assert.ok(checkState(org.state).ok);
+      assert.equal(org.resources.filter((r) => r.scope === WORKSPACES.large).length, 740);
+      assert.equal(workspaceAssignments(org.resources, WORKSPACES.large), 1_485);
+      assert.deepEqual(
+        ["org-a", "org-b"].map((o) => org.resources.filter((r) => r.scope === o).length),
+        [500, 500],
+      );
+      assert.equal(org.state.users.filter((u) => u.accountId === org.resources[1].inputs.integratedAccountId).length, 1_001);
+    });
+    it("is the same org every time it is generated", () => {
+      assert.deepEqual(scaleOrg(1_000), org);
+    });
+    it("changes the roles of 10% of the resources, dropping one role and adding another", () => {
+      const changed = org.changed.filter((r, i) => r.roles.join() !== org.resources[i].roles.join());
+      assert.equal(changed.length, 300);
+      for (const r of changed) assert.equal(r.roles.length, org.resources.find((x) => x.name === r.name)!.roles.length);
+    });
+    it("sets each operation's floor from the rules: one write per assignment, per role on Slack, pages to list once for refresh", () => {
+      const up = floorsOf(org, "up");
+      assert.deepEqual(up.slackenterprise, { resources: 1_000, floor: 1_999 });
+      assert.deepEqual(up.jumpcloud, { resources: 1_000, floor: 1_000 });
+      const refresh = floorsOf(org, "refresh");
+      // 1,485 and 514 + 6 rows in the two workspaces; 1,001 users in each other account.
+      assert.equal(refresh.slackenterprise.floor, 15 + 6);
+      assert.equal(refresh.jumpcloud.floor, 11);
+      assert.equal(refresh.elasticcloud.floor, 11);
+      assert.deepEqual(floorsOf(org, "update").elasticcloud, { resources: 100, floor: 200 });
+      assert.equal(pagesFor(0), 1);
+    });
+    it("counts an update's writes as the rules make them", () => {
+      const slack = (roles: string[]) => ({ app: "slackenterprise" as const, roles });
+      const elastic = (roles: string[]) => ({ app: "elasticcloud" as const, roles });
+      assert.equal(updateWrites(slack(["a", "b"]), slack(["b", "c"])), 2);
+      assert.equal(updateWrites(slack(["a"]), slack(["a", "b", "c"])), 2);
+      assert.equal(updateWrites({ app: "jumpcloud", roles: ["a"] }, { app: "jumpcloud", roles: ["b", "c"] }), 2);
+      // Elastic revokes the whole organization, then grants what stays in one request.
+      assert.equal(updateWrites(elastic(["a", "b"]), elastic(["b"])), 2);
+      assert.equal(updateWrites(elastic(["a"]), elastic(["a", "b"])), 1);
+    });
+    it("names endpoints without ids, and takes the minimum under both limits plus one latency", () => {
+      assert.equal(endpointOf({ method: "GET", path: "/unified/user-directory/users/U123" }), "GET users/{id}");
+      assert.equal(endpointOf({ method: "POST", path: "/unified/user-directory/users/assign-role" }), "POST users/assign-role");
+      assert.equal(endpointOf({ method: "GET", path: "/unified/user-directory/users/meta/assign-role" }), "GET users/meta/{method}");
+      assert.equal(endpointOf({ method: "GET", path: "/integrated-account/abc" }), "GET integrated-account/{id}");
+      const timed = { account: { limit: 50, windowMs: 1_000 }, token: { limit: 100, windowMs: 1_000 }, latencyMs: 150, maxWallMs: 1 };
+      const count = { limitedByAccount: { a: 120, b: 60 }, requests: 177, lookups: 3 };
+      assert.equal(minimumUnder(count, timed, false), 2_000 + 150);
+      assert.equal(minimumUnder(count, timed, true), Math.max(2_000, 1_000) + 150);
+      assert.equal(minimumUnder({ ...count, requests: 397 }, timed, true), 3_000 + 150);
     });
   });
 });
