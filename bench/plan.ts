@@ -77,7 +77,7 @@ export const SMOKE_PLAN: BenchPlan = {
   settleMs: 500,
   refreshFanout: 3,
   rateLimited: { creates: 20, limit: 10, windowMs: 500 },
-  slowLatency: { latencyMs: 150, assignments: 8, runs: 3 },
+  slowLatency: { latencyMs: 150, assignments: 5, runs: 3 },
   // 30 people: 90 resources; every listing fits in one page, so the per-resource counts are exact (test/bench).
   scale: {
     people: 30,
