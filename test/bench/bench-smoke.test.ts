@@ -10,6 +10,10 @@ import * as path from "node:path";
 import { runBench } from "../../bench/bench";
 import { SMOKE_PLAN } from "../../bench/plan";
 import { throughputPopulation } from "../../bench/population";
+import type { OpCount } from "../../bench/scale";
+import { SCALE_OPS, type ScaleOp } from "../../bench/scale-floor";
+import { scaleOrg, WORKSPACES, type ScaleResource } from "../../bench/scale-population";
+import { countTargetsMet, SCALE_TARGETS } from "../../bench/scale-results";
 import { protectedBy } from "../../src/provider/last-holder";
 import type { BenchResults } from "../../bench/results";
 import { report } from "../../bench/table";
@@ -19,6 +23,9 @@ import { packageRoot } from "../../tools/engine/package-root";
 // more per protected role a delete revokes: the last-holder guard reads the first page of users, where the
 // account's owner, who holds every role, comes first.
 const ACCOUNTS = 5;
+// The placement check reads Truto's description of each write method (assign-role, unassign-role) once per
+// integration and process: four integrations in the throughput population (JumpCloud twice).
+const METHOD_LOOKUPS = 4 * 2;
 
 /** The protected roles the throughput population's deletes revoke, one guard listing each. */
 function guardListings(count: number): number {
@@ -28,8 +35,40 @@ function guardListings(count: number): number {
   return roles.filter(({ integration, role }) => protectedBy([], integration, role) !== undefined).length;
 }
 
+/**
+ * What each scale operation costs with per-resource reads when every listing fits in one page (the smoke org
+ * does): per resource, the writes, the read-back (`GET users/{id}`, and one page of the workspace's
+ * role_assignments on Slack Enterprise), and the last-holder guard for each protected role the operation
+ * removes (on Slack one page of role_assignments per revoke and one `GET users/{id}` per protected role for its
+ * first other holder, the owner; elsewhere one page of users per protected role, the owner listed first).
+ * A refresh reads each user once; its workspace listings go through the read cache, so they are bounded, not exact.
+ */
+function perResourceExpectation(before: ScaleResource, after: ScaleResource | undefined, op: Exclude<ScaleOp, "refresh">): number {
+  const slack = before.app === "slackenterprise";
+  const protectedCount = (roles: string[]) => roles.filter((id) => protectedBy([], before.app, { id }) !== undefined).length;
+  let writes: number;
+  let removed: string[];
+  if (op === "up") {
+    writes = slack ? before.roles.length : 1;
+    removed = [];
+  } else if (op === "destroy") {
+    writes = slack ? before.roles.length : 1;
+    removed = before.roles;
+  } else {
+    const added = after!.roles.filter((r) => !before.roles.includes(r));
+    removed = before.roles.filter((r) => !after!.roles.includes(r));
+    writes = slack
+      ? added.length + removed.length
+      : (added.length > 0 || before.app === "elasticcloud" ? 1 : 0) + (removed.length > 0 ? 1 : 0);
+  }
+  const guarded = protectedCount(removed);
+  const guard = slack ? (guarded > 0 ? 1 + guarded : 0) : guarded;
+  return writes + (slack ? 2 : 1) + guard;
+}
+
 describe("npm run bench (smoke plan)", function () {
-  this.timeout(180_000);
+  // The smoke plan takes a minute or two on a quiet two-core machine; more when it is shared.
+  this.timeout(480_000);
   let results: BenchResults;
 
   before(async () => {
@@ -68,10 +107,10 @@ describe("npm run bench (smoke plan)", function () {
     assert.equal(d.trivialHostRuns.length, d.cpuBoundRuns.length);
   });
 
-  it("makes two requests per create and per delete, one per protected role a delete revokes, plus one account lookup per account, and replays exactly those", () => {
+  it("makes two requests per create and per delete, one per protected role a delete revokes, plus the once-per-process lookups (account, write methods), and replays exactly those", () => {
     const guarded = guardListings(SMOKE_PLAN.assignments);
     assert.ok(guarded > 0, "the population revokes some protected roles, so the guard's cost is measured");
-    const expected = SMOKE_PLAN.assignments * 4 + guarded + ACCOUNTS;
+    const expected = SMOKE_PLAN.assignments * 4 + guarded + ACCOUNTS + METHOD_LOOKUPS;
     for (const run of [...results.details.throughputRuns, ...results.details.cpuBoundRuns]) {
       assert.equal(run.requests, expected);
       assert.equal(run.operations, SMOKE_PLAN.assignments * 2);
@@ -89,7 +128,8 @@ describe("npm run bench (smoke plan)", function () {
       for (const op of [c.create, c.update, c.delete, c.refreshUserReads]) {
         assert.ok(op.requests <= op.budget, `${c.integration}: ${op.requests} requests, budget ${op.budget}`);
       }
-      assert.equal(c.accountLookups, 1, `${c.integration} looked its account up ${c.accountLookups} times`);
+      // The account once, and the description of each write method once.
+      assert.equal(c.accountLookups, 3, `${c.integration} made ${c.accountLookups} once-per-process lookups`);
     }
     assert.deepEqual(results.requestsPerOp, { create: 2, update: 3, delete: 2, refresh: 1 });
   });
@@ -117,5 +157,93 @@ describe("npm run bench (smoke plan)", function () {
     assert.match(text, /`__provider` bytes per resource/);
     assert.match(text, /\| jumpcloud \|/);
     assert.doesNotMatch(JSON.stringify(results), /\/tmp\/|\/work\/|\/root\//);
+  });
+
+  describe("the scale scenario (issue 14), small", () => {
+    const org = scaleOrg(SMOKE_PLAN.scale.people);
+    const perResource = () => results.scale.details.counts.perResource;
+    const coalesced = () => results.scale.details.counts.coalesced;
+    // Coalescing (issue 14 part 2) shows first in a refresh: fewer requests than one user read per resource.
+    const coalescing = () => coalesced().refresh.requests < perResource().refresh.requests;
+
+    it("writes every scale key of issue 14, for both strategies", () => {
+      const s = results.scale;
+      for (const f of [s, s.baseline]) {
+        for (const op of ["up", "update", "destroy"] as const) {
+          assert.ok(Number.isFinite(f[op].requestsPerFloor.slack) && Number.isFinite(f[op].requestsPerFloor.others), `${op}`);
+        }
+        assert.ok(Number.isFinite(f.refresh.requestsPerFloor));
+      }
+      assert.ok(Number.isInteger(s.rateLimited429s));
+      assert.deepEqual(Object.keys(s.wallRatio), [...SCALE_OPS]);
+      assert.deepEqual(Object.keys(s.registerMsPerResource), SMOKE_PLAN.scale.register.map(String));
+      for (const key of ["hostPeakRatio", "cpuPerOpRatio", "throughputRatio150ms"] as const) {
+        assert.ok(Number.isFinite(results[key]) && (results[key] as number) > 0, `${key} is ${results[key]}`);
+      }
+      assert.equal(results.details.sizedTrivialHostRuns.length, results.details.cpuBoundRuns.length);
+      assert.equal(results.details.slowLatencyRuns.length, SMOKE_PLAN.slowLatency.runs);
+    });
+
+    it("acts on every resource, and on the changed tenth for the update", () => {
+      for (const counts of [perResource(), coalesced()]) {
+        assert.equal(counts.up.resources, org.resources.length);
+        assert.equal(counts.refresh.resources, org.resources.length);
+        assert.equal(counts.update.resources, org.resources.length / 10);
+        assert.equal(counts.destroy.resources, org.resources.length);
+        for (const op of SCALE_OPS) assert.equal(counts[op].rateLimited429s, 0, `${op} was counted with the limits off`);
+      }
+    });
+
+    it("makes, with per-resource reads, exactly the requests the rules and the read path make", () => {
+      for (const op of ["up", "update", "destroy"] as const) {
+        const c: OpCount = perResource()[op];
+        for (const app of ["slackenterprise", "jumpcloud", "elasticcloud"] as const) {
+          const expected = org.resources
+            .map((r, i) => [r, org.changed[i]] as const)
+            .filter(([r, a]) => r.app === app && (op !== "update" || r.roles.join() !== a.roles.join()))
+            .reduce((sum, [r, a]) => sum + perResourceExpectation(op === "destroy" ? a : r, a, op), 0);
+          assert.equal(c.byApp[app].requests, expected, `${op} on ${app}: ${JSON.stringify(c.byEndpoint)}`);
+        }
+        // Writes are the floor, exactly: one per assignment, one per role on Slack.
+        assert.equal((c.byEndpoint["POST users/assign-role"] ?? 0) + (c.byEndpoint["POST users/unassign-role"] ?? 0), c.floor);
+      }
+      const refresh = perResource().refresh;
+      assert.equal(refresh.byEndpoint["GET users/{id}"], org.resources.length, "one user read per resource");
+      const listings = refresh.byEndpoint["GET role_assignments"] ?? 0;
+      const slackResources = org.resources.filter((r) => r.app === "slackenterprise").length;
+      assert.ok(listings >= Object.keys(WORKSPACES).length && listings <= slackResources, `${listings} workspace listings`);
+      assert.equal(refresh.requests, org.resources.length + listings);
+    });
+
+    for (const op of SCALE_OPS) {
+      const target =
+        op === "refresh" ? `≤ ${SCALE_TARGETS.refresh}` : `≤ ${SCALE_TARGETS.writeSlack} (Slack) / ${SCALE_TARGETS.writeOthers} (others)`;
+      it(`coalesced reads: ${op} requests ÷ floor ${target} (pending while reads are not coalesced into list pages, issue 14 part 2)`, function () {
+        const met = countTargetsMet(results.scale)[op];
+        const f = op === "refresh" ? String(results.scale.refresh.requestsPerFloor) : JSON.stringify(results.scale[op].requestsPerFloor);
+        if (!met && !coalescing()) {
+          // Not weakened: once a refresh costs fewer requests than one user read each, this fails instead.
+          console.log(`      pending: ${op} requests ÷ floor is ${f}, target ${target}; the coalesced strategy still reads per resource.`);
+          this.skip();
+        }
+        assert.ok(met, `coalesced ${op}: requests ÷ floor ${f}, target ${target}`);
+      });
+    }
+
+    it("times the coalesced strategy under both limits, or says why an operation was not timed", () => {
+      for (const op of SCALE_OPS) {
+        const t = results.scale.details.timed[op];
+        if (t.wallRatio === null) assert.match(t.notTimed ?? "", /need at least/);
+        else assert.ok(t.wallRatio > 0 && t.minimumMs! > 0, `${op}: ${JSON.stringify(t)}`);
+      }
+      assert.equal(results.scale.rateLimited429s, 0, "the host paces itself to the sandbox's limits");
+    });
+
+    it("prints the scale tables with both strategies side by side", () => {
+      const text = report(results);
+      assert.match(text, /`scale\.refresh\.requestsPerFloor`/);
+      assert.match(text, /per-resource: requests/);
+      assert.match(text, /\| `GET users\/\{id\}` \|/);
+    });
   });
 });
