@@ -23,6 +23,8 @@ export interface BenchHostOptions {
   tokenRateLimit?: string;
   /** TRUTO_READ_STRATEGY; unset, the product default applies (a value inherited from the shell does not). */
   readStrategy?: "coalesced" | "per-resource";
+  /** How long the engine model waits for one RPC's answer; default 60 s. */
+  rpcDeadlineMs?: number;
   /** When set, the host runs under the V8 sampling profiler and writes a .cpuprofile here when killed. */
   profileDir?: string;
 }
@@ -44,7 +46,7 @@ export async function startBenchHost(opts: BenchHostOptions): Promise<Host> {
     NODE_OPTIONS: opts.profileDir ? `--require "${PROFILE_PRELOAD}"` : undefined,
     BENCH_CPU_PROF_DIR: opts.profileDir,
   };
-  const host = await startHost({ cwd: opts.cwd, env, deadlineMs: 60_000 });
+  const host = await startHost({ cwd: opts.cwd, env, deadlineMs: opts.rpcDeadlineMs ?? 60_000 });
   try {
     await host.configure({});
   } catch (error) {

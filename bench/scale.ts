@@ -246,6 +246,8 @@ interface OpRun {
   wallMs: number;
   /** Set when the operation was stopped at its deadline: its host was killed. */
   aborted?: boolean;
+  /** Set when the deployment failed (a timed run only): the first failure. */
+  failed?: string;
 }
 
 /** One operation through a fresh host, its requests counted; with `deadlineMs`, the host is killed once it has run that long. */
@@ -254,7 +256,14 @@ async function oneOp(
   org: ScaleOrg,
   op: ScaleOp,
   state: StackState,
-  host: { strategy: ReadStrategy; rateLimit: string; tokenRateLimit: string; allow429: boolean; deadlineMs?: number },
+  host: {
+    strategy: ReadStrategy;
+    rateLimit: string;
+    tokenRateLimit: string;
+    allow429: boolean;
+    deadlineMs?: number;
+    rpcDeadlineMs?: number;
+  },
 ): Promise<OpRun> {
   const { sandbox } = ctx;
   await sandbox.clearRequests();
@@ -266,10 +275,12 @@ async function oneOp(
     rateLimit: host.rateLimit,
     tokenRateLimit: host.tokenRateLimit,
     readStrategy: host.strategy,
+    rpcDeadlineMs: host.rpcDeadlineMs,
   });
   let wallMs: number;
   let peak: number | null = null;
   let aborted = false;
+  let failed: string | undefined;
   let timer: NodeJS.Timeout | undefined;
   try {
     const started = performance.now();
@@ -277,12 +288,20 @@ async function oneOp(
     if (host.deadlineMs === undefined) await run;
     else {
       const deadline = new Promise<"deadline">((resolve) => (timer = setTimeout(() => resolve("deadline"), host.deadlineMs)));
-      if ((await Promise.race([run, deadline])) === "deadline") {
+      // A timed operation that fails is reported as failed, not timed; the other operations still run.
+      const outcome = await Promise.race([
+        run.then(
+          () => "done" as const,
+          (e: unknown) => e as Error,
+        ),
+        deadline,
+      ]);
+      if (outcome === "deadline") {
         aborted = true;
         peak = peakMemoryMB(h.pid);
         await h.kill();
         await run.catch(() => undefined);
-      }
+      } else if (outcome !== "done") failed = String(outcome?.message ?? outcome).slice(0, 500);
     }
     wallMs = performance.now() - started;
     peak ??= peakMemoryMB(h.pid);
@@ -291,8 +310,8 @@ async function oneOp(
     await h.kill();
   }
   const log = await sandbox.requests();
-  if (!aborted) checkLog(log, op, host.allow429);
-  return { count: countOp(org, op, log, peak), wallMs, ...(aborted ? { aborted } : {}) };
+  if (!aborted && !failed) checkLog(log, op, host.allow429);
+  return { count: countOp(org, op, log, peak), wallMs, ...(aborted ? { aborted } : {}), ...(failed ? { failed } : {}) };
 }
 
 function logOp(ctx: ScaleContext, label: string, op: ScaleOp, run: OpRun, extra = ""): void {
@@ -355,11 +374,25 @@ export async function timedSequence(
       tokenRateLimit: `${timed.token.limit}/${timed.token.windowMs / 1000}`,
       allow429: true,
       deadlineMs: timed.maxWallMs,
+      // The CLI waits for an RPC as long as it takes; under the limits one may wait its turn for over a minute.
+      rpcDeadlineMs: timed.maxWallMs + 10_000,
     });
     await configureLimits(sandbox, 0, false, false);
     const c = run.count;
     const minimumMs = minimumUnder(c, timed, tokenLimitEnforced);
     counts[op] = c;
+    if (run.failed) {
+      timings[op] = {
+        wallMs: run.wallMs,
+        minimumMs,
+        wallRatio: null,
+        rateLimited429s: c.rateLimited429s,
+        requests: c.requests + c.lookups,
+        notTimed: `failed: ${run.failed}`,
+      };
+      ctx.log?.(`scale ${counted.strategy} (timed) ${op}: FAILED after ${run.wallMs.toFixed(0)} ms: ${run.failed}`);
+      continue;
+    }
     timings[op] = {
       wallMs: run.wallMs,
       minimumMs,
