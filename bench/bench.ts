@@ -123,7 +123,7 @@ export async function runBench(plan: BenchPlan, options: RunOptions = {}): Promi
       const run = await throughputRun(ctx, population, 0);
       cpuBoundRuns.push(run);
       log(
-        `CPU-bound run ${i + 1}: ${run.opsPerSec.toFixed(0)} ops/s (host ${run.hostMs.toFixed(0)} ms, replay ${run.replayMs.toFixed(0)} ms), host peak ${run.hostPeakMB?.toFixed(1)} MB`,
+        `CPU-bound run ${i + 1}: ${run.opsPerSec.toFixed(0)} ops/s (host ${run.hostMs.toFixed(0)} ms, replay ${run.replayMs.toFixed(0)} ms), host CPU ${((run.cpuMs.host ?? NaN) / run.operations).toFixed(2)} ms/op, undici replay CPU ${(run.replayCpuMs.client / run.operations).toFixed(2)} ms/op, host peak ${run.hostPeakMB?.toFixed(1)} MB`,
       );
       const baseline = await trivialHostRun(consumer.dir, trivialText, population, plan.concurrency);
       trivialRuns.push(baseline);
