@@ -125,8 +125,10 @@ function accountKey(client: TrutoClient, scope: AssignmentScope): string {
   return `${client.baseUrl}|${scope.integratedAccountId}`;
 }
 
-function invalidate(client: TrutoClient, scope: AssignmentScope): void {
-  userListings.forget(accountKey(client, scope));
+// A write makes stale what shows the user's roles: the account's user listing where the roles are read from
+// it, the workspace's role assignments on Slack Enterprise (whose user listing gives only names and status).
+function invalidate(client: TrutoClient, rule: IntegrationRule, scope: AssignmentScope): void {
+  if (rule.readBack === "user-roles") userListings.forget(accountKey(client, scope));
   assignmentListings.forget(workspaceKey(client, scope));
   readCache.invalidate(userKey(client, scope));
   if (scope.workspaceId) readCache.invalidate(userKey(client, scope, { workspace_id: scope.workspaceId }));
@@ -197,6 +199,7 @@ function writeRequest(
  */
 function writeBatches(
   client: TrutoClient,
+  rule: IntegrationRule,
   req: AssignmentRequest,
   groups: Role[][],
   requestFor: (batch: Role[]) => TrutoRequest,
@@ -204,14 +207,14 @@ function writeBatches(
 ): Promise<WriteOutcome[]> {
   return Promise.all(
     groups.map(async (batch) => {
-      invalidate(client, req);
+      invalidate(client, rule, req);
       try {
         await client.call(requestFor(batch), WireCustomResult);
         return { roles: batch };
       } catch (error) {
         return settle(batch, error);
       } finally {
-        invalidate(client, req);
+        invalidate(client, rule, req);
       }
     }),
   );
@@ -231,7 +234,7 @@ export async function assignRoles(
       { id: req.userId, roles: batch.map(wireRole), workspace_id: req.workspaceId, organizations: wireOrganizations(req.organizations) },
       rule.assignRole,
     );
-  return writeBatches(client, req, batches(client, rule, roles, requestFor), requestFor);
+  return writeBatches(client, rule, req, batches(client, rule, roles, requestFor), requestFor);
 }
 
 /**
@@ -260,7 +263,9 @@ export async function unassignRoles(
   const groups = wholeScope ? (roles.length ? [roles] : []) : batches(client, rule, roles, requestFor);
   // The vendor's not-found means there is nothing to revoke. Truto's own 404 (the integrated account is
   // not visible to this token) says nothing about the roles, so it stays an error.
-  return writeBatches(client, req, groups, requestFor, (batch, error) => (isGone(error) ? { roles: batch } : { roles: batch, error }));
+  return writeBatches(client, rule, req, groups, requestFor, (batch, error) =>
+    isGone(error) ? { roles: batch } : { roles: batch, error },
+  );
 }
 
 /** The user as the resource outputs it: id, name, primary email, status. */
