@@ -104,8 +104,8 @@ export const TRUTO_RULES: Readonly<Record<string, IntegrationRules>> = {
     roleAssignmentsRequire: [],
   },
   blackline: { ...GENERIC, label: "BlackLine" },
-  crowdstrike: { ...GENERIC, label: "CrowdStrike" },
-  teamviewer: { ...GENERIC, label: "TeamViewer" },
+  crowdstrike: { ...GENERIC, label: "CrowdStrike", vendor: "crowdstrike" },
+  teamviewer: { ...GENERIC, label: "TeamViewer", vendor: "teamviewer" },
 };
 
 /** The rules for an integration slug; unknown slugs get the generic row. */

@@ -71,7 +71,12 @@ export interface SandboxState {
 
 /** The settings that can change while the sandbox runs (PATCH /_sandbox/config). */
 export interface SandboxSettings {
+  /** Truto's limit per integrated account, on /unified requests; `false` is off. */
   rateLimit: RateLimit | false;
+  /** Truto's limit per API token, on every API request (not /_sandbox); `false` is off. */
+  tokenRateLimit: RateLimit | false;
+  /** The vendor's quota per integrated account, sent as `ratelimit-*` headers on /unified answers; `false` (no headers) is off. */
+  vendorQuota: RateLimit | false;
   latencyMs: number;
   strictIdempotency: boolean;
 }
