@@ -163,7 +163,8 @@ export async function sandboxCommand(args: string[], io: Partial<SandboxCommandI
       await describeAccounts(handle),
       "Admin API (same token): GET|PUT /_sandbox/state, POST|DELETE /_sandbox/faults,",
       "  GET /_sandbox/requests?since=SEQ&limit=N (paged: follow `next`), DELETE /_sandbox/requests,",
-      "  POST /_sandbox/reset, GET|PATCH /_sandbox/config. Request bodies over 4 MiB get a 413. Press Ctrl+C to stop.",
+      "  POST /_sandbox/reset, GET|PATCH /_sandbox/config, PUT|DELETE /_sandbox/meta/{integration}/{method}.",
+      "  Request bodies over 4 MiB get a 413. Press Ctrl+C to stop.",
       "",
     ].join("\n"),
   );

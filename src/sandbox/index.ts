@@ -26,6 +26,15 @@
  *   per integrated account: /unified answers the vendor gave carry `ratelimit-limit: "<limit>;w=<seconds>"`,
  *   `ratelimit-remaining` and `ratelimit-reset`, and past it the vendor's 429 comes through (`truto_is_remote_error`,
  *   `raw_response`, `truto_error_insight.rate_limit_error`, `Retry-After` = the reset). A 429 is counted in no window.
+ * - PUT /meta/{integration}/{method} {any JSON object, or exactly {absent: true}} → {integration, method, answer}: what
+ *   GET …/meta/{method} answers for that integration's assign-role or unassign-role (both forms) instead of the
+ *   sandbox's own description, or Truto's 404 for `absent`; DELETE /meta/{integration}/{method} → {integration, method,
+ *   restored} gives the sandbox's own back (so does POST /reset).
+ *
+ * Meta (Truto's "unified model docs"): GET /unified/user-directory/users/meta/{method}?integrated_account_id=… and
+ * GET /unified/user-directory/users/{integration}/meta/{method}, for assign-role and unassign-role, answer
+ * {query_schema, request_body_schema, response_schema, default_query: {}, default_body: {}} from the sandbox's own
+ * rules: a field read from a place is a property there, required there only if the rules require it there.
  *
  * This module must never import the client (src/truto, src/integrations, src/provider): it models
  * Truto on its own, so a client that puts a field in the wrong place gets Truto's 400.
@@ -49,6 +58,7 @@ export { ACCOUNT_STATUSES } from "./types";
 export type {
   AccountStatus,
   HeldRole,
+  MetaOverride,
   SandboxAccount,
   SandboxOrganization,
   SandboxRole,

@@ -6,10 +6,7 @@ import { RequestLog, type RequestLogBounds } from "./request-log";
 import { LIMIT_SETTINGS, type LimitSetting, type SandboxSettings, type SettingsPatch } from "./settings";
 import { Sleeper } from "./sleeper";
 import type { SandboxStore } from "./store";
-import type { SandboxState } from "./types";
-
-/** What GET meta answers for one integration and method instead of the sandbox's own description. */
-export type MetaOverride = { absent: true } | Record<string, unknown>;
+import type { MetaOverride, SandboxState } from "./types";
 
 /** Everything one running sandbox holds, shared by its routes. */
 export class SandboxRuntime {

@@ -80,3 +80,9 @@ export interface SandboxSettings {
   latencyMs: number;
   strictIdempotency: boolean;
 }
+
+/**
+ * What GET …/meta/{method} answers for one integration's method instead of the sandbox's own description
+ * (PUT /_sandbox/meta/{integration}/{method}): any JSON object, served as-is with 200, or `{ absent: true }` for a 404.
+ */
+export type MetaOverride = { absent: true } | Record<string, unknown>;

@@ -5,6 +5,7 @@ import type { SandboxRuntime } from "../runtime";
 import { asResult, headerValue, type SandboxCall } from "../sandbox-call";
 import { rulesFor } from "../truto-rules";
 import { refuseForAccount, refuseNeedsReauth, resolveAccount } from "./account-checks";
+import { handleMeta, matchMeta } from "./meta-route";
 import { listOrganizations, listRoleAssignments, listRoles, listWorkspaces } from "./catalogue-routes";
 import { assignRole, unassignRole } from "./role-routes";
 import type { UnifiedContext, UnifiedHandler } from "./unified-context";
@@ -44,6 +45,8 @@ function match(call: SandboxCall): Match | undefined {
  * the handler, with POSTs carrying an Idempotency-Key replayed from the cache when seen before.
  */
 export async function handleUnified(call: SandboxCall, rt: SandboxRuntime, noop: boolean): Promise<RouteResult> {
+  const meta = matchMeta(call);
+  if (meta) return handleMeta(meta, call, rt);
   const route = match(call);
   if (!route) throw trutoError(404, `No route for ${call.method} ${call.pathname}. The sandbox models the user-directory unified API.`);
   const account = resolveAccount(call, rt);
