@@ -18,6 +18,8 @@ export interface BenchHostOptions {
   rateLimit: string;
   /** When set, the host runs under the V8 sampling profiler and writes a .cpuprofile here when killed. */
   profileDir?: string;
+  /** TRUTO_READ_STRATEGY for the host; default `per-resource`. */
+  readStrategy?: "coalesced" | "per-resource";
 }
 
 /** The preload that profiles the host (Node refuses --cpu-prof in NODE_OPTIONS; see the file). */
@@ -32,6 +34,9 @@ export async function startBenchHost(opts: BenchHostOptions): Promise<Host> {
     TRUTO_SETTLE_MS: String(opts.settleMs),
     // The product default applies; a value inherited from the shell would skew the request counts.
     TRUTO_READ_CACHE_MS: undefined,
+    // Issue 6's scenarios measure the host per operation, one request pattern per operation: reads one by
+    // one keep that pattern (and its counts) exact. The scale scenario compares both strategies.
+    TRUTO_READ_STRATEGY: opts.readStrategy ?? "per-resource",
     NODE_OPTIONS: opts.profileDir ? `--require "${PROFILE_PRELOAD}"` : undefined,
     BENCH_CPU_PROF_DIR: opts.profileDir,
   };

@@ -20,6 +20,11 @@ import { packageRoot } from "../../tools/engine/package-root";
 // account's owner, who holds every role, comes first.
 const ACCOUNTS = 5;
 
+/** Truto's description of assign-role and unassign-role, asked once per integration per host process (the placement check). */
+function methodDescriptions(count: number): number {
+  return 2 * new Set(throughputPopulation(count).assignments.map((a) => String(a.inputs.integration))).size;
+}
+
 /** The protected roles the throughput population's deletes revoke, one guard listing each. */
 function guardListings(count: number): number {
   const roles = throughputPopulation(count).assignments.flatMap((a) =>
@@ -68,10 +73,10 @@ describe("npm run bench (smoke plan)", function () {
     assert.equal(d.trivialHostRuns.length, d.cpuBoundRuns.length);
   });
 
-  it("makes two requests per create and per delete, one per protected role a delete revokes, plus one account lookup per account, and replays exactly those", () => {
+  it("makes two requests per create and per delete, one per protected role a delete revokes, plus one account lookup per account and two method descriptions per integration, and replays exactly those", () => {
     const guarded = guardListings(SMOKE_PLAN.assignments);
     assert.ok(guarded > 0, "the population revokes some protected roles, so the guard's cost is measured");
-    const expected = SMOKE_PLAN.assignments * 4 + guarded + ACCOUNTS;
+    const expected = SMOKE_PLAN.assignments * 4 + guarded + ACCOUNTS + methodDescriptions(SMOKE_PLAN.assignments);
     for (const run of [...results.details.throughputRuns, ...results.details.cpuBoundRuns]) {
       assert.equal(run.requests, expected);
       assert.equal(run.operations, SMOKE_PLAN.assignments * 2);
@@ -90,6 +95,11 @@ describe("npm run bench (smoke plan)", function () {
         assert.ok(op.requests <= op.budget, `${c.integration}: ${op.requests} requests, budget ${op.budget}`);
       }
       assert.equal(c.accountLookups, 1, `${c.integration} looked its account up ${c.accountLookups} times`);
+      assert.equal(
+        c.methodDescriptions,
+        2,
+        `${c.integration} asked for assign-role's and unassign-role's descriptions ${c.methodDescriptions} times`,
+      );
     }
     assert.deepEqual(results.requestsPerOp, { create: 2, update: 3, delete: 2, refresh: 1 });
   });
