@@ -235,7 +235,7 @@ describe("engine deployment (up, preview, refresh, destroy) through the provider
     assert.deepEqual(ops(), ["same bob"]);
   });
 
-  // e2e: engine-model.test.ts, "partial failure of an update › an update that fails on some roles records ...".
+  // e2e: engine-model.test.ts, "partial failure of an update › an update that fails on some roles keeps the old inputs ...".
   it("records a partial update with the old inputs, the failure's properties and initErrors; the next up converges", async () => {
     const before = [jumpcloudRoles("carol", jumpcloud.users.carol, ["manager", "help-desk"])];
     await up(engine, state, before);

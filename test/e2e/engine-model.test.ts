@@ -66,7 +66,7 @@ describeWithPulumi("e2e: the engine model's rules on the real Pulumi CLI", (pulu
   describe("partial failure of an update", function () {
     this.timeout(600_000);
 
-    it("an update that fails on some roles records the new inputs, what is held and initErrors; the next up converges through an Update", async () => {
+    it("an update that fails on some roles keeps the old inputs and records what is held and initErrors; the next up converges through an Update", async () => {
       await s.configure({ carol: jumpcloud(JC.carol, "manager", "help-desk") });
       await s.stack().up();
       const [before] = await entries("carol");
