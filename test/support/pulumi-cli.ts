@@ -235,9 +235,14 @@ export class PulumiStack {
 
   /** `pulumi preview --json` parsed, with the flags given. */
   async previewJson(...flags: string[]): Promise<PreviewJson> {
+    return (await this.previewJsonText(...flags)).json;
+  }
+
+  /** `pulumi preview --json` with the flags given: its stdout exactly as the CLI printed it, and parsed. */
+  async previewJsonText(...flags: string[]): Promise<{ text: string; json: PreviewJson }> {
     const result = await this.run(["preview", "--json", ...flags], { allowFailure: true });
     try {
-      return JSON.parse(result.stdout) as PreviewJson;
+      return { text: result.stdout, json: JSON.parse(result.stdout) as PreviewJson };
     } catch {
       throw new Error(`\`pulumi preview --json ${flags.join(" ")}\` did not print JSON (exit ${result.code}):\n${result.output}`);
     }
