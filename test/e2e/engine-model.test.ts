@@ -196,6 +196,7 @@ describeWithPulumi("e2e: the engine model's rules on the real Pulumi CLI", (pulu
       assert.notEqual(failed.code, 0, failed.output);
       const [partial] = await entries("bob");
       assert.ok((partial.initErrors ?? []).length > 0, "precondition: the create was recorded as a partial failure");
+      assert.deepEqual(ids(partial.inputs!.roles), ["Rl03", "Rl0J"], "a partial create is recorded with its own inputs");
       const heldNow = (await heldBy(SLACK, BOB)).map((k) => k.split("/")[2].split("@")[0]);
       assert.equal(heldNow.length, 1);
 
