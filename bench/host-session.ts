@@ -21,12 +21,12 @@ export interface BenchHostOptions {
    * would otherwise pace every scenario that means to run with the rate limit off.
    */
   tokenRateLimit?: string;
-  /** TRUTO_READ_STRATEGY; unset, the product default applies (a value inherited from the shell does not). */
-  readStrategy?: "coalesced" | "per-resource";
   /** How long the engine model waits for one RPC's answer; default 60 s. */
   rpcDeadlineMs?: number;
   /** When set, the host runs under the V8 sampling profiler and writes a .cpuprofile here when killed. */
   profileDir?: string;
+  /** TRUTO_READ_STRATEGY for the host; default `per-resource` (a value inherited from the shell never applies). */
+  readStrategy?: "coalesced" | "per-resource";
 }
 
 /** The preload that profiles the host (Node refuses --cpu-prof in NODE_OPTIONS; see the file). */
@@ -39,10 +39,12 @@ export async function startBenchHost(opts: BenchHostOptions): Promise<Host> {
     TRUTO_BASE_URL: opts.url,
     TRUTO_RATE_LIMIT: opts.rateLimit,
     TRUTO_TOKEN_RATE_LIMIT: opts.tokenRateLimit ?? "off",
-    TRUTO_READ_STRATEGY: opts.readStrategy,
     TRUTO_SETTLE_MS: String(opts.settleMs),
     // The product default applies; a value inherited from the shell would skew the request counts.
     TRUTO_READ_CACHE_MS: undefined,
+    // Issue 6's scenarios measure the host per operation, one request pattern per operation: reads one by
+    // one keep that pattern (and its counts) exact. The scale scenario compares both strategies.
+    TRUTO_READ_STRATEGY: opts.readStrategy ?? "per-resource",
     NODE_OPTIONS: opts.profileDir ? `--require "${PROFILE_PRELOAD}"` : undefined,
     BENCH_CPU_PROF_DIR: opts.profileDir,
   };

@@ -32,12 +32,14 @@ export interface IntegrationCounts {
   refreshUserReads: Counted;
   /** Every request of that refresh (a workspace list too, where the integration reads back that way). */
   refreshRequests: number;
-  /**
-   * Once-per-process lookups: `GET /integrated-account/{id}` once per account, and Truto's description of a
-   * write method (`GET users/meta/{method}`, the placement check) once per integration and method.
-   */
+  /** `GET /integrated-account/{id}` lookups, once per account per host process. */
   accountLookups: number;
+  /** Truto's description of a write method (`GET users/meta/{method}`, the placement check), once per integration and method per host process. */
+  methodDescriptions: number;
 }
+
+const ACCOUNT_LOOKUP = /^\/integrated-account\//;
+const DESCRIPTION = /^\/unified\/user-directory\/users\/meta\//;
 
 /** The once-per-process lookups: the integrated account, and Truto's description of a write method (the placement check). */
 export const LOOKUP = /^\/integrated-account\/|^\/unified\/user-directory\/users\/meta\//;
@@ -66,14 +68,21 @@ export function writeCost(rule: CountRule, roles: number): number {
 async function counted<T>(
   sandbox: SandboxProcess,
   run: () => Promise<T>,
-): Promise<{ value: T; api: number; lookups: number; userReads: number }> {
+): Promise<{ value: T; api: number; lookups: number; descriptions: number; userReads: number }> {
   await sandbox.clearRequests();
   const value = await run();
   const log = await sandbox.requests();
   const bad = failedRequests(log);
   if (bad.length > 0) throw new Error(`bench: a counted request failed: ${JSON.stringify(bad[0])}`);
-  const lookups = log.filter((e) => LOOKUP.test(e.path)).length;
-  return { value, api: log.length - lookups, lookups, userReads: log.filter((e) => e.method === "GET" && USER_READ.test(e.path)).length };
+  const lookups = log.filter((e) => ACCOUNT_LOOKUP.test(e.path)).length;
+  const descriptions = log.filter((e) => DESCRIPTION.test(e.path)).length;
+  return {
+    value,
+    api: log.length - lookups - descriptions,
+    lookups,
+    descriptions,
+    userReads: log.filter((e) => e.method === "GET" && USER_READ.test(e.path)).length,
+  };
 }
 
 /** `pulumi up` of one resource in `state`; throws unless it took the step `op`. */
@@ -124,5 +133,6 @@ export async function countRequests(
     refreshUserReads: { requests: refreshed.userReads, budget: 1 },
     refreshRequests: refreshed.api,
     accountLookups: created.lookups + updated.lookups + refreshed.lookups + deleted.lookups,
+    methodDescriptions: created.descriptions + updated.descriptions + refreshed.descriptions + deleted.descriptions,
   };
 }

@@ -29,10 +29,12 @@ export interface SandboxProcess {
 
 const START_DEADLINE_MS = 20_000;
 
-/** Starts `node dist/cli/main.js sandbox --rate-limit off` and waits for its `{url, token}` line. */
+/** Starts `node dist/cli/main.js sandbox` with both Truto limits off (a scenario turns one on) and waits for its `{url, token}` line. */
 export async function startSandboxProcess(): Promise<SandboxProcess> {
   const cli = path.join(packageRoot(), "dist", "cli", "main.js");
-  const child = spawn(process.execPath, [cli, "sandbox", "--rate-limit", "off"], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [cli, "sandbox", "--rate-limit", "off", "--token-rate-limit", "off"], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const stderr: string[] = [];
   child.stderr!.setEncoding("utf8").on("data", (chunk: string) => stderr.push(chunk));
   let first: { url: string; token: string };

@@ -1,4 +1,6 @@
-import { startSandbox, type SandboxHandle, type SandboxOptions } from "../sandbox";
+import { startSandbox, type RateLimit, type SandboxHandle, type SandboxOptions } from "../sandbox";
+import { describeLimit } from "../sandbox/rate-limiter";
+import { defaultSettings } from "../sandbox/settings";
 
 /** Where the command writes, and an optional signal that stops it (tests use it instead of SIGINT). */
 export interface SandboxCommandIo {
@@ -16,7 +18,11 @@ Options:
   --port N                  port to listen on (default: a free one)
   --state FILE              keep state in FILE (created from the seed if missing)
   --token T                 bearer token clients must send (default: random sbx_...)
-  --rate-limit N/SECONDS    per-account limit, e.g. 50/10 (the default, like Truto), or "off"
+  --rate-limit N/SECONDS    Truto's per-account limit, e.g. 50/10 (the default, like Truto), or "off"
+  --token-rate-limit N/SECONDS
+                            Truto's per-token limit on every API request, e.g. 500/10 (the default), or "off"
+  --vendor-quota N/SECONDS  the vendor's quota per account, sent as ratelimit-* headers and answered with the
+                            vendor's 429 when used up, e.g. 100/60; "off" (the default) sends no such headers
   --latency MS              delay every API response by MS milliseconds (default 0)
   --strict                  vendor-style errors: 409 on assigning a held role, 404 on revoking one not held
   --help                    show this help
@@ -32,12 +38,21 @@ function wholeNumber(flag: string, text: string, min: number, max: number): numb
   return value;
 }
 
-function rateLimit(text: string): SandboxOptions["rateLimit"] {
+// The flags that take a rate limit, and the option each sets.
+const LIMIT_FLAGS = { "--rate-limit": "rateLimit", "--token-rate-limit": "tokenRateLimit", "--vendor-quota": "vendorQuota" } as const;
+
+type LimitFlag = keyof typeof LIMIT_FLAGS;
+
+function isLimitFlag(flag: string): flag is LimitFlag {
+  return Object.hasOwn(LIMIT_FLAGS, flag);
+}
+
+function rateLimit(flag: LimitFlag, text: string): RateLimit | false {
   if (text === "off") return false;
   const match = /^(\d+)\/(\d+(?:\.\d+)?)$/.exec(text);
   const windowMs = match ? Math.round(Number(match[2]) * 1000) : 0;
-  if (!match || Number(match[1]) < 1 || windowMs < 1) {
-    throw new UsageError(`--rate-limit must look like 50/10 (requests per seconds) or be "off"; got "${text}".`);
+  if (!match || !Number.isSafeInteger(Number(match[1])) || Number(match[1]) < 1 || windowMs < 1) {
+    throw new UsageError(`${flag} must look like 50/10 (requests per seconds) or be "off"; got "${text}".`);
   }
   return { limit: Number(match[1]), windowMs };
 }
@@ -55,7 +70,7 @@ function parseArgs(args: string[]): SandboxOptions | "help" {
       opts.strictIdempotency = true;
       continue;
     }
-    if (!["--port", "--state", "--token", "--rate-limit", "--latency"].includes(flag)) {
+    if (!["--port", "--state", "--token", "--latency"].includes(flag) && !isLimitFlag(flag)) {
       throw new UsageError(`Unknown option "${arg}".`);
     }
     let value: string | undefined;
@@ -72,7 +87,7 @@ function parseArgs(args: string[]): SandboxOptions | "help" {
       if (/\s/.test(value)) throw new UsageError("--token must not contain spaces.");
       opts.token = value;
     }
-    if (flag === "--rate-limit") opts.rateLimit = rateLimit(value);
+    if (isLimitFlag(flag)) opts[LIMIT_FLAGS[flag]] = rateLimit(flag, value);
     if (flag === "--latency") opts.latencyMs = wholeNumber(flag, value, 0, 600_000);
   }
   return opts;
@@ -132,20 +147,24 @@ export async function sandboxCommand(args: string[], io: Partial<SandboxCommandI
   }
   const stopped = waitForStop(io.signal);
   stdout.write(`${JSON.stringify({ url: handle.url, token: handle.token })}\n`);
-  const limit = parsed.rateLimit ?? { limit: 50, windowMs: 10_000 };
+  // parseArgs sets only the options it was given.
+  const { rateLimit, tokenRateLimit, vendorQuota } = { ...defaultSettings(), ...parsed };
+  const per = (limit: RateLimit | false, whose: string) => (limit === false ? "off" : `${describeLimit(limit)} per ${whose}`);
   stderr.write(
     [
       `Truto sandbox listening on ${handle.url}`,
-      `  state:      ${parsed.stateFile ?? "in memory (lost when it stops)"}`,
-      `  rate limit: ${limit === false ? "off" : `${limit.limit} requests per ${limit.windowMs / 1000} s per integrated account`}`,
-      `  errors:     ${parsed.strictIdempotency ? "strict (vendor-style 404/409)" : "idempotent (repeat assign/unassign succeed)"}`,
+      `  state:        ${parsed.stateFile ?? "in memory (lost when it stops)"}`,
+      `  rate limits:  ${per(rateLimit, "integrated account")}; ${per(tokenRateLimit, "API token")}`,
+      `  vendor quota: ${per(vendorQuota, "integrated account, sent as ratelimit-* headers")}`,
+      `  errors:       ${parsed.strictIdempotency ? "strict (vendor-style 404/409)" : "idempotent (repeat assign/unassign succeed)"}`,
       "Point a client at it:",
       `  export TRUTO_BASE_URL=${handle.url} TRUTO_API_TOKEN=${handle.token}`,
       "Integrated accounts:",
       await describeAccounts(handle),
       "Admin API (same token): GET|PUT /_sandbox/state, POST|DELETE /_sandbox/faults,",
       "  GET /_sandbox/requests?since=SEQ&limit=N (paged: follow `next`), DELETE /_sandbox/requests,",
-      "  POST /_sandbox/reset, PATCH /_sandbox/config. Request bodies over 4 MiB get a 413. Press Ctrl+C to stop.",
+      "  POST /_sandbox/reset, GET|PATCH /_sandbox/config, PUT|DELETE /_sandbox/meta/{integration}/{method}.",
+      "  Request bodies over 4 MiB get a 413. Press Ctrl+C to stop.",
       "",
     ].join("\n"),
   );

@@ -80,6 +80,13 @@ export interface IntegrationRule {
    * exactly what the resource holds is sent, so a read can never be narrowed below what it must confirm.
    */
   readonly userReadQuery: readonly "workspace_id"[];
+  /**
+   * Whether the account's user listing (`GET users`) may answer reads of this row when reads are coalesced
+   * (truto/coalesced-reads.ts): the unified user model carries `roles`, but whether each vendor's list fills
+   * them as the single read does is not documented, so this is inferred, with `off` as the switch. Slack
+   * Enterprise reads roles from `role_assignments` and takes only names and status from the listing.
+   */
+  readonly userListing: "inferred" | "off";
 }
 
 // Inferred (not on a published page): assign-role sends id, roles, workspace_id and organizations in both
@@ -98,7 +105,12 @@ const ASSIGN_INFERRED: Sources = { id: "inferred", roles: "inferred", workspace_
 // unassign_role page lists CrowdStrike's body id and roles, and TeamViewer's body roles, as supported (not
 // required); BlackLine is not on it. Where no page names a field, the user id and roles go in the body too
 // (inferred), the shape every documented row accepts them in.
-function generic(slug: IntegrationSlug, displayName: string, unassignSources: Sources): IntegrationRule {
+function generic(
+  slug: IntegrationSlug,
+  displayName: string,
+  unassignSources: Sources,
+  userListing: "inferred" | "off" = "inferred",
+): IntegrationRule {
   return {
     slug,
     displayName,
@@ -116,6 +128,7 @@ function generic(slug: IntegrationSlug, displayName: string, unassignSources: So
     confirmableRoleFields: [],
     requiredInputs: [],
     userReadQuery: [],
+    userListing,
   };
 }
 
@@ -149,6 +162,7 @@ export const RULES: Readonly<Record<IntegrationSlug, IntegrationRule>> = {
     // Not organization_id: a resource may span several organizations, and a read narrowed to one of them
     // would not show a role still held in another, so a revoke there could pass as confirmed.
     userReadQuery: [],
+    userListing: "inferred",
   },
   slackenterprise: {
     slug: "slackenterprise",
@@ -174,6 +188,7 @@ export const RULES: Readonly<Record<IntegrationSlug, IntegrationRule>> = {
     requiredInputs: ["workspaceId"],
     // A resource is in exactly one workspace, so naming it can only be what Truto needs (inferred).
     userReadQuery: ["workspace_id"],
+    userListing: "inferred",
   },
   jumpcloud: {
     slug: "jumpcloud",
@@ -193,9 +208,11 @@ export const RULES: Readonly<Record<IntegrationSlug, IntegrationRule>> = {
     confirmableRoleFields: [],
     requiredInputs: [],
     userReadQuery: [],
+    userListing: "inferred",
   },
   blackline: generic("blackline", "BlackLine", {}),
-  crowdstrike: generic("crowdstrike", "CrowdStrike", { id: "unassign_role (older)", roles: "unassign_role (older)" }),
+  // Truto marks CrowdStrike's user list "partial: use the get endpoint for the full object" (List Users page).
+  crowdstrike: generic("crowdstrike", "CrowdStrike", { id: "unassign_role (older)", roles: "unassign_role (older)" }, "off"),
   teamviewer: generic("teamviewer", "TeamViewer", { roles: "unassign_role (older)" }),
 };
 

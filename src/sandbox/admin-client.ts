@@ -4,8 +4,7 @@
  */
 import { readWholeRequestLog, type LoggedRequest } from "./request-log";
 import type { Fault, FaultSpec } from "./fault-spec";
-import type { SandboxSettings } from "./types";
-import type { SandboxState } from "./types";
+import type { MetaOverride, SandboxSettings, SandboxState } from "./types";
 
 /** Where a sandbox listens and the token it wants. */
 export interface SandboxEndpoint {
@@ -28,6 +27,17 @@ export interface SandboxAdmin {
   /** Back to the seed: no faults, an empty log, fresh rate windows. */
   reset(): Promise<void>;
   config(change: Partial<SandboxSettings>): Promise<SandboxSettings>;
+  /**
+   * Makes GET …/meta/{method} answer `answer` for `integration` (both the docs' form and the account-scoped one), or
+   * Truto's 404 for `{ absent: true }`, until {@link restoreMeta} or a reset.
+   */
+  overrideMeta(integration: string, method: "assign-role" | "unassign-role", answer: MetaOverride): Promise<void>;
+  /** Back to the sandbox's own description of `integration`'s `method`. */
+  restoreMeta(integration: string, method: "assign-role" | "unassign-role"): Promise<void>;
+}
+
+function metaPath(integration: string, method: string): string {
+  return `/_sandbox/meta/${encodeURIComponent(integration)}/${encodeURIComponent(method)}`;
 }
 
 /**
@@ -68,5 +78,7 @@ export function sandboxAdmin(endpoint: SandboxEndpoint | (() => SandboxEndpoint)
     clearRequests: async () => void (await send("DELETE", "/_sandbox/requests")),
     reset: async () => void (await send("POST", "/_sandbox/reset")),
     config: (change) => send("PATCH", "/_sandbox/config", change),
+    overrideMeta: async (integration, method, answer) => void (await send("PUT", metaPath(integration, method), answer)),
+    restoreMeta: async (integration, method) => void (await send("DELETE", metaPath(integration, method))),
   };
 }

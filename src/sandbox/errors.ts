@@ -68,19 +68,38 @@ export function missingFieldsError(method: string, integration: string, missing:
   });
 }
 
+/** One entry of `truto_error_insight`: what it means, and the value it is about. */
+export interface Insight {
+  description: string;
+  value: unknown;
+}
+
+/** What a remote error may add: more insight entries (e.g. `rate_limit_error`), and the vendor's headers Truto forwards. */
+export interface RemoteExtras {
+  insight?: Record<string, Insight>;
+  headers?: Record<string, string>;
+}
+
 /**
  * A provider-originated failure as Truto forwards it: the status, `truto_is_remote_error`, the
- * vendor's own body as `raw_response`, and `truto_error_insight.remote_error`.
+ * vendor's own body as `raw_response`, and `truto_error_insight.remote_error` (truto-api-notes §4.3:
+ * https://www.truto.one/docs/api-reference/overview/errors says provider failures add
+ * `truto_is_remote_error`, `raw_response` and the provider's forwarded headers; Truto's own errors have neither).
  */
-export function remoteError(status: number, message: string, rawResponse: unknown): SandboxHttpError {
-  return new SandboxHttpError(status, {
-    statusCode: status,
-    error: reasonPhrase(status),
-    message,
-    truto_is_remote_error: true,
-    raw_response: rawResponse,
-    truto_error_insight: {
-      remote_error: { description: "The remote API returned an error.", value: rawResponse },
+export function remoteError(status: number, message: string, rawResponse: unknown, extras: RemoteExtras = {}): SandboxHttpError {
+  return new SandboxHttpError(
+    status,
+    {
+      statusCode: status,
+      error: reasonPhrase(status),
+      message,
+      truto_is_remote_error: true,
+      raw_response: rawResponse,
+      truto_error_insight: {
+        remote_error: { description: "The remote API returned an error.", value: rawResponse },
+        ...extras.insight,
+      },
     },
-  });
+    extras.headers,
+  );
 }

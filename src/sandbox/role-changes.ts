@@ -109,9 +109,24 @@ function targets(ctx: PlanContext, request: RoleRequest, method: string): HeldRo
   return held;
 }
 
+/**
+ * What the app needs to act on, whatever Truto checked: a user id, and the roles when it revokes listed roles.
+ * Where Truto's docs call a field only "supported" (CrowdStrike's body id and roles, TeamViewer's roles on
+ * unassign-role), Truto forwards a request without it, and the vendor answers 400.
+ */
+function requireVendorArguments(ctx: PlanContext, request: RoleRequest, verb: string, needsRoles: boolean): string {
+  const missing = [request.userId === undefined ? "a user id" : undefined, needsRoles && request.roles.length === 0 ? "roles" : undefined];
+  const named = missing.filter((what) => what !== undefined);
+  if (named.length === 0) return request.userId!;
+  throw vendorError(ctx.rules.vendor, "missing_argument", {
+    id: request.userId ?? "",
+    detail: `${ctx.rules.label} cannot ${verb} without ${named.join(" and ")}. Truto forwards them from the body fields id and roles.`,
+  });
+}
+
 /** Plans assign-role: grants every requested holding; in strict mode a held one is a 409. */
 export function planAssign(ctx: PlanContext, request: RoleRequest): RoleChange {
-  const user = findUser(ctx, request.userId ?? "");
+  const user = findUser(ctx, requireVendorArguments(ctx, request, "assign roles", true));
   checkRoleCount(ctx, request, "assign");
   const wanted = targets(ctx, request, "assign-role");
   const roles = user.roles.map((role) => ({ ...role }));
@@ -130,7 +145,7 @@ export function planAssign(ctx: PlanContext, request: RoleRequest): RoleChange {
 
 /** Plans unassign-role: revokes the listed holdings, or Elastic-style every role in the scope. */
 export function planUnassign(ctx: PlanContext, request: RoleRequest): RoleChange {
-  const user = findUser(ctx, request.userId ?? "");
+  const user = findUser(ctx, requireVendorArguments(ctx, request, "unassign roles", ctx.rules.unassignRevokes === "listed"));
   checkRoleCount(ctx, request, "unassign");
   const revoked = ctx.rules.unassignRevokes === "scope-wide" ? scopeWide(ctx, request, user) : listed(ctx, request, user);
   return { user, roles: user.roles.filter((role) => !revoked.some((gone) => sameHolding(gone, role))) };

@@ -67,7 +67,8 @@ export function readRoleRequest(methodName: string, label: string, rules: Method
     if (place !== undefined) picked[name] = { value: sources[place][name], place };
   }
   const roles = picked.roles;
-  if (roles && rules.roles?.required !== undefined) {
+  // Each role sent must have its id (roles[].id is REQUIRED wherever the docs list roles), supported or required.
+  if (roles && rules.roles !== undefined) {
     const list = asList(roles.value);
     if (list && !list.every(roleHasId)) missing[roles.place].push("roles[].id");
   }

@@ -3,10 +3,10 @@ import type { RouteResult } from "./http-io";
 import { IdempotencyCache } from "./idempotency-cache";
 import { SlidingWindowLimiter } from "./rate-limiter";
 import { RequestLog, type RequestLogBounds } from "./request-log";
-import type { SandboxSettings, SettingsPatch } from "./settings";
+import { LIMIT_SETTINGS, type LimitSetting, type SandboxSettings, type SettingsPatch } from "./settings";
 import { Sleeper } from "./sleeper";
 import type { SandboxStore } from "./store";
-import type { SandboxState } from "./types";
+import type { MetaOverride, SandboxState } from "./types";
 
 /** Everything one running sandbox holds, shared by its routes. */
 export class SandboxRuntime {
@@ -14,8 +14,11 @@ export class SandboxRuntime {
   readonly idempotency = new IdempotencyCache<RouteResult>();
   readonly sleeper = new Sleeper();
   readonly log: RequestLog;
+  /** Meta answers set through PUT /_sandbox/meta/{integration}/{method}, keyed "integration method". */
+  readonly metaOverrides = new Map<string, MetaOverride>();
   settings: SandboxSettings;
-  limiter: SlidingWindowLimiter | undefined;
+  /** One limiter per rate-limit setting that is on; a setting that is off has none. */
+  limiters: Partial<Record<LimitSetting, SlidingWindowLimiter>> = {};
 
   constructor(
     readonly token: string,
@@ -28,34 +31,35 @@ export class SandboxRuntime {
   ) {
     this.log = new RequestLog(logBounds);
     this.settings = { ...initialSettings };
-    this.limiter = this.makeLimiter();
+    for (const name of LIMIT_SETTINGS) this.makeLimiter(name);
   }
 
-  /** Applies a settings change; a new rate limit starts with empty windows. */
+  /** Applies a settings change; a rate limit that changes starts with empty windows. */
   configure(patch: SettingsPatch): SandboxSettings {
-    this.settings = {
-      rateLimit: patch.rateLimit ?? this.settings.rateLimit,
-      latencyMs: patch.latencyMs ?? this.settings.latencyMs,
-      strictIdempotency: patch.strictIdempotency ?? this.settings.strictIdempotency,
-    };
-    if (patch.rateLimit !== undefined) this.limiter = this.makeLimiter();
+    const changed = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
+    this.settings = { ...this.settings, ...changed };
+    for (const name of LIMIT_SETTINGS) if (patch[name] !== undefined) this.makeLimiter(name);
     return { ...this.settings };
   }
 
   /**
    * Back to the start: the seed state (persisted), no faults, an empty log, empty rate windows and
-   * idempotency cache, and the settings the sandbox started with, so tests cannot leak into each other.
+   * idempotency cache, no meta overrides, and the settings the sandbox started with, so tests cannot
+   * leak into each other.
    */
   async reset(): Promise<void> {
     this.faults.clear();
     this.log.clear();
     this.idempotency.clear();
+    this.metaOverrides.clear();
     this.settings = { ...this.initialSettings };
-    this.limiter = this.makeLimiter();
+    for (const name of LIMIT_SETTINGS) this.makeLimiter(name);
     await this.store.replace(this.seed);
   }
 
-  private makeLimiter(): SlidingWindowLimiter | undefined {
-    return this.settings.rateLimit === false ? undefined : new SlidingWindowLimiter(this.settings.rateLimit);
+  private makeLimiter(name: LimitSetting): void {
+    const limit = this.settings[name];
+    if (limit === false) delete this.limiters[name];
+    else this.limiters[name] = new SlidingWindowLimiter(limit);
   }
 }

@@ -1,14 +1,17 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import * as qs from "qs";
 import { requireBearer } from "./auth";
-import { reasonPhrase, remoteError, SandboxHttpError, trutoError } from "./errors";
+import { reasonPhrase, SandboxHttpError, trutoError } from "./errors";
 import type { Fault } from "./faults";
 import { parseBody, readBodyText, sendResult, type ParsedBody, type RouteResult } from "./http-io";
+import { admitToken, isRateLimited } from "./limits";
 import { handleAdmin } from "./routes/admin-routes";
 import { handleIntegratedAccount } from "./routes/integrated-account-route";
 import { handleUnified } from "./routes/unified-routes";
 import type { SandboxRuntime } from "./runtime";
 import { asResult, decodeSegments, headerValue, type SandboxCall } from "./sandbox-call";
+import { rulesFor } from "./truto-rules";
+import { vendorFault, type VendorStyle } from "./vendor-errors";
 
 const DROP: RouteResult = { status: 0, body: null, drop: true };
 
@@ -25,13 +28,20 @@ function splitUrl(url: string): { pathname: string; rawQuery: string } {
   return question < 0 ? { pathname: url, rawQuery: "" } : { pathname: url.slice(0, question), rawQuery: url.slice(question + 1) };
 }
 
-function faultResult(fault: Fault, call: SandboxCall): RouteResult {
+// How the vendor behind the call's account words errors; generic when the call names no known account.
+function vendorStyleOf(call: SandboxCall, rt: SandboxRuntime): VendorStyle {
+  const id = call.query.integrated_account_id;
+  const account = typeof id === "string" ? rt.store.account(id) : undefined;
+  return account ? rulesFor(account.account.integration).vendor : "generic";
+}
+
+function faultResult(fault: Fault, call: SandboxCall, rt: SandboxRuntime): RouteResult {
   const status = fault.status ?? 500;
   const headers: Record<string, string> = { ...fault.headers };
   if (fault.retryAfter !== undefined) headers["retry-after"] = String(fault.retryAfter);
   if (fault.body !== undefined) return { status, body: fault.body, headers, raw: typeof fault.body === "string" };
   const message = `Sandbox fault ${fault.id}: injected ${status} for ${call.method} ${call.pathname}.`;
-  if (fault.remote) return { status, body: remoteError(status, message, { error: message }).body, headers };
+  if (fault.remote) return { status, body: vendorFault(vendorStyleOf(call, rt), status, message).body, headers };
   return { status, body: { statusCode: status, error: reasonPhrase(status), message }, headers };
 }
 
@@ -125,8 +135,17 @@ function checked(call: SandboxCall | SandboxHttpError): SandboxCall {
   return call;
 }
 
-// The API side: faults first (in registration order), then the unified or integrated-account routes.
+// The API side: the token's window first (Truto counts every request that reaches it), then the rest; a
+// request answered 429 is taken back out of the token's window.
 async function handleApi(call: SandboxCall, rt: SandboxRuntime): Promise<RouteResult> {
+  const ticket = admitToken(call, rt);
+  const result = await asResult(() => route(call, rt));
+  if (isRateLimited(result)) ticket?.release();
+  return result;
+}
+
+// Faults first (in registration order), then the unified or integrated-account routes.
+async function route(call: SandboxCall, rt: SandboxRuntime): Promise<RouteResult> {
   const area = call.segments[0];
   if (area !== "unified" && area !== "integrated-account") {
     throw trutoError(
@@ -139,6 +158,6 @@ async function handleApi(call: SandboxCall, rt: SandboxRuntime): Promise<RouteRe
   if (fault?.delayMs !== undefined && !(await rt.sleeper.sleep(fault.delayMs))) return DROP;
   if (fault?.drop) return DROP;
   if (fault?.malformed) return { status: 200, body: MALFORMED_BODY, raw: true, headers: { "content-type": "application/json" } };
-  if (fault?.status !== undefined) return faultResult(fault, call);
+  if (fault?.status !== undefined) return faultResult(fault, call, rt);
   return area === "unified" ? handleUnified(call, rt, fault?.noop === true) : handleIntegratedAccount(call, rt);
 }

@@ -45,6 +45,12 @@ export class SandboxStore {
   }
 
   /** Replaces the whole state (already validated) and persists it. */
+  /** Whether some account is of integration `slug`. */
+  hasIntegration(slug: string): boolean {
+    for (const entry of this.index.values()) if (entry.account.integration === slug) return true;
+    return false;
+  }
+
   async replace(state: SandboxState): Promise<void> {
     this.state = structuredClone(state);
     this.grantedAt.clear();

@@ -56,7 +56,13 @@ const ASSIGN_DEFAULT: MethodRules = {
   organizations: EITHER_OPTIONAL,
 };
 
-// Integrations the unassign-role page does not detail take id and roles in the body (the older
+// A field the older unassign_role page lists as "supported", not required, for an integration: read from the body,
+// never reported missing by Truto (truto-api-notes §1.2, 1.5:
+// https://truto.one/docs/api-reference/unified-user-directory-api/users/unassign_role). The app still needs it to act
+// on, so leaving it out is the vendor's 400 (role-changes.ts), not Truto's.
+const BODY_SUPPORTED: FieldRule = { from: ["body"] };
+
+// Integrations the unassign-role page does not detail take id and roles in the body (inferred: the older
 // page's JumpCloud row, the most common shape for writes).
 const GENERIC: IntegrationRules = {
   label: "this integration",
@@ -103,9 +109,13 @@ export const TRUTO_RULES: Readonly<Record<string, IntegrationRules>> = {
     assign: ASSIGN_DEFAULT,
     roleAssignmentsRequire: [],
   },
+  // Absent from the older unassign_role page; the new one lists it without field detail: the generic row, inferred.
   blackline: { ...GENERIC, label: "BlackLine" },
-  crowdstrike: { ...GENERIC, label: "CrowdStrike" },
-  teamviewer: { ...GENERIC, label: "TeamViewer" },
+  // The older unassign_role page: body id and roles "supported in CrowdStrike".
+  crowdstrike: { ...GENERIC, label: "CrowdStrike", vendor: "crowdstrike", unassign: { id: BODY_SUPPORTED, roles: BODY_SUPPORTED } },
+  // The older unassign_role page: body roles "supported in TeamViewer"; it names no id for TeamViewer, so the
+  // generic row's required body id stays (inferred).
+  teamviewer: { ...GENERIC, label: "TeamViewer", vendor: "teamviewer", unassign: { id: BODY_REQUIRED, roles: BODY_SUPPORTED } },
 };
 
 /** The rules for an integration slug; unknown slugs get the generic row. */

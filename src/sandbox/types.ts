@@ -71,7 +71,18 @@ export interface SandboxState {
 
 /** The settings that can change while the sandbox runs (PATCH /_sandbox/config). */
 export interface SandboxSettings {
+  /** Truto's limit per integrated account, on /unified requests; `false` is off. */
   rateLimit: RateLimit | false;
+  /** Truto's limit per API token, on every API request (not /_sandbox); `false` is off. */
+  tokenRateLimit: RateLimit | false;
+  /** The vendor's quota per integrated account, sent as `ratelimit-*` headers on /unified answers; `false` (no headers) is off. */
+  vendorQuota: RateLimit | false;
   latencyMs: number;
   strictIdempotency: boolean;
 }
+
+/**
+ * What GET …/meta/{method} answers for one integration's method instead of the sandbox's own description
+ * (PUT /_sandbox/meta/{integration}/{method}): any JSON object, served as-is with 200, or `{ absent: true }` for a 404.
+ */
+export type MetaOverride = { absent: true } | Record<string, unknown>;

@@ -48,6 +48,10 @@ function remoteData(account: AccountIndex, user: SandboxUser): Record<string, un
         lastname: last,
         state: user.status === "active" ? "ACTIVATED" : "SUSPENDED",
       };
+    case "crowdstrike":
+      return { uuid: user.id, uid: user.email, first_name: first, last_name: last, status: user.status };
+    case "teamviewer":
+      return { id: user.id, name: user.name, email: user.email, active: user.status === "active" };
     case "generic":
       return { id: user.id, email: user.email, name: user.name, status: user.status };
   }

@@ -9,6 +9,7 @@ import { strip, type AssignmentScope, type Grant, type Role } from "../integrati
 import { encodePathSegment, type TrutoClient, type TrutoRequest } from "./client";
 import { TrutoErrorCodes, isTrutoError } from "./errors";
 import { ReadCache } from "./read-cache";
+import { CoalescedReads } from "./coalesced-reads";
 import { MAX_URL_BYTES, wireOrganizations, wireRole } from "./request-size";
 import {
   WireCustomResult,
@@ -109,7 +110,26 @@ function workspaceKey(client: TrutoClient, scope: AssignmentScope): string {
   return `${client.baseUrl}|${scope.integratedAccountId}|ra|${scope.workspaceId ?? ""}`;
 }
 
-function invalidate(client: TrutoClient, scope: AssignmentScope): void {
+// Coalesced reads (coalesced-reads.ts): an account's users by id, and a Slack workspace's role assignments.
+const userListings = new CoalescedReads<Map<string, WireUserT>>();
+const assignmentListings = new CoalescedReads<WireRoleAssignmentT[]>();
+
+/** How long a finished listing may answer reads that need not be fresh: 10 s, or the read cache's lifetime if longer; 0 with the cache off. */
+export const LISTING_TTL_MS = 10_000;
+
+function listingTtl(client: TrutoClient): number {
+  return client.readCacheMs === 0 ? 0 : Math.max(client.readCacheMs, LISTING_TTL_MS);
+}
+
+function accountKey(client: TrutoClient, scope: AssignmentScope): string {
+  return `${client.baseUrl}|${scope.integratedAccountId}`;
+}
+
+// A write makes stale what shows the user's roles: the account's user listing where the roles are read from
+// it, the workspace's role assignments on Slack Enterprise (whose user listing gives only names and status).
+function invalidate(client: TrutoClient, rule: IntegrationRule, scope: AssignmentScope): void {
+  if (rule.readBack === "user-roles") userListings.forget(accountKey(client, scope));
+  assignmentListings.forget(workspaceKey(client, scope));
   readCache.invalidate(userKey(client, scope));
   if (scope.workspaceId) readCache.invalidate(userKey(client, scope, { workspace_id: scope.workspaceId }));
   readCache.invalidate(workspaceKey(client, scope));
@@ -179,6 +199,7 @@ function writeRequest(
  */
 function writeBatches(
   client: TrutoClient,
+  rule: IntegrationRule,
   req: AssignmentRequest,
   groups: Role[][],
   requestFor: (batch: Role[]) => TrutoRequest,
@@ -186,14 +207,14 @@ function writeBatches(
 ): Promise<WriteOutcome[]> {
   return Promise.all(
     groups.map(async (batch) => {
-      invalidate(client, req);
+      invalidate(client, rule, req);
       try {
         await client.call(requestFor(batch), WireCustomResult);
         return { roles: batch };
       } catch (error) {
         return settle(batch, error);
       } finally {
-        invalidate(client, req);
+        invalidate(client, rule, req);
       }
     }),
   );
@@ -213,7 +234,7 @@ export async function assignRoles(
       { id: req.userId, roles: batch.map(wireRole), workspace_id: req.workspaceId, organizations: wireOrganizations(req.organizations) },
       rule.assignRole,
     );
-  return writeBatches(client, req, batches(client, rule, roles, requestFor), requestFor);
+  return writeBatches(client, rule, req, batches(client, rule, roles, requestFor), requestFor);
 }
 
 /**
@@ -242,7 +263,9 @@ export async function unassignRoles(
   const groups = wholeScope ? (roles.length ? [roles] : []) : batches(client, rule, roles, requestFor);
   // The vendor's not-found means there is nothing to revoke. Truto's own 404 (the integrated account is
   // not visible to this token) says nothing about the roles, so it stays an error.
-  return writeBatches(client, req, groups, requestFor, (batch, error) => (isGone(error) ? { roles: batch } : { roles: batch, error }));
+  return writeBatches(client, rule, req, groups, requestFor, (batch, error) =>
+    isGone(error) ? { roles: batch } : { roles: batch, error },
+  );
 }
 
 /** The user as the resource outputs it: id, name, primary email, status. */
@@ -311,9 +334,12 @@ async function* pages<T extends z.ZodType>(
   }
 }
 
-async function listAll<T extends z.ZodType>(client: TrutoClient, call: ListCall<T>): Promise<z.output<T>[]> {
+async function listAll<T extends z.ZodType>(client: TrutoClient, call: ListCall<T>, onPage?: () => void): Promise<z.output<T>[]> {
   const out: z.output<T>[] = [];
-  for await (const page of pages(client, call)) out.push(...page);
+  for await (const page of pages(client, call)) {
+    onPage?.();
+    out.push(...page);
+  }
   return out;
 }
 
@@ -370,16 +396,80 @@ export function listScopes(client: TrutoClient, integratedAccountId: string, kin
 
 /**
  * The user and the roles they hold, by the integration's read strategy. `fresh` bypasses the shared
- * cache both ways (a read-back after a write must see the write, and must not be served to a refresh).
+ * cache both ways (a read-back after a write must see the write, and must not be served to a refresh);
+ * coalesced, a fresh read is answered only by a listing that started after it was asked for.
  */
 export async function readHolding(client: TrutoClient, rule: IntegrationRule, scope: AssignmentScope, fresh = false): Promise<Holding> {
+  if (client.readStrategy === "coalesced") return readCoalesced(client, rule, scope, fresh);
   const user = await getUser(client, scope, fresh, rule);
   if (!user) return { user: null, held: [] };
   if (rule.readBack === "user-roles") return { user: summarize(user), held: grantsOfUser(user) };
   const list = () => listRoleAssignments(client, scope.integratedAccountId, scope.workspaceId);
   const assignments = await (fresh ? list() : readCache.get(workspaceKey(client, scope), list, client.readCacheMs));
-  const held = assignments.filter((a) => a.user_id === scope.userId).map((a) => grantOfAssignment(a, scope.workspaceId));
-  return { user: summarize(user), held };
+  return { user: summarize(user), held: heldIn(assignments, scope) };
+}
+
+function heldIn(assignments: readonly WireRoleAssignmentT[], scope: AssignmentScope): Grant[] {
+  return assignments.filter((a) => a.user_id === scope.userId).map((a) => grantOfAssignment(a, scope.workspaceId));
+}
+
+/**
+ * The user from the account's user listing, when reads of the account are being coalesced into one and the
+ * row allows it; undefined means "read the user alone" (the listing was not worth it, or does not show them:
+ * a user missing from a listing is never taken as gone, since a vendor's list may leave some out).
+ */
+async function listedUser(
+  client: TrutoClient,
+  rule: IntegrationRule,
+  scope: AssignmentScope,
+  fresh: boolean,
+): Promise<WireUserT | undefined> {
+  if (rule.userListing === "off") return undefined;
+  const users = await userListings.read(accountKey(client, scope), {
+    fresh,
+    ttlMs: listingTtl(client),
+    // One GET users/{id} a read; a first listing once four reads wait, then whenever it costs fewer pages.
+    policy: { aloneCost: 1, firstListingAt: 4 },
+    list: async (page) =>
+      new Map(
+        (
+          await listAll(client, { path: `${BASE}/users`, integratedAccountId: scope.integratedAccountId, query: {}, item: WireUser }, page)
+        ).map((u) => [u.id, u]),
+      ),
+  });
+  return users?.get(scope.userId);
+}
+
+async function readCoalesced(client: TrutoClient, rule: IntegrationRule, scope: AssignmentScope, fresh: boolean): Promise<Holding> {
+  if (rule.readBack === "user-roles") {
+    const user = (await listedUser(client, rule, scope, fresh)) ?? (await getUser(client, scope, fresh, rule));
+    return user ? { user: summarize(user), held: grantsOfUser(user) } : { user: null, held: [] };
+  }
+  // Slack Enterprise: the roles from the workspace's role_assignments (listed whole even for one read, so it
+  // is always shared); the name and status need not be fresh, since the roles are what a read-back proves.
+  const [assignments, listed] = await Promise.all([
+    assignmentListings.read(workspaceKey(client, scope), {
+      fresh,
+      ttlMs: listingTtl(client),
+      policy: { aloneCost: Infinity, firstListingAt: 1 },
+      list: (page) =>
+        listAll(
+          client,
+          {
+            path: `${BASE}/role_assignments`,
+            integratedAccountId: scope.integratedAccountId,
+            query: scope.workspaceId ? { workspace_id: scope.workspaceId } : {},
+            item: WireRoleAssignment,
+          },
+          page,
+        ),
+    }),
+    listedUser(client, rule, scope, false),
+  ]);
+  const user = listed ?? (await getUser(client, scope, fresh, rule));
+  if (!user) return { user: null, held: [] };
+  const rows = assignments ?? (await listRoleAssignments(client, scope.integratedAccountId, scope.workspaceId));
+  return { user: summarize(user), held: heldIn(rows, scope) };
 }
 
 /** The roles a unified user object says the user holds, as grants. */

@@ -25,13 +25,18 @@ interface Finished {
   stderr: string;
 }
 
-/** Runs the demo (`npm run demo -- ...args` without the build) with a PATH holding only node's own directory. */
-function runDemo(args: string[]): Promise<Finished> {
+/**
+ * Runs the demo (`npm run demo -- ...args` without the build) with a PATH holding only node's own directory, and
+ * without PULUMI_E2E (CI sets it to "required", which makes a demo without the CLI fail) unless `env` sets it.
+ */
+function runDemo(args: string[], env: Record<string, string> = {}): Promise<Finished> {
   return new Promise((resolve, reject) => {
-    const env = { ...process.env, PATH: path.dirname(process.execPath) };
+    const { PULUMI_E2E: _required, ...inherited } = process.env;
+    void _required;
+    const childEnv = { ...inherited, PATH: path.dirname(process.execPath), ...env };
     const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", DEMO, ...args], {
       cwd: ROOT,
-      env,
+      env: childEnv,
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
@@ -77,7 +82,9 @@ describe("demo command (no Pulumi CLI: the provider-host path)", function () {
     const stateFile = path.join(dir, "state.json");
     const { code, stdout, stderr } = await runDemo(["--state", stateFile]);
     assert.equal(code, 0, `exit ${code}\n${stdout}\n${stderr}`);
-    assert.match(stdout, /Pulumi CLI: not found on PATH/);
+    assert.match(stdout, /^No Pulumi CLI: not found on PATH/m);
+    // CI's guard (.ci/run) looks for a line that starts with "Pulumi CLI: " and the path of the CLI on PATH.
+    assert.doesNotMatch(stdout, /^Pulumi CLI: /m);
     for (const step of ["[1/3] pulumi up", "[2/3] pulumi config set bobSlackRole Rl0J", "[3/3] pulumi destroy"])
       assert.ok(stdout.includes(step), `no "${step}"`);
     assert.match(section(stdout, "after up"), /Bob Okafor\s+Slack Enterprise · Platform\s+User Admin\n/);
@@ -122,6 +129,20 @@ describe("demo command (no Pulumi CLI: the provider-host path)", function () {
     assert.match(stdout, /FAILED: \d+ role\(s\) the demo declared are still held/);
     assert.match(stdout, /alice-slack-platform\s+U01ALICE\s+Role Admin in T0PLATFORM/);
   });
+
+  for (const [how, args, env] of [
+    ["PULUMI_E2E=required", [], { PULUMI_E2E: "required" }],
+    ["--pulumi-cli=required", ["--pulumi-cli=required"], {}],
+  ] as const) {
+    it(`fails at once, before the sandbox starts, when the CLI is required (${how}) and not on PATH`, async () => {
+      const stateFile = path.join(dir, "state.json");
+      const { code, stdout } = await runDemo([...args, "--state", stateFile], env);
+      assert.equal(code, 1, stdout);
+      assert.ok(stdout.startsWith(`FAILED: the Pulumi CLI is required (${how}) but \`pulumi\` is not on PATH`), stdout);
+      assert.doesNotMatch(stdout, /Walking the same program|Who holds what|^Pulumi CLI: /m);
+      assert.ok(!existsSync(stateFile), "no sandbox was started");
+    });
+  }
 
   it("refuses an unknown option with usage and exit 2", async () => {
     const { code, stderr } = await runDemo(["--bogus"]);

@@ -81,21 +81,18 @@ const VARIANTS: Record<string, string[]> = {
   sames: ["--show-sames"],
 };
 
-/** Replaces what differs between machines and runs (stack, folders, times, source positions) with fixed text. */
-function machineIndependent(value: unknown, replacements: [string, string][]): unknown {
-  if (typeof value === "string") return replacements.reduce((s, [from, to]) => s.split(from).join(to), value);
-  if (Array.isArray(value)) return value.map((v) => machineIndependent(v, replacements));
-  if (value && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [key, v] of Object.entries(value)) {
-      if (key === "sourcePosition" || key === "stackTrace") continue;
-      if (key === "created" || key === "modified") out[key] = "2026-01-01T00:00:00Z";
-      else if (key === "duration") out[key] = 0;
-      else out[key] = machineIndependent(v, replacements);
-    }
-    return out;
-  }
-  return value;
+/**
+ * The CLI's stdout with what differs between machines and runs (folders, the sandbox's port, the stack name,
+ * times, durations, source positions) replaced by fixed text in place, so the rest stays byte for byte what the
+ * CLI printed: its 4-space indent, Go's HTML escaping (`=\u003e`), its key order. Each replacement is made
+ * inside a JSON string, so the text stays the JSON the CLI printed.
+ */
+function machineIndependent(text: string, replacements: [string, string][]): string {
+  let out = replacements.reduce((s, [from, to]) => s.split(from).join(to), text);
+  out = out.replace(/"(created|modified)": "[^"]*"/g, '"$1": "2026-01-01T00:00:00Z"');
+  out = out.replace(/"duration": \d+/g, '"duration": 0');
+  out = out.replace(/"sourcePosition": "[^"]*"/g, '"sourcePosition": "project:///index.ts"');
+  return out;
 }
 
 /** The comment the CLI prints for `json`: the review, or the "preview failed" comment. */
@@ -109,6 +106,7 @@ describeWithPulumi("e2e: real preview JSON as the review tool's fixtures", (pulu
   let sandbox: ScenarioSandbox;
   let stack: PulumiStack;
   const live: Record<string, unknown> = {};
+  const printed: Record<string, string> = {};
   let version = "";
 
   before(async function () {
@@ -126,16 +124,17 @@ describeWithPulumi("e2e: real preview JSON as the review tool's fixtures", (pulu
       [sandbox.handle.url, "http://127.0.0.1:0"],
       [stack.name, "fixtures"],
     ];
-    for (const [name, flags] of Object.entries(VARIANTS)) live[name] = machineIndependent(await stack.previewJson(...flags), replacements);
+    const capture = async (...flags: string[]) => machineIndependent((await stack.previewJsonText(...flags)).text, replacements);
+    for (const [name, flags] of Object.entries(VARIANTS)) printed[name] = await capture(...flags);
     await stack.setConfig("assignments", JSON.stringify(FAILING));
-    live["failed-check"] = machineIndependent(await stack.previewJson(), replacements);
+    printed["failed-check"] = await capture();
+    for (const [name, text] of Object.entries(printed)) live[name] = JSON.parse(text);
     if (UPDATE) {
       await fs.mkdir(FIXTURES, { recursive: true });
-      for (const [name, json] of Object.entries(live))
-        await fs.writeFile(path.join(FIXTURES, `${name}.json`), `${JSON.stringify(json, null, 2)}\n`);
+      for (const [name, text] of Object.entries(printed)) await fs.writeFile(path.join(FIXTURES, `${name}.json`), text);
       await fs.writeFile(
         path.join(FIXTURES, "README.md"),
-        `# Real preview JSON\n\nWritten by \`npm run fixtures:preview\` with Pulumi CLI ${version} (test/e2e/preview-fixtures.test.ts says what the stack holds and what it previews). Machine-dependent values (folders, stack name, times, source positions) are replaced with fixed text.\n`,
+        `# Real preview JSON\n\nWritten by \`npm run fixtures:preview\` with Pulumi CLI ${version} (test/e2e/preview-fixtures.test.ts says what the stack holds and what it previews). Each file is the CLI's stdout as printed (4-space indent, Go's HTML escaping, its key order), with only machine-dependent values (folders, the sandbox's port, stack name, times, durations, source positions) replaced with fixed text in place.\n`,
       );
     }
   });

@@ -8,9 +8,20 @@
 import { strict as assert } from "node:assert";
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
-import type { SandboxState } from "../../src/sandbox";
-import { declaredGrants, grantKey, minus, reviewedChanges, scenarioSandbox, sorted, type ScenarioSandbox } from "../support/e2e-access";
-import { describeWithPulumi, PulumiStack, PulumiWorkspace, type StateResource } from "../support/pulumi-cli";
+import {
+  declaredGrants,
+  editState,
+  grantKey,
+  minus,
+  reviewedChanges,
+  roleCalls,
+  scenarioStacks,
+  slackRoles,
+  jumpcloudRoles,
+  sorted,
+  type Assignments,
+} from "../support/e2e-access";
+import { describeWithPulumi, killGroup, PulumiStack, PulumiWorkspace, type StateResource } from "../support/pulumi-cli";
 import { renderMarkdown, summarizePreview } from "../../src/review";
 
 const SLACK = "5c1f3e0a-6b0e-4a47-9a53-2f1d8f0c5a01";
@@ -19,22 +30,10 @@ const ELASTIC = "5c1f3e0a-6b0e-4a47-9a53-2f1d8f0c5a03";
 const CAROL_JC = "64a1f0c2e4b0a1a1a1a1a003";
 const DAN_JC = "64a1f0c2e4b0a1a1a1a1a004";
 const PROGRAM = path.join(__dirname, "programs", "assignments");
+const ASSIGN = "/unified/user-directory/users/assign-role";
 
-type Assignments = Record<string, Record<string, unknown>>;
-
-const jumpcloud = (userId: string, ...roles: string[]) => ({
-  integratedAccountId: JUMPCLOUD,
-  integration: "jumpcloud",
-  userId,
-  roles: roles.map((id) => ({ id })),
-});
-const slack = (userId: string, workspaceId: string, ...roles: string[]) => ({
-  integratedAccountId: SLACK,
-  integration: "slackenterprise",
-  userId,
-  workspaceId,
-  roles: roles.map((id) => ({ id })),
-});
+const jumpcloud = jumpcloudRoles;
+const slack = slackRoles;
 const elastic = (userId: string, organizations: string[], ...roles: string[]) => ({
   integratedAccountId: ELASTIC,
   integration: "elasticcloud",
@@ -49,46 +48,7 @@ describeWithPulumi("e2e: engine behaviour on the real Pulumi CLI", (pulumi) => {
     workspace = await PulumiWorkspace.create(pulumi);
   });
   after(() => workspace?.dispose());
-
-  /** A sandbox and a stack of the scenario program with `assignments`; both cleaned up after the test. */
-  function scenario(): {
-    sandbox: () => ScenarioSandbox;
-    stack: () => PulumiStack;
-    configure(a: Assignments, late?: string[]): Promise<void>;
-  } {
-    let sandbox: ScenarioSandbox | undefined;
-    let stack: PulumiStack | undefined;
-    beforeEach(async () => {
-      sandbox = await scenarioSandbox();
-      stack = await PulumiStack.init(workspace, await workspace.project(PROGRAM), sandbox.env());
-    });
-    afterEach(async () => {
-      await stack?.remove();
-      await sandbox?.close();
-    });
-    return {
-      sandbox: () => sandbox!,
-      stack: () => stack!,
-      async configure(a, late) {
-        await stack!.setConfig("assignments", JSON.stringify(a));
-        if (late) await stack!.setConfig("lateUserIds", JSON.stringify(late));
-      },
-    };
-  }
-
-  async function editState(sandbox: ScenarioSandbox, edit: (s: SandboxState) => void): Promise<void> {
-    const state = await sandbox.admin.state();
-    edit(state);
-    await sandbox.admin.putState(state);
-  }
-
-  /** The unified role calls the sandbox logged, in order, as "assign U" / "unassign U". */
-  async function roleCalls(sandbox: ScenarioSandbox): Promise<string[]> {
-    const log = (await sandbox.admin.requests()) as { method: string; path: string; query: Record<string, any>; body: any }[];
-    return log
-      .filter((r) => r.method === "POST" && /\/(un)?assign-role$/.test(r.path))
-      .map((r) => `${r.path.endsWith("unassign-role") ? "unassign" : "assign"} ${r.query?.id ?? r.body?.id}`);
-  }
+  const scenario = () => scenarioStacks(() => workspace, PROGRAM);
 
   /**
    * Repairs what a SIGKILL can tear in the file backend, as the README tells a user to. The checkpoint itself is
@@ -324,28 +284,49 @@ describeWithPulumi("e2e: engine behaviour on the real Pulumi CLI", (pulumi) => {
     this.timeout(600_000);
     const s = scenario();
 
-    it("after SIGKILL during up, refresh clears the pending operations and up converges with every grant recorded", async () => {
+    it("after SIGKILL during up while a create is in flight, refresh clears the pending create and up converges with every grant recorded", async () => {
       const people = ["U01ALICE", "U02BOB", "U03CAROL", "U04DAN", "U05ERIN"];
       const assignments: Assignments = {};
       for (const [i, user] of people.entries()) assignments[`p${i}`] = slack(user, "T0SALES", "Rl0A", "Rl01");
       await s.configure(assignments);
-      // Slow the role writes so the kill lands while some creates are in flight.
-      await s.sandbox().admin.faults({ method: "POST", path: "/unified/user-directory/users/assign-role", count: 1_000, delayMs: 700 });
+      // Slack takes one role per request, so each create sends two assign-roles. The first two go through (roles
+      // granted by creates that then never finish: held, not recorded); every later one is held for HOLD_MS and then
+      // dropped unanswered, so when the third arrives a create is certainly in flight, and the kill lands inside it.
+      const HOLD_MS = 8_000;
+      await s.sandbox().admin.faults({ method: "POST", path: ASSIGN, count: 2, delayMs: 0 });
+      await s.sandbox().admin.faults({ method: "POST", path: ASSIGN, count: 1_000, delayMs: HOLD_MS, drop: true });
+      const assigns = async () => (await s.sandbox().admin.requests()).filter((r) => r.method === "POST" && r.path === ASSIGN);
+      let inFlight = 0;
       const killed = await s.stack().up({
         allowFailure: true,
-        onSpawn: (child, output) => {
-          const timer = setInterval(() => {
-            // Once one assignment is created, the others (slowed above) are mid-create.
-            if (/RoleAssignment\s+p\d\s+created/.test(output())) {
-              clearInterval(timer);
-              child.kill("SIGKILL");
+        // The CLI with the plugins it started, as when the machine dies: a provider host left running would send
+        // its held calls again later, and what the sandbox holds at each step below would depend on timing.
+        processGroup: true,
+        onSpawn: (child) => {
+          const poll = async (): Promise<void> => {
+            while (child.exitCode === null && child.signalCode === null) {
+              const seen = await assigns();
+              if (seen.length >= 3) {
+                inFlight = seen.filter((r) => r.status === null || r.status === undefined).length;
+                killGroup(child);
+                return;
+              }
+              await new Promise((r) => setTimeout(r, 100));
             }
-          }, 50);
-          child.once("close", () => clearInterval(timer));
+          };
+          poll().catch(() => killGroup(child));
         },
       });
-      assert.equal(killed.signal, "SIGKILL");
+      assert.equal(killed.signal, "SIGKILL", `the CLI ended before the kill:\n${killed.output}`);
+      assert.ok(inFlight >= 1, "an assign-role was held (in flight) when the CLI was killed");
       await s.sandbox().admin.clearFaults();
+      const grantedUnrecorded = [...(await s.sandbox().held())].filter(
+        (k) => k.endsWith("@T0SALES") && people.some((p) => k.includes(`/${p}/`)),
+      );
+      assert.ok(
+        grantedUnrecorded.length >= 1 && grantedUnrecorded.length <= 2,
+        `the first two grants landed: ${grantedUnrecorded.join(", ")}`,
+      );
 
       // What a user meets next, in order. The kill may land while the file backend rewrites a blob's metadata
       // sidecar: then the checkpoint does not load (`EOF`) until the torn sidecar is removed.
@@ -359,14 +340,16 @@ describeWithPulumi("e2e: engine behaviour on the real Pulumi CLI", (pulumi) => {
       assert.notEqual(locked.code, 0);
       assert.match(locked.output, /locked[^]*pulumi cancel/, `the next up names the lock and \`pulumi cancel\`:\n${locked.output}`);
       await s.stack().run(["cancel", "--yes"]);
-      // Then the creates that were in flight, which refresh clears.
+      // Then the creates that were in flight: the checkpoint holds them as pending operations, which refresh clears.
       const pending = (await s.stack().exportState()).deployment.pending_operations ?? [];
-      if (pending.length > 0) {
-        const blocked = await s.stack().up({ allowFailure: true });
-        assert.match(blocked.output, /pending/i, "up names the pending operations");
-        await s.stack().refresh({}, "--clear-pending-creates");
-        assert.deepEqual((await s.stack().exportState()).deployment.pending_operations ?? [], []);
-      }
+      assert.ok(pending.length >= 1, "the create in flight is a pending operation in the checkpoint");
+      assert.deepEqual([...new Set(pending.map((op) => op.type))], ["creating"]);
+      const inState = new Set((await s.stack().assignments()).keys());
+      for (const op of pending) assert.ok(!inState.has(op.resource.urn.split("::").pop()!), "a pending create is not a resource in state");
+      const blocked = await s.stack().up({ allowFailure: true });
+      assert.match(blocked.output, /pending/i, `up names the pending operations:\n${blocked.output}`);
+      await s.stack().refresh({}, "--clear-pending-creates");
+      assert.deepEqual((await s.stack().exportState()).deployment.pending_operations ?? [], []);
       // Grants the lost run made but never recorded are adopted by the creates of this up.
       await s.stack().up();
       const state = await s.stack().assignments();
@@ -377,6 +360,7 @@ describeWithPulumi("e2e: engine behaviour on the real Pulumi CLI", (pulumi) => {
       assert.deepEqual(sorted(sales), sorted(declared), "every grant held is recorded in state, and every recorded one is held");
       assert.equal(state.size, people.length);
       assert.deepEqual(minus(declared, held), []);
+      for (const k of grantedUnrecorded) assert.ok(declared.has(k), `${k}, granted by the killed run, is recorded now`);
     });
 
     it("a torn metadata sidecar stops the checkpoint loading with EOF; removing it loses nothing", async () => {

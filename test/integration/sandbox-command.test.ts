@@ -38,9 +38,22 @@ describe("sandbox command", () => {
     assert.equal(await sandboxCommand(["--help"], out.io), 0);
     assert.match(out.stdout, /Usage: pulumi-truto-access sandbox/);
     assert.match(out.stdout, /--rate-limit N\/SECONDS/);
+    assert.match(out.stdout, /--token-rate-limit N\/SECONDS/);
+    assert.match(out.stdout, /--vendor-quota N\/SECONDS/);
   });
 
-  for (const args of [["--bogus"], ["--port", "abc"], ["--port"], ["--rate-limit", "5"], ["--latency", "-3"], ["--strict=yes"]]) {
+  for (const args of [
+    ["--bogus"],
+    ["--port", "abc"],
+    ["--port"],
+    ["--rate-limit", "5"],
+    ["--latency", "-3"],
+    ["--strict=yes"],
+    ["--token-rate-limit", "500"],
+    ["--token-rate-limit=0/10"],
+    ["--vendor-quota", "fast"],
+    ["--vendor-quota"],
+  ]) {
     it(`exits 2 with a clear message for ${args.join(" ")}`, async () => {
       const out = capture();
       assert.equal(await sandboxCommand(args, out.io), 2);
@@ -53,7 +66,18 @@ describe("sandbox command", () => {
   it("prints {url, token} first, serves until stopped, then closes and exits 0", async () => {
     const out = capture();
     const stop = new AbortController();
-    const exit = sandboxCommand(["--token", "sbx_cli_test", "--rate-limit", "3/60", "--strict", "--latency=0"], {
+    const args = [
+      "--token",
+      "sbx_cli_test",
+      "--rate-limit",
+      "3/60",
+      "--token-rate-limit=7/2",
+      "--vendor-quota",
+      "9/0.5",
+      "--strict",
+      "--latency=0",
+    ];
+    const exit = sandboxCommand(args, {
       ...out.io,
       signal: stop.signal,
     });
@@ -62,19 +86,33 @@ describe("sandbox command", () => {
     assert.equal(ready.token, "sbx_cli_test");
     assert.match(ready.url, /^http:\/\/127\.0\.0\.1:\d+$/);
     const config = await sandboxCall(ready.url, ready.token, "GET", "/_sandbox/config");
-    assert.deepEqual(config.body, { rateLimit: { limit: 3, windowMs: 60_000 }, latencyMs: 0, strictIdempotency: true });
+    assert.deepEqual(config.body, {
+      rateLimit: { limit: 3, windowMs: 60_000 },
+      tokenRateLimit: { limit: 7, windowMs: 2_000 },
+      vendorQuota: { limit: 9, windowMs: 500 },
+      latencyMs: 0,
+      strictIdempotency: true,
+    });
     const account = await sandboxCall(ready.url, ready.token, "GET", `/integrated-account/${SEED_IDS.accounts.jumpcloud}`);
     assert.equal(account.status, 200);
     assert.match(out.stderr, /export TRUTO_BASE_URL=http:\/\/127\.0\.0\.1:\d+ TRUTO_API_TOKEN=/);
+    assert.match(out.stderr, /rate limits: +3 requests per 60 s per integrated account; 7 requests per 2 s per API token/);
+    assert.match(out.stderr, /vendor quota: +9 requests per 0\.5 s per integrated account/);
     stop.abort();
     assert.equal(await exit, 0);
     await assert.rejects(sandboxCall(ready.url, ready.token, "GET", "/_sandbox/state"));
   });
 
-  it("stops on SIGTERM", async () => {
+  it("stops on SIGTERM, and by default has both of Truto's limits and no vendor quota", async () => {
     const out = capture();
     const exit = sandboxCommand([], out.io);
-    await out.firstLine;
+    const ready = JSON.parse(await out.firstLine) as { url: string; token: string };
+    const config = await sandboxCall(ready.url, ready.token, "GET", "/_sandbox/config");
+    assert.deepEqual(
+      [config.body.rateLimit, config.body.tokenRateLimit, config.body.vendorQuota],
+      [{ limit: 50, windowMs: 10_000 }, { limit: 500, windowMs: 10_000 }, false],
+    );
+    assert.match(out.stderr, /vendor quota: +off/);
     process.emit("SIGTERM");
     assert.equal(await exit, 0);
     assert.match(out.stderr, /stopped/);

@@ -203,27 +203,77 @@ describe("sandbox unassign-role", () => {
     });
   });
 
-  for (const slug of ["blackline", "crowdstrike", "teamviewer"] as const) {
-    describe(`${slug} (generic: body id and roles required)`, () => {
+  // The generic rows: what Truto itself requires in the body (BlackLine: inferred; CrowdStrike and TeamViewer: the
+  // older unassign_role page, where CrowdStrike's id and roles and TeamViewer's roles are only "supported").
+  const GENERIC_ROWS = {
+    blackline: ["id", "roles"],
+    crowdstrike: [],
+    teamviewer: ["id"],
+  } as const;
+  for (const [slug, required] of Object.entries(GENERIC_ROWS) as [keyof typeof GENERIC_ROWS, readonly string[]][]) {
+    describe(`${slug} (body id and roles; Truto requires ${required.length > 0 ? required.join(" and ") : "neither"})`, () => {
       const ids = SEED_IDS[slug];
       const role = Object.values(ids.roles)[0];
+      const dan = ids.users.dan;
 
-      it("revokes with id and roles in the body", async () => {
+      async function grantDan(): Promise<void> {
         const assign = await sb.call("POST", `/unified/user-directory/users/assign-role?integrated_account_id=${accounts[slug]}`, {
-          body: { id: ids.users.dan, roles: [{ id: role }] },
+          body: { id: dan, roles: [{ id: role }] },
         });
         assert.equal(assign.status, 200, assign.text);
-        const response = await unassign(sb, accounts[slug], {}, { id: ids.users.dan, roles: [{ id: role }] });
+      }
+
+      it("revokes with id and roles in the body", async () => {
+        await grantDan();
+        const response = await unassign(sb, accounts[slug], {}, { id: dan, roles: [{ id: role }] });
         assert.equal(response.status, 200, response.text);
-        assert.deepEqual(response.body, { result: { id: ids.users.dan, roles: [] } });
+        assert.deepEqual(response.body, { result: { id: dan, roles: [] } });
       });
 
-      it("does not count id and roles sent in the query", async () => {
-        const response = await unassign(sb, accounts[slug], { id: ids.users.dan, roles: [{ id: role }] });
-        assertMissing(response, "body", ["id", "roles"]);
+      it(`does not count id and roles sent in the query${required.length > 0 ? `: Truto's 400 names ${required.join(", ")}` : ""}`, async () => {
+        await grantDan();
+        const response = await unassign(sb, accounts[slug], { id: dan, roles: [{ id: role }] });
+        if (required.length > 0) {
+          assertMissing(response, "body", [...required]);
+        } else {
+          assert.equal(response.status, 400, response.text);
+          assert.equal(response.body.truto_is_remote_error, true, "Truto forwarded it; the vendor refused");
+          assert.equal(response.body.truto_error_insight.missing_required_body_fields, undefined);
+          assert.ok(response.body.raw_response);
+        }
+        assert.equal((await rolesOf(sb, accounts[slug], dan)).length, 1, "nothing was revoked");
       });
+
+      for (const field of ["id", "roles"] as const) {
+        const body = field === "id" ? { roles: [{ id: role }] } : { id: dan };
+        const byTruto = required.includes(field);
+        it(`answers a body without ${field} with ${byTruto ? "Truto's missing_required 400" : "the vendor's 400 through Truto"}`, async () => {
+          await grantDan();
+          const response = await unassign(sb, accounts[slug], {}, body);
+          if (byTruto) {
+            assertMissing(response, "body", [field]);
+          } else {
+            assert.equal(response.status, 400, response.text);
+            assert.equal(response.body.truto_is_remote_error, true);
+            assert.equal(response.body.truto_error_insight.missing_required_body_fields, undefined);
+            assert.match(response.body.message, field === "id" ? /without a user id/ : /without roles/);
+          }
+          assert.equal((await rolesOf(sb, accounts[slug], dan)).length, 1, "nothing was revoked");
+        });
+      }
     });
   }
+
+  it("words CrowdStrike's 400 for a missing user id the way the Falcon API does", async () => {
+    const response = await unassign(sb, accounts.crowdstrike, {}, { roles: [{ id: SEED_IDS.crowdstrike.roles.analyst }] });
+    assert.equal(response.status, 400);
+    assert.deepEqual(response.body.raw_response.errors, [{ code: 400, message: response.body.message }]);
+  });
+
+  it("still needs roles[].id on a supported roles field", async () => {
+    const response = await unassign(sb, accounts.crowdstrike, {}, { id: SEED_IDS.crowdstrike.users.dan, roles: [{ name: "Analyst" }] });
+    assertMissing(response, "body", ["roles[].id"]);
+  });
 
   it("answers Truto's 400 for a role in a group instead of revoking the role without it", async () => {
     const response = await unassign(

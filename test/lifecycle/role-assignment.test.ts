@@ -235,7 +235,9 @@ describe("RoleAssignment lifecycle through the provider host", function () {
         await host.delete(id, urn("a"), outputs);
         const held = await heldBy(account, user);
         for (const r of roleIds) assert.ok(!held?.includes(heldKey(r)));
-        const statuses = (await sandbox.admin.requests()).filter((e) => e.path === "/unified/user-directory/users/unassign-role").map((e) => e.status);
+        const statuses = (await sandbox.admin.requests())
+          .filter((e) => e.path === "/unified/user-directory/users/unassign-role")
+          .map((e) => e.status);
         assert.equal(statuses[0], 429);
         assert.ok(statuses.slice(1).includes(200));
       });

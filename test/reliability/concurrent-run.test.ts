@@ -3,7 +3,8 @@
  * created through one provider host at concurrency 16 while about 10% of requests fail transiently,
  * then 50 of them changed, then all destroyed. After each step the sandbox holds exactly the declared
  * access; at the end, none. The sandbox enforces Truto's 50 requests per 10 s per account, and the
- * provider's governor must keep every account under it: no 429 at all.
+ * provider's governor must keep every account under it, and the whole run under Truto's 500 per 10 s per API
+ * token, which the sandbox enforces too: no 429 at all.
  */
 import { strict as assert } from "node:assert";
 import type { LoggedRequest, SandboxState } from "../../src/sandbox";
@@ -12,6 +13,7 @@ import { runPool } from "../../tools/engine/pool";
 import { buildFleet, fleetInputs, type Fleet } from "../support/reliability/fleet";
 import { assertAgrees, grantKey, recordedGrants } from "../support/reliability/holdings";
 import { useReliabilityRig } from "../support/reliability/rig";
+import { busiestWindow, perAccount, perToken } from "../support/reliability/windows";
 import { recordOutcome, SECTIONS } from "../support/reliability/table";
 
 const SECTION = SECTIONS.concurrent;
@@ -20,6 +22,8 @@ const ACCOUNTS_PER_INTEGRATION = 3;
 const CONCURRENCY = 16;
 const CHANGED = 50;
 const LIMIT = { limit: 50, windowMs: 10_000 };
+// Truto's per-token limit, across every account: on in the sandbox beside the per-account one.
+const TOKEN_LIMIT = { limit: 500, windowMs: 10_000 };
 
 // About 10% of API requests fail transiently (seeded, so a run repeats): the vendor's 503 (Truto's own would
 // mean the account is blocked, which is not transient), 502, 500 and dropped connections.
@@ -30,35 +34,11 @@ const TRANSIENT_FAULTS = [
   { drop: true, probability: 0.02, seed: 14 },
 ];
 
-/** The largest number of requests any one account sent in any sliding window, per account. */
-function busiestWindows(log: LoggedRequest[], windowMs: number): Map<string, number> {
-  const byAccount = new Map<string, number[]>();
-  for (const e of log) {
-    if (!e.integratedAccountId) continue;
-    const list = byAccount.get(e.integratedAccountId) ?? [];
-    list.push(Date.parse(e.at));
-    byAccount.set(e.integratedAccountId, list);
-  }
-  const out = new Map<string, number>();
-  for (const [account, times] of byAccount) {
-    times.sort((a, b) => a - b);
-    let start = 0;
-    let max = 0;
-    // A request at `t` shares a window with those after `t - windowMs` (the limiter's own rule).
-    for (let end = 0; end < times.length; end++) {
-      while (times[end] - times[start] >= windowMs) start++;
-      max = Math.max(max, end - start + 1);
-    }
-    out.set(account, max);
-  }
-  return out;
-}
-
 describe("reliability: a concurrent run through one provider host", function () {
   this.timeout(180_000);
   const rig = useReliabilityRig({
     resetEachTest: false,
-    sandbox: { rateLimit: LIMIT },
+    sandbox: { rateLimit: LIMIT, tokenRateLimit: TOKEN_LIMIT },
     env: { TRUTO_RATE_LIMIT: `${LIMIT.limit}/${LIMIT.windowMs / 1000}`, TRUTO_SETTLE_MS: "1000", TRUTO_TIMEOUT_MS: "10000" },
     deadlineMs: 170_000,
   });
@@ -163,23 +143,23 @@ describe("reliability: a concurrent run through one provider host", function () 
       return `none held; ${firstFailures} needed a second run`;
     }));
 
-  // Requests per account in the busiest sliding window, as the sandbox saw them arrive.
-  async function pacing(): Promise<{ api: LoggedRequest[]; busiest: number; throttled: number; share: number }> {
+  // Requests in the busiest sliding window, per account and for the token, as the sandbox saw them arrive.
+  async function pacing(): Promise<{ api: LoggedRequest[]; busiest: number; busiestToken: number; throttled: number; share: number }> {
     const log = await rig.admin.requests();
     const api = log.filter((e) => e.path.startsWith("/unified/"));
     const disturbed = api.filter((e) => e.status === null || e.status === 500 || e.status === 502 || e.status === 503).length;
-    const windows = busiestWindows(log, LIMIT.windowMs);
     return {
       api,
-      busiest: Math.max(...windows.values()),
-      throttled: api.filter((e) => e.status === 429).length,
+      busiest: busiestWindow(log, LIMIT.windowMs, perAccount),
+      busiestToken: busiestWindow(log, TOKEN_LIMIT.windowMs, perToken),
+      throttled: log.filter((e) => e.status === 429).length,
       share: disturbed / api.length,
     };
   }
 
   it("paces every account at Truto's limit while ~10% of requests fail transiently", () =>
     phase("pacing and transient failures", async () => {
-      const { api, busiest, throttled, share } = await pacing();
+      const { api, busiest, busiestToken, throttled, share } = await pacing();
       assert.ok(
         busiest >= LIMIT.limit - 5,
         `the run never came near the limit (busiest window ${busiest}), so it proves nothing about pacing`,
@@ -189,16 +169,23 @@ describe("reliability: a concurrent run through one provider host", function () 
       assert.ok(busiest <= LIMIT.limit, `an account sent ${busiest} requests within ${LIMIT.windowMs} ms: the governor is not pacing`);
       assert.ok(share > 0.06 && share < 0.14, `transient failures were ${(share * 100).toFixed(1)}% of requests, not about 10%`);
       const seconds = Math.round((Date.now() - started) / 1000);
-      return `${api.length} requests, ${(share * 100).toFixed(1)}% failed transiently; busiest account window ${busiest} (limit ${LIMIT.limit}); ${throttled} × 429; ${seconds} s`;
+      return (
+        `${api.length} requests, ${(share * 100).toFixed(1)}% failed transiently; busiest account window ${busiest} (limit ${LIMIT.limit}); ` +
+        `busiest token window ${busiestToken} (limit ${TOKEN_LIMIT.limit}); ${throttled} × 429; ${seconds} s`
+      );
     }));
 
   // Arrivals, not sends, are what Truto counts; every request counts here, including those a fault answered.
-  it("keeps every account at or under 50 requests in any 10 s window of arrivals, with no 429", () =>
-    phase("strict: ≤ 50 arrivals per account in every 10 s window, 0 × 429", async () => {
-      const { busiest, throttled } = await pacing();
-      assert.equal(throttled, 0, "the governor kept 429s at zero");
+  it("keeps every account at or under 50 and the token at or under 500 requests in any 10 s window of arrivals, with no 429", () =>
+    phase("strict: ≤ 50 arrivals per account and ≤ 500 per token in every 10 s window, 0 × 429", async () => {
+      const { busiest, busiestToken, throttled } = await pacing();
+      assert.equal(throttled, 0, "the governor kept 429s at zero, with both of Truto's limits on");
       assert.ok(busiest <= LIMIT.limit, `an account's requests arrived ${busiest} times within ${LIMIT.windowMs} ms`);
-      return `busiest window ${busiest} arrivals (limit ${LIMIT.limit}); ${throttled} × 429`;
+      assert.ok(
+        busiestToken <= TOKEN_LIMIT.limit,
+        `the token's requests arrived ${busiestToken} times within ${TOKEN_LIMIT.windowMs} ms, across all accounts`,
+      );
+      return `busiest window ${busiest} arrivals per account (limit ${LIMIT.limit}), ${busiestToken} for the token (limit ${TOKEN_LIMIT.limit}); ${throttled} × 429`;
     }));
 
   it("shows the token nowhere the engine or the host could see it", () => rig.assertNoLeaks());

@@ -4,10 +4,10 @@
  * The state side is written here on its own (not with the provider's grantsOf), so a provider bug in how
  * roles map to grants cannot make both sides agree.
  */
-import { startSandbox, type SandboxHandle, type SandboxState } from "../../src/sandbox";
+import { SEED_IDS, startSandbox, type SandboxHandle, type SandboxState } from "../../src/sandbox";
 import { summarizePreview } from "../../src/review";
 import { adminFor, type SandboxAdmin } from "./sandbox-fixture";
-import type { StateResource } from "./pulumi-cli";
+import { PulumiStack, type PulumiWorkspace, type StateResource } from "./pulumi-cli";
 
 /** One grant as a string: `account/user/role@scope`, scope being the workspace or organization, or empty. */
 export function grantKey(account: string, user: string, role: string, scope = ""): string {
@@ -99,5 +99,72 @@ export async function scenarioSandbox(): Promise<ScenarioSandbox> {
       TRUTO_SETTLE_MS: "1500",
     }),
     close: () => handle.close(),
+  };
+}
+
+/** The `assignments` stack config of test/e2e/programs/assignments: RoleAssignment inputs by resource name. */
+export type Assignments = Record<string, Record<string, unknown>>;
+
+/** A scenario's sandbox and stack, made before each test of the `describe` that asked for them and removed after it. */
+export interface ScenarioStacks {
+  sandbox(): ScenarioSandbox;
+  stack(): PulumiStack;
+  /** Sets the program's `assignments` (and `lateUserIds`) stack config. */
+  configure(a: Assignments, late?: string[]): Promise<void>;
+}
+
+/**
+ * Registers beforeEach/afterEach hooks that give each test a sandbox of its own and a new stack of the project
+ * in `program` (copied into the workspace), for the scenario program's `assignments` config.
+ */
+export function scenarioStacks(workspace: () => PulumiWorkspace, program: string): ScenarioStacks {
+  let sandbox: ScenarioSandbox | undefined;
+  let stack: PulumiStack | undefined;
+  beforeEach(async () => {
+    sandbox = await scenarioSandbox();
+    stack = await PulumiStack.init(workspace(), await workspace().project(program), sandbox.env());
+  });
+  afterEach(async () => {
+    await stack?.remove();
+    await sandbox?.close();
+  });
+  return {
+    sandbox: () => sandbox!,
+    stack: () => stack!,
+    async configure(a, late) {
+      await stack!.setConfig("assignments", JSON.stringify(a));
+      if (late) await stack!.setConfig("lateUserIds", JSON.stringify(late));
+    },
+  };
+}
+
+/** Changes the sandbox's state out of band (drift): reads it, applies `edit`, and puts it back. */
+export async function editState(sandbox: ScenarioSandbox, edit: (s: SandboxState) => void): Promise<void> {
+  const state = await sandbox.admin.state();
+  edit(state);
+  await sandbox.admin.putState(state);
+}
+
+/** The unified role calls the sandbox logged, in order, as "assign U" / "unassign U". */
+export async function roleCalls(sandbox: ScenarioSandbox): Promise<string[]> {
+  const log = (await sandbox.admin.requests()) as { method: string; path: string; query: Record<string, any>; body: any }[];
+  return log
+    .filter((r) => r.method === "POST" && /\/(un)?assign-role$/.test(r.path))
+    .map((r) => `${r.path.endsWith("unassign-role") ? "unassign" : "assign"} ${r.query?.id ?? r.body?.id}`);
+}
+
+/** A JumpCloud RoleAssignment's inputs in the seed's account (account-wide roles). */
+export function jumpcloudRoles(userId: string, ...roles: string[]): Record<string, unknown> {
+  return { integratedAccountId: SEED_IDS.accounts.jumpcloud, integration: "jumpcloud", userId, roles: roles.map((id) => ({ id })) };
+}
+
+/** A Slack Enterprise RoleAssignment's inputs in the seed's account, in one workspace. */
+export function slackRoles(userId: string, workspaceId: string, ...roles: string[]): Record<string, unknown> {
+  return {
+    integratedAccountId: SEED_IDS.accounts.slackenterprise,
+    integration: "slackenterprise",
+    userId,
+    workspaceId,
+    roles: roles.map((id) => ({ id })),
   };
 }

@@ -27,9 +27,13 @@ export function locatePulumi(): { pulumi: string } | { missing: string[] } {
 /** `PULUMI_E2E=required`: a missing CLI fails the suite instead of skipping it (CI sets this). */
 export const E2E_REQUIRED = process.env.PULUMI_E2E === "required";
 
+// Whether the suite's one line about a missing CLI has been registered (every e2e file shares this module).
+let absenceReported = false;
+
 /**
- * `describe` for suites that need the real CLI. Without it the suite is one pending line saying so, or,
- * with PULUMI_E2E=required, one failing test saying what is missing.
+ * `describe` for suites that need the real CLI. Without it, the whole end-to-end suite is one pending line
+ * saying so (registered by the first file that asks; the others add nothing), or, with PULUMI_E2E=required,
+ * one failing test saying what is missing.
  */
 export function describeWithPulumi(title: string, body: (pulumi: string) => void): void {
   const where = locatePulumi();
@@ -37,14 +41,16 @@ export function describeWithPulumi(title: string, body: (pulumi: string) => void
     describe(title, () => body(where.pulumi));
     return;
   }
+  if (absenceReported) return;
+  absenceReported = true;
   const what = `${where.missing.join(", ")} not on PATH; run \`PATH="$(bash scripts/pulumi-cli.sh):$PATH"\` first`;
-  describe(title, () => {
+  describe("e2e: the real Pulumi CLI (test/e2e)", () => {
     if (E2E_REQUIRED) {
       it("needs the Pulumi CLI (PULUMI_E2E=required)", () => {
         throw new Error(`The end-to-end suite is required, but ${what}.`);
       });
     } else {
-      it(`skipped: the real Pulumi CLI is absent (${what}, or set PULUMI_E2E=required to fail instead)`);
+      it(`skipped, every file: the real Pulumi CLI is absent (${what}, or set PULUMI_E2E=required to fail instead)`);
     }
   });
 }
@@ -67,6 +73,17 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Called with the child once it started (to kill it mid-run). */
   onSpawn?: (child: ChildProcess, output: () => string) => void;
+  /**
+   * Start the CLI as the leader of a process group of its own, so `killGroup(child)` can kill it together with
+   * the plugins it started (language host, provider hosts), as when the machine or CI job running it dies.
+   */
+  processGroup?: boolean;
+}
+
+/** SIGKILL to the process group a `processGroup: true` run leads: the CLI and every plugin it started. */
+export function killGroup(child: ChildProcess): void {
+  if (child.pid === undefined) throw new Error("killGroup: the CLI has no pid (it did not start)");
+  process.kill(-child.pid, "SIGKILL");
 }
 
 // Generous: a cold ts-node start and the engine on a loaded 2-core machine; a hung CLI still ends.
@@ -140,13 +157,18 @@ export class PulumiWorkspace {
       else env[key] = value;
     }
     return new Promise((resolve, reject) => {
-      const child = spawn(this.pulumi, withFlags(args, "--non-interactive"), { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(this.pulumi, withFlags(args, "--non-interactive"), {
+        cwd,
+        env,
+        stdio: ["ignore", "pipe", "pipe"],
+        detached: opts.processGroup === true,
+      });
       let stdout = "";
       let stderr = "";
       let output = "";
       child.stdout.setEncoding("utf8").on("data", (chunk: string) => ((stdout += chunk), (output += chunk)));
       child.stderr.setEncoding("utf8").on("data", (chunk: string) => ((stderr += chunk), (output += chunk)));
-      const timer = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+      const timer = setTimeout(() => (opts.processGroup ? killGroup(child) : child.kill("SIGKILL")), opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
       opts.onSpawn?.(child, () => output);
       child.once("error", (error) => {
         clearTimeout(timer);
@@ -213,9 +235,14 @@ export class PulumiStack {
 
   /** `pulumi preview --json` parsed, with the flags given. */
   async previewJson(...flags: string[]): Promise<PreviewJson> {
+    return (await this.previewJsonText(...flags)).json;
+  }
+
+  /** `pulumi preview --json` with the flags given: its stdout exactly as the CLI printed it, and parsed. */
+  async previewJsonText(...flags: string[]): Promise<{ text: string; json: PreviewJson }> {
     const result = await this.run(["preview", "--json", ...flags], { allowFailure: true });
     try {
-      return JSON.parse(result.stdout) as PreviewJson;
+      return { text: result.stdout, json: JSON.parse(result.stdout) as PreviewJson };
     } catch {
       throw new Error(`\`pulumi preview --json ${flags.join(" ")}\` did not print JSON (exit ${result.code}):\n${result.output}`);
     }

@@ -75,6 +75,19 @@ describe("review: step ops", () => {
     assert.equal(result.understood, true);
   });
 
+  it("shows a revoke an earlier up left pending (a delete-replaced beside a same, as --show-replacement-steps prints it)", () => {
+    // The real CLI: a replaced assignment whose delete failed stays in state as a pending delete; the next
+    // preview has no step for it without --show-replacement-steps, and a delete-replaced step with it.
+    const current = slack("U02BEN", [{ id: "Rl0A" }]);
+    const { result, md } = reviewOf(
+      assignmentStep("same", "admin", { old: current, new: current }),
+      assignmentStep("delete-replaced", "admin", { old: slack("U01ADA", [{ id: "Rl0J" }]) }),
+    );
+    assert.deepEqual(revokedIds(result), ["Rl0J"]);
+    assert.deepEqual(grantedIds(result), []);
+    assert.match(md, /Rl0J/);
+  });
+
   it("lists an import as adopted without granting anything", () => {
     const { result, md } = reviewOf(
       assignmentStep("import", "jc-bob", { new: jumpcloud("64a1f0c2e4b0a1a1a1a1a002", [{ id: "administrator" }]) }),

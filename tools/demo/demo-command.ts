@@ -14,6 +14,9 @@ Exits 0 only when the sandbox shows every role the demo granted revoked at the e
 Options:
   --state FILE      keep the sandbox's state in FILE (and leave it there afterwards)
   --no-pulumi-cli   walk the provider host even when the Pulumi CLI is installed
+  --pulumi-cli=required
+                    fail (exit 1) instead of walking the provider host when \`pulumi\` is not on PATH;
+                    the default when PULUMI_E2E=required (as in CI)
   -h, --help        show this help`;
 
 /** Parses the flags; a string is a usage error to print. */
@@ -27,6 +30,10 @@ function parseArgs(args: string[]): DemoOptions | "help" | string {
     if (flag === "-h" || flag === "--help") return "help";
     if (flag === "--no-pulumi-cli" && inline === undefined) {
       options.pulumiCli = "never";
+    } else if (flag === "--pulumi-cli") {
+      const value = inline ?? args[++i];
+      if (value !== "required" && value !== "auto") return `--pulumi-cli takes "required" or "auto", not "${value ?? ""}".`;
+      options.pulumiCli = value;
     } else if (flag === "--state") {
       const value = inline ?? args[++i];
       if (!value) return "--state needs a file name.";

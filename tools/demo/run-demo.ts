@@ -27,8 +27,12 @@ export const DEMO_CHANGE: ConfigChange = { key: "bobSlackRole", value: "Rl0J", w
 export interface DemoOptions {
   /** Keep the sandbox's state in this file (kept afterwards); default: a temp file, removed. */
   stateFile?: string;
-  /** "auto" uses the Pulumi CLI when it is on PATH; "never" always walks the provider host. */
-  pulumiCli?: "auto" | "never";
+  /**
+   * "auto" uses the Pulumi CLI when it is on PATH and walks the provider host when not; "required" fails (exit 1,
+   * before anything runs) when it is not on PATH; "never" always walks the provider host. Default: "required" when
+   * PULUMI_E2E=required (as in CI, so a run without the CLI cannot pass for one with it), else "auto".
+   */
+  pulumiCli?: "auto" | "never" | "required";
   /** Where lines go; default stdout. */
   write?: (text: string) => void;
 }
@@ -45,6 +49,15 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
   const started = Date.now();
   const write = options.write ?? ((text: string) => void process.stdout.write(text));
   const say = (line: string) => write(`${line}\n`);
+  const mode = options.pulumiCli ?? (process.env.PULUMI_E2E === "required" ? "required" : "auto");
+  const pulumi = mode === "never" ? undefined : findExecutable("pulumi");
+  if (mode === "required" && !pulumi) {
+    const why = options.pulumiCli === "required" ? "--pulumi-cli=required" : "PULUMI_E2E=required";
+    say(
+      `FAILED: the Pulumi CLI is required (${why}) but \`pulumi\` is not on PATH; run \`PATH="$(bash scripts/pulumi-cli.sh):$PATH"\` first.`,
+    );
+    return 1;
+  }
   const projectDir = packageRoot();
   const tempDir = options.stateFile ? undefined : await fs.mkdtemp(path.join(os.tmpdir(), "truto-access-demo-state-"));
   const stateFile = options.stateFile ? path.resolve(options.stateFile) : path.join(tempDir!, "sandbox-state.json");
@@ -83,16 +96,15 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
     );
     const start = await showHoldings("before");
 
-    const pulumi = options.pulumiCli === "never" ? undefined : findExecutable("pulumi");
     let failure: unknown;
     try {
       if (pulumi) {
         await walkWithPulumiCli(ctx, pulumi);
       } else {
         say(
-          options.pulumiCli === "never"
-            ? "Pulumi CLI: not used (--no-pulumi-cli)."
-            : "Pulumi CLI: not found on PATH (install it from https://www.pulumi.com/docs/install/ to run the real thing).",
+          mode === "never"
+            ? "No Pulumi CLI: not used (--no-pulumi-cli)."
+            : "No Pulumi CLI: not found on PATH (install it from https://www.pulumi.com/docs/install/ to run the real thing).",
         );
         say("  Walking the same program through the real provider host instead: the program runs under Pulumi's");
         say("  mocks for each resource's inputs, and @pulumi/pulumi/cmd/dynamic-provider gets the engine's calls.");

@@ -1,25 +1,29 @@
 /**
  * The one model of the Pulumi engine's calls over the real provider host: the demo's no-CLI fallback, the
- * reliability suites' fast driver and the bench all run through it. The real engine is the truth; each rule
- * below is shown on the real CLI (v3.276.0) by a scenario in test/e2e/scenarios.test.ts, named where it is
- * tested (test/demo/deployment.test.ts). The rules, from pkg/resource/deploy (step_generator.go, step.go,
- * deployment_executor.go):
+ * reliability suites' fast driver and the bench all run through it. The real engine is the truth. Each rule
+ * below has a test in test/demo/deployment.test.ts, which names the test/e2e scenario that shows Pulumi CLI
+ * v3.276.0 doing the same (sources: pkg/resource/deploy step_generator.go, step.go, step_executor.go, and
+ * pkg/engine/update.go):
  *
- * - A Create or Update that fails with a partial failure (ErrorResourceInitFailed: id and properties) is
- *   recorded with the new inputs, the failure's properties and `initErrors`; a plain failure records nothing
+ * - A Create that fails with a partial failure (ErrorResourceInitFailed: id and properties) is recorded with
+ *   its inputs, the failure's properties and `initErrors`; an Update that fails so is recorded with the OLD
+ *   inputs, the failure's properties and `initErrors` (OnResourceStepPost). A plain failure records nothing
  *   (Create) or keeps the old state (Update). A resource with `initErrors` gets an Update on the next `up`
  *   even when Diff finds no change (`len(old.InitErrors) > 0`); a successful Update clears them.
  * - Replacement is create-before-delete: the replacement is created (Checked again without olds), the old
  *   one is marked for deletion and deleted at the end, after every create and update. When Diff says
- *   deleteBeforeReplace, the old one is deleted first. A replaced resource whose delete did not happen stays
- *   in state as a pending delete, and the next deployment deletes it before anything else.
- * - Resources gone from the program are deleted at the end too, newest first; `destroy` is `up` of an empty
- *   program. A Delete that fails keeps the resource in state, and the deployment fails.
+ *   deleteBeforeReplace, the old one is deleted first. A replaced resource whose delete failed stays in
+ *   state as a pending delete (`delete: true`), and the next `up` deletes it with its deletes at the end
+ *   (GenerateDeletes); preview shows that step only with --show-replacement-steps.
+ * - Resources gone from the program are deleted at the end too; `destroy` is `up` of an empty program. A
+ *   Delete that fails keeps the resource in state, and the deployment fails. (The real engine runs deletes
+ *   that do not depend on each other in parallel, in no set order; the model starts them newest first.)
  * - Once a step fails, no new step starts (those running finish), the deletes at the end do not run, and the
- *   deployment fails.
+ *   deployment fails. A failed Check fails the deployment the same way, with no step of its own.
  * - Refresh: a Read answering an empty id drops the resource; otherwise its id, outputs and (when returned)
  *   inputs replace the stored ones, and `initErrors` are cleared.
- * - Up to `parallel` steps run at once (the CLI's `--parallel`), started in program order.
+ * - Up to `parallel` steps run at once (the CLI's `--parallel`; with 1, one at a time, as the failed-step scenario
+ *   runs it). The model starts them in program order; the real engine starts them as registrations arrive.
  */
 import { cpus } from "node:os";
 import { HostCallError, urn, type Host } from "./host";
@@ -43,7 +47,7 @@ export interface StateEntry {
 export interface StackState {
   /** Live resources by URN, in the order they were first created. */
   resources: Map<string, StateEntry>;
-  /** Replaced resources not deleted yet (`delete: true` in a checkpoint); the next deployment deletes them first. */
+  /** Replaced resources not deleted yet (`delete: true` in a checkpoint); the next `up` deletes them with its deletes at the end. */
   pendingDeletes: StateEntry[];
 }
 
@@ -283,7 +287,11 @@ async function createStep(engine: Engine, state: StackState, p: PlannedStep, inp
   }
 }
 
-/** Update; ok clears init errors, a partial failure records the new inputs with what it says, a plain failure keeps the old. */
+/**
+ * Update; ok clears init errors. A partial failure records the old inputs with the failure's properties and
+ * reasons (engine/update.go, OnResourceStepPost: the resource was not updated with the new inputs), so the next
+ * Diff still sees the change; a plain failure keeps the old entry.
+ */
 async function updateStep(engine: Engine, state: StackState, p: PlannedStep, old: StateEntry, inputs: Props): Promise<Step> {
   const request = { id: old.id, olds: old.outputs, news: inputs, oldInputs: old.inputs };
   try {
@@ -295,7 +303,7 @@ async function updateStep(engine: Engine, state: StackState, p: PlannedStep, old
     if (!(error instanceof HostCallError)) throw error;
     const failure = partial(error);
     if (!failure) return { ...p, kind: "error", error, state: old };
-    const entry = { urn: old.urn, id: old.id, inputs, outputs: failure.properties, initErrors: failure.reasons };
+    const entry = { urn: old.urn, id: old.id, inputs: old.inputs, outputs: failure.properties, initErrors: failure.reasons };
     state.resources.set(old.urn, entry);
     return { ...p, kind: "partial", error, state: entry };
   }
@@ -377,16 +385,17 @@ export async function preview(
   const plans = await runPool(program, poolSize(engine, options), async (r) => planned(await plan(engine, state, r)));
   const wanted = new Set(program.map((r) => r.urn));
   const gone = [...state.resources.values()].reverse().filter((old) => !wanted.has(old.urn));
-  const deletes = [...state.pendingDeletes]
+  const pending = [...state.pendingDeletes]
     .reverse()
     .map((old) => ({ op: "delete-replaced" as const, urn: old.urn, name: nameOf(old.urn), changed: [] }));
-  return [...deletes, ...plans, ...gone.map((old) => ({ op: "delete" as const, urn: old.urn, name: nameOf(old.urn), changed: [] }))];
+  return [...plans, ...gone.map((old) => ({ op: "delete" as const, urn: old.urn, name: nameOf(old.urn), changed: [] })), ...pending];
 }
 
 /**
- * `pulumi up`: pending deletes first, then each program resource (Check, Diff, and Create, Update or a
- * replacement), then the deletes at the end: replaced resources and those gone from the program, newest
- * first. Resolves to every step in the order they ended; rejects with DeploymentError when one failed.
+ * `pulumi up`: each program resource (Check, Diff, and Create, Update or a replacement), then the deletes at the
+ * end: resources replaced in this run and those gone from the program (newest first), then replaced resources an
+ * earlier run failed to delete. Resolves to every step in the order they ended; rejects with DeploymentError when
+ * one failed.
  */
 export async function up(
   engine: Engine,
@@ -395,7 +404,7 @@ export async function up(
   options: DeployOptions = {},
 ): Promise<Step[]> {
   const { steps, phase } = stepsOf(engine, options);
-  await phase([...state.pendingDeletes].reverse(), async (old) => [await deleteStep(engine, state, old, "delete-replaced")]);
+  const earlier = [...state.pendingDeletes].reverse();
   const before = [...state.resources.values()];
   await phase(program, async (r) => {
     try {
@@ -413,7 +422,8 @@ export async function up(
     if (replaced.has(old)) return [{ old, op: "delete-replaced" }];
     return wanted.has(old.urn) ? [] : [{ old, op: "delete" }];
   });
-  await phase(last, async ({ old, op }) => [await deleteStep(engine, state, old, op)]);
+  const retired = earlier.map((old) => ({ old, op: "delete-replaced" as const }));
+  await phase([...last, ...retired], async ({ old, op }) => [await deleteStep(engine, state, old, op)]);
   return steps;
 }
 

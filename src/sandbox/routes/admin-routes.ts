@@ -3,10 +3,13 @@ import { trutoError } from "../errors";
 import { faultSpecSchema } from "../faults";
 import type { RouteResult } from "../http-io";
 import { DEFAULT_PAGE_ENTRIES, MAX_PAGE_ENTRIES } from "../request-log";
+import type { MetaMethod } from "../meta";
 import type { SandboxRuntime } from "../runtime";
+import type { MetaOverride } from "../types";
 import type { SandboxCall } from "../sandbox-call";
 import { settingsPatchSchema } from "../settings";
 import { checkState } from "../state-schema";
+import { knownIntegration, metaKey, metaMethod } from "./meta-route";
 
 function jsonBody(call: SandboxCall): unknown {
   if (call.body.kind === "empty") throw trutoError(400, `${call.method} ${call.pathname} needs a JSON body.`);
@@ -63,13 +66,49 @@ const ADMIN: Record<string, AdminHandler> = {
   "PATCH /_sandbox/config": (call, rt) => ok(rt.configure(validated(settingsPatchSchema, jsonBody(call), "The config change"))),
 };
 
-/** Handles the admin API under /_sandbox (state, faults, request log, reset, config). */
+// The body of PUT /_sandbox/meta/{integration}/{method}: the answer to serve, or exactly {absent: true} for a 404.
+function metaOverride(call: SandboxCall): MetaOverride {
+  const body = jsonBody(call);
+  if (body === null || typeof body !== "object" || Array.isArray(body)) {
+    throw trutoError(400, 'The meta override must be a JSON object: the answer to serve, or {"absent": true} for a 404.');
+  }
+  if ("absent" in body && (Object.keys(body).length !== 1 || (body as { absent: unknown }).absent !== true)) {
+    throw trutoError(400, 'A meta override with "absent" must be exactly {"absent": true}.');
+  }
+  return body as MetaOverride;
+}
+
+// PUT|DELETE /_sandbox/meta/{integration}/{method}: what GET meta answers for it, until deleted or reset.
+const META: Record<string, AdminHandler> = {
+  PUT: (call, rt) => {
+    const { integration, method } = metaTarget(call, rt);
+    const answer = metaOverride(call);
+    rt.metaOverrides.set(metaKey(integration, method), answer);
+    return ok({ integration, method, answer });
+  },
+  DELETE: (call, rt) => {
+    const { integration, method } = metaTarget(call, rt);
+    return ok({ integration, method, restored: rt.metaOverrides.delete(metaKey(integration, method)) });
+  },
+};
+
+function metaTarget(call: SandboxCall, rt: SandboxRuntime): { integration: string; method: MetaMethod } {
+  const [, , integration, method] = call.segments;
+  return { integration: knownIntegration(rt, integration), method: metaMethod(method) };
+}
+
+function adminHandler(call: SandboxCall, pathname: string): AdminHandler | undefined {
+  if (call.segments.length === 4 && call.segments[1] === "meta") return META[call.method];
+  return ADMIN[`${call.method} ${pathname}`];
+}
+
+/** Handles the admin API under /_sandbox (state, faults, request log, reset, config, meta overrides). */
 export function handleAdmin(call: SandboxCall, rt: SandboxRuntime): RouteResult | Promise<RouteResult> {
   const pathname = call.pathname.length > 1 && call.pathname.endsWith("/") ? call.pathname.slice(0, -1) : call.pathname;
-  const handler = ADMIN[`${call.method} ${pathname}`];
+  const handler = adminHandler(call, pathname);
   if (!handler) {
-    const known = Object.keys(ADMIN).join(", ");
-    throw trutoError(404, `No admin route ${call.method} ${call.pathname}. Admin routes: ${known}.`);
+    const known = [...Object.keys(ADMIN), "PUT /_sandbox/meta/{integration}/{method}", "DELETE /_sandbox/meta/{integration}/{method}"];
+    throw trutoError(404, `No admin route ${call.method} ${call.pathname}. Admin routes: ${known.join(", ")}.`);
   }
   return handler(call, rt);
 }

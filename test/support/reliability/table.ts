@@ -8,7 +8,7 @@ export const SECTIONS = {
   faults: "Faults × operations (real provider host, sandbox faults)",
   partial: "Partial failures (multi-role create and update)",
   crash: "Crash and restart",
-  concurrent: "A concurrent run (200 assignments, concurrency 16, ~10% transient failures, 50 req/10 s per account)",
+  concurrent: "A concurrent run (200 assignments, concurrency 16, ~10% transient failures, 50 req/10 s per account and 500 per token)",
   input: "Bad input (check fuzzed with fast-check)",
   secrets: "Secrets and injection",
 } as const;

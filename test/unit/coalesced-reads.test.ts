@@ -1,0 +1,122 @@
+/**
+ * Reads coalesced into listings: when reads pending together share one listing, when a read is left to
+ * itself, and that a fresh read (a read-back after a write) is only ever answered by a listing that
+ * started after it was asked for.
+ */
+import { strict as assert } from "node:assert";
+import { CoalescedReads, type SourcePolicy } from "../../src/truto/coalesced-reads";
+
+const USERS: SourcePolicy = { aloneCost: 1, firstListingAt: 4 };
+
+/** A listing that takes `pages` pages and answers with its own number, so a test can tell listings apart. */
+function lister(pages = 1) {
+  const started: number[] = [];
+  let n = 0;
+  const list = async (countPage: () => void) => {
+    const mine = ++n;
+    started.push(Date.now());
+    for (let p = 0; p < pages; p++) {
+      await new Promise((r) => setTimeout(r, 5));
+      countPage();
+    }
+    return `listing ${mine}`;
+  };
+  return { list, started, count: () => n };
+}
+
+const read = (
+  c: CoalescedReads<string>,
+  l: ReturnType<typeof lister>,
+  opts: { fresh?: boolean; ttlMs?: number; policy?: SourcePolicy } = {},
+) => c.read("acct", { fresh: opts.fresh ?? false, ttlMs: opts.ttlMs ?? 10_000, policy: opts.policy ?? USERS, list: l.list });
+
+describe("coalesced reads", () => {
+  it("serves reads pending together with one listing once enough of them wait", async () => {
+    const c = new CoalescedReads<string>();
+    const l = lister();
+    const answers = await Promise.all(Array.from({ length: 5 }, () => read(c, l)));
+    assert.deepEqual(answers, Array(5).fill("listing 1"));
+    assert.equal(l.count(), 1);
+  });
+
+  it("leaves reads to themselves while too few wait and the source's size is unknown", async () => {
+    const c = new CoalescedReads<string>();
+    const l = lister();
+    assert.deepEqual(await Promise.all([read(c, l), read(c, l), read(c, l)]), [undefined, undefined, undefined]);
+    assert.equal(l.count(), 0);
+  });
+
+  it("once the page count is known, lists only when that costs fewer requests than the reads alone", async () => {
+    const c = new CoalescedReads<string>();
+    const l = lister(3);
+    await Promise.all(Array.from({ length: 4 }, () => read(c, l, { ttlMs: 0 })));
+    assert.equal(l.count(), 1, "the first listing (4 waiting)");
+    assert.deepEqual(
+      await Promise.all(Array.from({ length: 3 }, () => read(c, l, { ttlMs: 0 }))),
+      Array(3).fill(undefined),
+      "3 reads cost 3, a listing 3",
+    );
+    const four = await Promise.all(Array.from({ length: 4 }, () => read(c, l, { ttlMs: 0 })));
+    assert.deepEqual(four, Array(4).fill("listing 2"));
+  });
+
+  it("always shares a source whose single read lists it whole anyway (a Slack workspace)", async () => {
+    const c = new CoalescedReads<string>();
+    const l = lister();
+    assert.equal(await read(c, l, { policy: { aloneCost: Infinity, firstListingAt: 1 } }), "listing 1");
+  });
+
+  it("answers a read that need not be fresh from a listing in flight or finished within its lifetime, and not after", async () => {
+    const c = new CoalescedReads<string>();
+    const l = lister(4);
+    const first = Promise.all(Array.from({ length: 4 }, () => read(c, l, { ttlMs: 60 })));
+    await new Promise((r) => setTimeout(r, 20)); // the listing is under way
+    assert.equal(await read(c, l, { ttlMs: 60 }), "listing 1", "joins the listing in flight");
+    await first;
+    assert.equal(await read(c, l, { ttlMs: 60 }), "listing 1", "served by the finished one");
+    await new Promise((r) => setTimeout(r, 80));
+    assert.equal(await read(c, l, { ttlMs: 60 }), undefined, "too old, and one read alone is cheaper");
+    assert.equal(l.count(), 1);
+  });
+
+  it("never answers a fresh read from a listing that started before it was asked for", async () => {
+    const c = new CoalescedReads<string>();
+    const l = lister(4);
+    const earlier = Promise.all(Array.from({ length: 4 }, () => read(c, l)));
+    await new Promise((r) => setTimeout(r, 20)); // listing 1 has started
+    const askedAt = Date.now();
+    const fresh = Promise.all(Array.from({ length: 4 }, () => read(c, l, { fresh: true })));
+    await earlier;
+    assert.deepEqual(await fresh, Array(4).fill("listing 2"));
+    assert.ok(l.started[1] >= askedAt, "the listing that answered started after the fresh reads were asked for");
+    assert.equal(
+      await read(c, l, { fresh: true }),
+      undefined,
+      "a listing finished moments ago does not answer it; alone, one read beats 4 pages",
+    );
+    assert.equal(l.count(), 2);
+  });
+
+  it("fails every read a failed listing was serving, and does not keep the failure", async () => {
+    const c = new CoalescedReads<string>();
+    let calls = 0;
+    const list = async () => {
+      calls++;
+      if (calls === 1) throw new Error("page 2 failed");
+      return "listing 2";
+    };
+    const opts = { fresh: false, ttlMs: 10_000, policy: USERS, list };
+    const results = await Promise.allSettled(Array.from({ length: 4 }, () => c.read("acct", opts)));
+    assert.ok(results.every((r) => r.status === "rejected" && /page 2 failed/.test(String(r.reason))));
+    assert.deepEqual(await Promise.all(Array.from({ length: 4 }, () => c.read("acct", opts))), Array(4).fill("listing 2"));
+  });
+
+  it("forgets a listing a write made stale: later reads are not served from it", async () => {
+    const c = new CoalescedReads<string>();
+    const l = lister();
+    await Promise.all(Array.from({ length: 4 }, () => read(c, l)));
+    c.forget("acct");
+    assert.equal(await read(c, l), undefined, "not served from the forgotten listing; alone, one read costs what a listing does");
+    assert.equal(l.count(), 1);
+  });
+});
