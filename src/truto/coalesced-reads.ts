@@ -12,6 +12,9 @@
  *   which is after its write completed, so the listing still proves the write. Such a read never joins a
  *   listing already under way; it waits for the next one.
  *
+ * A listing costs its pages; reads alone cost one each. The reads that need not be fresh left alone within the
+ * listing lifetime count too, since a listing would have answered them and will answer those that follow.
+ *
  * A listing goes through the client like any request (the governor paces it); one that fails fails every
  * read it was serving, with its error.
  */
@@ -23,7 +26,10 @@ interface Listing<R> {
 }
 
 /** A read waiting for its source's decision: a listing's items, or none (read it alone). */
-type Waiter<R> = (listing: Promise<R> | undefined) => void;
+interface Waiter<R> {
+  fresh: boolean;
+  settle: (listing: Promise<R> | undefined) => void;
+}
 
 /** How one source decides between a listing and reads one by one. */
 export interface SourcePolicy {
@@ -42,6 +48,12 @@ interface Source<R> {
   timer?: NodeJS.Timeout;
   /** Pages the last complete listing took. */
   pages?: number;
+  /** When reads that need not be fresh were last left to read alone (within the listing lifetime). */
+  aloneAt: number[];
+  /** The listing of this source in flight, if any: one at a time, so reads that come meanwhile share the next. */
+  running?: Promise<unknown>;
+  /** Set while pending reads wait for `running` to end before their decision. */
+  queued?: boolean;
 }
 
 /** How long reads wait to be gathered before their source decides (a read-back waits this much longer). */
@@ -71,43 +83,65 @@ export class CoalescedReads<R> {
     const latest = source.latest;
     if (!opts.fresh && latest && (latest.doneAt === undefined || this.now() - latest.doneAt < opts.ttlMs)) return latest.items;
     return new Promise<R | undefined>((resolve, reject) => {
-      source.pending.push((listing) => (listing ? listing.then(resolve, reject) : resolve(undefined)));
-      source.timer ??= setTimeout(() => this.decide(source, opts), GATHER_MS);
+      source.pending.push({ fresh: opts.fresh, settle: (listing) => (listing ? listing.then(resolve, reject) : resolve(undefined)) });
+      if (!source.queued) source.timer ??= setTimeout(() => this.decide(source, opts), GATHER_MS);
     });
   }
 
   private source(key: string): Source<R> {
     let s = this.sources.get(key);
     if (!s) {
-      s = { pending: [] };
+      s = { pending: [], aloneAt: [] };
       this.sources.set(key, s);
     }
     return s;
   }
 
-  private decide(source: Source<R>, opts: { policy: SourcePolicy; list: (countPage: () => void) => Promise<R> }): void {
+  private decide(source: Source<R>, opts: { ttlMs: number; policy: SourcePolicy; list: (countPage: () => void) => Promise<R> }): void {
     source.timer = undefined;
     const batch = source.pending.splice(0);
     const { aloneCost, firstListingAt } = opts.policy;
-    const alone = batch.length * aloneCost;
-    const listing = source.pages === undefined ? batch.length >= firstListingAt || aloneCost === Infinity : source.pages < alone;
+    // A listing also answers the reads that need not be fresh through its lifetime: those left to read alone
+    // in the last lifetime show how many are coming, so they count towards it too.
+    const now = this.now();
+    source.aloneAt = source.aloneAt.filter((t) => now - t < opts.ttlMs);
+    const alone = (batch.length + source.aloneAt.length) * aloneCost;
+    const listing = source.pages === undefined ? batch.length >= firstListingAt : source.pages < alone;
     if (!listing) {
-      for (const settle of batch) settle(undefined);
+      for (const w of batch) {
+        if (!w.fresh && opts.ttlMs > 0) source.aloneAt.push(now);
+        w.settle(undefined);
+      }
       return;
     }
+    if (source.running) {
+      // One listing of a source at a time: these reads wait for the one in flight to end, with those that come
+      // meanwhile, and then share the next (a Slack workspace's listing is many pages; overlapping ones repeat them).
+      source.pending.unshift(...batch);
+      source.queued = true;
+      const next = () => {
+        source.queued = false;
+        this.decide(source, opts);
+      };
+      source.running.then(next, next);
+      return;
+    }
+    source.aloneAt = [];
     // Started now, after every read in the batch was asked for: it answers fresh reads too.
     let pages = 0;
     const entry: Listing<R> = { items: opts.list(() => pages++) };
     source.latest = entry;
-    entry.items.then(
+    source.running = entry.items.then(
       () => {
         entry.doneAt = this.now();
         source.pages = pages;
+        source.running = undefined;
       },
       () => {
         if (source.latest === entry) source.latest = undefined;
+        source.running = undefined;
       },
     );
-    for (const settle of batch) settle(entry.items);
+    for (const w of batch) w.settle(entry.items);
   }
 }

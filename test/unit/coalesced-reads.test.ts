@@ -60,6 +60,19 @@ describe("coalesced reads", () => {
     assert.deepEqual(four, Array(4).fill("listing 2"));
   });
 
+  it("counts reads that need not be fresh left alone in the listing's lifetime: once they outnumber its pages, it lists", async () => {
+    const c = new CoalescedReads<string>();
+    const l = lister(3);
+    await Promise.all(Array.from({ length: 4 }, () => read(c, l)));
+    c.forget("acct");
+    for (let k = 1; k <= 3; k++) assert.equal(await read(c, l), undefined, `single read ${k}: ${k} alone cost no more than 3 pages`);
+    assert.equal(await read(c, l), "listing 2", "a fourth: the listing serves it and those to come");
+    assert.equal(await read(c, l), "listing 2", "and the next is served by it at once");
+    c.forget("acct");
+    for (let k = 1; k <= 4; k++)
+      assert.equal(await read(c, l, { fresh: true }), undefined, "fresh reads cannot be served later, so do not count");
+  });
+
   it("always shares a source whose single read lists it whole anyway (a Slack workspace)", async () => {
     const c = new CoalescedReads<string>();
     const l = lister();
@@ -85,9 +98,9 @@ describe("coalesced reads", () => {
     const earlier = Promise.all(Array.from({ length: 4 }, () => read(c, l)));
     await new Promise((r) => setTimeout(r, 20)); // listing 1 has started
     const askedAt = Date.now();
-    const fresh = Promise.all(Array.from({ length: 4 }, () => read(c, l, { fresh: true })));
+    const fresh = Promise.all(Array.from({ length: 5 }, () => read(c, l, { fresh: true })));
     await earlier;
-    assert.deepEqual(await fresh, Array(4).fill("listing 2"));
+    assert.deepEqual(await fresh, Array(5).fill("listing 2"), "5 reads alone cost more than 4 pages");
     assert.ok(l.started[1] >= askedAt, "the listing that answered started after the fresh reads were asked for");
     assert.equal(
       await read(c, l, { fresh: true }),
@@ -95,6 +108,20 @@ describe("coalesced reads", () => {
       "a listing finished moments ago does not answer it; alone, one read beats 4 pages",
     );
     assert.equal(l.count(), 2);
+  });
+
+  it("runs one listing of a source at a time: fresh reads that come while one runs share the next", async () => {
+    const c = new CoalescedReads<string>();
+    const l = lister(8);
+    const SLACK: SourcePolicy = { aloneCost: Infinity, firstListingAt: 1 };
+    const first = read(c, l, { fresh: true, policy: SLACK });
+    await new Promise((r) => setTimeout(r, 25));
+    const second = read(c, l, { fresh: true, policy: SLACK });
+    await new Promise((r) => setTimeout(r, 20));
+    const third = read(c, l, { fresh: true, policy: SLACK });
+    assert.deepEqual(await Promise.all([first, second, third]), ["listing 1", "listing 2", "listing 2"]);
+    assert.equal(l.count(), 2, "two listings, not three overlapping");
+    assert.ok(l.started[1] >= l.started[0] + 8 * 5, "the second began once the first had ended");
   });
 
   it("fails every read a failed listing was serving, and does not keep the failure", async () => {
