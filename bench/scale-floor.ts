@@ -6,7 +6,7 @@
  */
 import {
   accountUsers,
-  LIST_PAGE_SIZE,
+  PAGE_SIZE,
   WORKSPACES,
   workspaceAssignments,
   type ScaleApp,
@@ -37,9 +37,9 @@ export function updateWrites(before: Pick<ScaleResource, "app" | "roles">, after
   return 1 + (regrant > 0 ? 1 : 0);
 }
 
-/** Pages to list `items` once at the client's page size (an empty list still takes one page). */
-export function pagesFor(items: number): number {
-  return Math.max(1, Math.ceil(items / LIST_PAGE_SIZE));
+/** Pages to list `items` once, `pageSize` to a page (an empty list still takes one page). */
+export function pagesFor(items: number, pageSize: number): number {
+  return Math.max(1, Math.ceil(items / pageSize));
 }
 
 /** Per app: the resources an operation acts on and its floor. */
@@ -64,8 +64,11 @@ export function floorsOf(org: ScaleOrg, op: ScaleOp): AppFloors {
           resources: mine.length,
           floor:
             app === "slackenterprise"
-              ? Object.values(WORKSPACES).reduce((s, ws) => s + pagesFor(workspaceAssignments(org.resources, ws)), 0)
-              : pagesFor(accountUsers(org)),
+              ? Object.values(WORKSPACES).reduce(
+                  (s, ws) => s + pagesFor(workspaceAssignments(org.resources, ws), PAGE_SIZE.role_assignments),
+                  0,
+                )
+              : pagesFor(accountUsers(org), PAGE_SIZE.users),
         };
     }
   };

@@ -12,15 +12,20 @@
  * scope, so no revoke is refused by the last-holder guard. "Change 10% of the roles" changes the resources of
  * every person p with p mod 10 = 3: the first role is dropped and the next one in the list added.
  */
+import { RULES } from "../src/integrations/rules";
 import type { SandboxState } from "../src/sandbox";
+import { LIST_PAGE_SIZE } from "../src/truto/user-directory";
 import { benchAccountId, type Declared } from "./population";
 
 /** The apps of the scale org, in the order each person's resources are declared. */
 export const SCALE_APPS = ["slackenterprise", "jumpcloud", "elasticcloud"] as const;
 export type ScaleApp = (typeof SCALE_APPS)[number];
 
-/** Page size of the client's list calls (`limit: 100` in src/truto/user-directory.ts `pages`); the floor's pages use it. */
-export const LIST_PAGE_SIZE = 100;
+/**
+ * Page sizes the client asks for, which the floor's pages use: `users` listings at the client's page size, and
+ * Slack Enterprise's `role_assignments` at its row's `assignmentPageSize` (src/integrations/rules.ts).
+ */
+export const PAGE_SIZE = { users: LIST_PAGE_SIZE, role_assignments: RULES.slackenterprise.assignmentPageSize } as const;
 
 const ROLES: Record<ScaleApp, string[]> = {
   // Channel Manager, Channel Admin, User Admin, Conversation Admin, Platform Developer, Integrations Manager.

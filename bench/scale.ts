@@ -12,7 +12,7 @@ import { peakMemoryMB, startBenchHost } from "./host-session";
 import { minimumWallMs } from "./rate-limited";
 import { failedRequests, LOOKUP } from "./request-counts";
 import { floorsOf, SCALE_OPS, type ScaleOp } from "./scale-floor";
-import { ACCOUNT_OF, LIST_PAGE_SIZE, SCALE_APPS, type ScaleApp, type ScaleOrg } from "./scale-population";
+import { ACCOUNT_OF, PAGE_SIZE, SCALE_APPS, type ScaleApp, type ScaleOrg } from "./scale-population";
 import type { SandboxProcess } from "./sandbox-process";
 
 export type ReadStrategy = "coalesced" | "per-resource";
@@ -221,13 +221,14 @@ async function runOp(engine: Engine, org: ScaleOrg, op: ScaleOp, state: StackSta
 function checkLog(log: readonly LoggedRequest[], op: ScaleOp, allow429: boolean): void {
   const bad = failedRequests(log, allow429);
   if (bad.length > 0) throw new Error(`bench: ${bad.length} requests of scale ${op} failed (first: ${JSON.stringify(bad[0])}).`);
-  const listing = log.find(
-    (e) => e.method === "GET" && /\/(users|role_assignments)$/.test(e.path) && Number(e.query.limit) !== LIST_PAGE_SIZE,
-  );
-  if (listing)
-    throw new Error(
-      `bench: a listing asked for limit ${JSON.stringify(listing.query.limit)}, but the floor counts pages of ${LIST_PAGE_SIZE}.`,
-    );
+  for (const e of log) {
+    const endpoint = e.method === "GET" ? /\/(users|role_assignments)$/.exec(e.path)?.[1] : undefined;
+    const pageSize = endpoint === undefined ? undefined : PAGE_SIZE[endpoint as keyof typeof PAGE_SIZE];
+    if (pageSize !== undefined && Number(e.query.limit) !== pageSize)
+      throw new Error(
+        `bench: a ${endpoint} listing asked for limit ${JSON.stringify(e.query.limit)}, but the floor counts pages of ${pageSize}.`,
+      );
+  }
 }
 
 /** Where an operation starts: the sandbox's state and the stack's, as the previous operation left them. */

@@ -87,6 +87,13 @@ export interface IntegrationRule {
    * Enterprise reads roles from `role_assignments` and takes only names and status from the listing.
    */
   readonly userListing: "inferred" | "off";
+  /**
+   * The page size asked of `role_assignments` listings (`limit`). Truto's guide says the Unified API takes `limit`
+   * to bound page size (truto-api-notes.md §2.1); Slack's admin.roles.listAssignments takes 1–200 (§6.1), so
+   * Slack Enterprise asks for 200, halving the pages of a read-back. That Truto passes it on unchanged is
+   * inferred: a smaller page served instead only costs more pages. Elsewhere, the client's 100.
+   */
+  readonly assignmentPageSize: number;
 }
 
 // Inferred (not on a published page): assign-role sends id, roles, workspace_id and organizations in both
@@ -129,6 +136,7 @@ function generic(
     requiredInputs: [],
     userReadQuery: [],
     userListing,
+    assignmentPageSize: 100,
   };
 }
 
@@ -163,6 +171,7 @@ export const RULES: Readonly<Record<IntegrationSlug, IntegrationRule>> = {
     // would not show a role still held in another, so a revoke there could pass as confirmed.
     userReadQuery: [],
     userListing: "inferred",
+    assignmentPageSize: 100,
   },
   slackenterprise: {
     slug: "slackenterprise",
@@ -189,6 +198,7 @@ export const RULES: Readonly<Record<IntegrationSlug, IntegrationRule>> = {
     // A resource is in exactly one workspace, so naming it can only be what Truto needs (inferred).
     userReadQuery: ["workspace_id"],
     userListing: "inferred",
+    assignmentPageSize: 200,
   },
   jumpcloud: {
     slug: "jumpcloud",
@@ -209,6 +219,7 @@ export const RULES: Readonly<Record<IntegrationSlug, IntegrationRule>> = {
     requiredInputs: [],
     userReadQuery: [],
     userListing: "inferred",
+    assignmentPageSize: 100,
   },
   blackline: generic("blackline", "BlackLine", {}),
   // Truto marks CrowdStrike's user list "partial: use the get endpoint for the full object" (List Users page).

@@ -12,6 +12,11 @@
  * Only an active user counts (Truto's unified user `status` is active, inactive, deleted or invited;
  * truto-api-notes.md, "Unified user object"), or one whose app reports no status. A listing that fails is
  * a refusal: the guard never lets a revoke through on what it could not see.
+ *
+ * At scale the checks share their listings: a Slack workspace's `role_assignments` listing is the one the
+ * read-backs wait for (begun after the check asked), and other active holders seen by one check answer the
+ * checks of the next second (EVIDENCE_MS). A refusal is always decided on a pass of its own. Revokes run
+ * concurrently; what keeps two last holders revoked at once from both going is `letThrough`.
  */
 import { knownRole } from "../integrations/known-roles";
 import { confirmable, grantsOf, isHeld, roleKey, type Grant, type Role } from "../integrations/grants";
@@ -19,7 +24,7 @@ import type { IntegrationRule } from "../integrations/rules";
 import { DEFAULT_PRIVILEGED, normalizePrivileged } from "../review/privileged";
 import type { TrutoClient } from "../truto/client";
 import { TrutoError, TrutoErrorCodes, isTrutoError } from "../truto/errors";
-import { findUser, getUser, grantOfAssignment, grantsOfUser, listRoleAssignments, type AssignmentRequest } from "../truto/user-directory";
+import { findUser, getUser, grantOfAssignment, grantsOfUser, workspaceAssignments, type AssignmentRequest } from "../truto/user-directory";
 import type { WireRoleAssignmentT } from "../truto/wire-types";
 import { label, where } from "./describe";
 import type { RoleAssignmentInputs } from "./inputs";
@@ -42,22 +47,44 @@ export function protectedBy(words: readonly string[], integration: string, role:
   return normalizePrivileged([...DEFAULT_PRIVILEGED, ...words]).find((w) => texts.some((t) => t.includes(w)));
 }
 
-// One guarded revoke at a time per integrated account in this process: when two users are the last two
-// holders of a role and both are revoked in one deployment, the second check runs after the first revoke
-// and sees it. Taken inside the per-user lock (claims.ts `exclusive`), always in that order.
-const accountLocks = new Map<string, Promise<void>>();
+/**
+ * Revokes this process has let through, per guarded grant of an account (`grantKey`): the users they revoke from.
+ * Such a user never counts as another holder again in this process, whatever a listing shows (the revoke may be
+ * in flight, or landed after the listing was taken). So when the last two holders of a role are revoked in one
+ * deployment, both checks may read the same listing and still only one gets through: the second finds the first
+ * here. Kept for the life of the process (one `pulumi` command), so it only ever errs towards refusing.
+ */
+const letThrough = new Map<string, Set<string>>();
 
-async function lockAccount(key: string): Promise<() => void> {
-  const before = accountLocks.get(key) ?? Promise.resolve();
-  let release!: () => void;
-  const mine = new Promise<void>((resolve) => (release = resolve));
-  const tail = before.then(() => mine);
-  accountLocks.set(key, tail);
-  await before;
-  return () => {
-    release();
-    if (accountLocks.get(key) === tail) accountLocks.delete(key);
-  };
+/**
+ * How long other active holders seen by one check may answer the checks that follow: a destroy of a thousand
+ * assignments then lists holders about once a second per guarded role, not once per revoke. Only a positive
+ * answer is reused (someone else active holds the role); a refusal is always decided on a listing of its own.
+ */
+export const EVIDENCE_MS = 1_000;
+/** Another active holder of a grant (than the user whose check made the look), from a look that started at `at`. */
+interface Evidence {
+  at: number;
+  holders: Promise<string[]>;
+}
+const evidence = new Map<string, Evidence>();
+
+function grantKey(client: TrutoClient, req: AssignmentRequest, grant: Grant): string {
+  return `${client.baseUrl}|${req.integratedAccountId}|${roleKey(grant)}`;
+}
+
+/**
+ * The user was read back holding `roles` after a grant of this process (writes to one user run one at a time,
+ * claims.ts): they count as a holder again, should an earlier revoke of the same role have been let through.
+ */
+export function heldAgain(client: TrutoClient, rule: IntegrationRule, req: AssignmentRequest, roles: readonly Role[]): void {
+  for (const grant of roles.flatMap((r) => grantsOf(rule, req, r))) letThrough.get(grantKey(client, req, grant))?.delete(req.userId);
+}
+
+function passed(key: string): Set<string> {
+  let set = letThrough.get(key);
+  if (!set) letThrough.set(key, (set = new Set()));
+  return set;
 }
 
 /** Counted as a holder: an active user, or one whose app reports no status. */
@@ -65,22 +92,23 @@ function active(status: string | null | undefined): boolean {
   return status === undefined || status === null || status === "" || status.toLowerCase() === "active";
 }
 
-/** Who holds `grant` now, as far as the guard needs to know: another active holder, if any, and whether the user does. */
+/** Who holds `grant` now, as far as the guard needs to know: another active holder (if any), and whether the user does. */
 interface Holders {
-  other?: string;
+  others: string[];
   selfHolds: boolean;
 }
 
 /**
  * One fresh pass over the integration's listing: it names the user's own roles too, so no separate read of the
- * user is needed. Stops at the first other active holder (the user's own holding does not matter then).
- * `assignments` lists the workspace's role assignments (Slack Enterprise), once for all the grants of one revoke.
+ * user is needed. Stops at the first other active holder (`skip` names who does not count); the user's
+ * own holding is only known when the pass went to the end, which is the only time it matters.
  */
 async function holdersOf(
   client: TrutoClient,
   rule: IntegrationRule,
   req: AssignmentRequest,
   grant: Grant,
+  skip: (userId: string) => boolean,
   assignments: () => Promise<WireRoleAssignmentT[]>,
 ): Promise<Holders> {
   const holds = (held: Grant[]) =>
@@ -88,23 +116,58 @@ async function holdersOf(
       grant,
       held.map((g) => confirmable(rule, g)),
     );
+  const others: string[] = [];
+  let selfHolds = false;
   if (rule.readBack === "user-roles") {
-    let selfHolds = false;
-    const other = await findUser(client, req.integratedAccountId, (u) => {
+    await findUser(client, req.integratedAccountId, (u) => {
       if (u.id === req.userId) selfHolds = holds(grantsOfUser(u));
-      return u.id !== req.userId && active(u.status) && holds(grantsOfUser(u));
+      else if (!skip(u.id) && active(u.status) && holds(grantsOfUser(u))) others.push(u.id);
+      return others.length > 0;
     });
-    return { other: other?.id, selfHolds };
+    return { others, selfHolds };
   }
-  // role_assignments rows carry no status: look the holders up, one at a time, until one is active.
+  // Slack Enterprise: the workspace's role_assignments, from a listing begun after this call (shared with the
+  // read-backs and other checks waiting for one). Its rows carry no status: look the holders up, one at a time.
   const rows = (await assignments()).filter((a) => holds([grantOfAssignment(a, req.workspaceId)]));
-  const selfHolds = rows.some((a) => a.user_id === req.userId);
-  const candidates = [...new Set(rows.filter((a) => a.user_id !== req.userId).map((a) => a.user_id))];
+  selfHolds = rows.some((a) => a.user_id === req.userId);
+  const candidates = [...new Set(rows.map((a) => a.user_id).filter((id) => id !== req.userId && !skip(id)))];
   for (const userId of candidates.slice(0, MAX_STATUS_LOOKUPS)) {
     const user = await getUser(client, { ...req, userId }, true, rule);
-    if (user && active(user.status)) return { other: user.id, selfHolds };
+    if (user && active(user.status)) others.push(user.id);
+    if (others.length > 0) break;
   }
-  return { selfHolds };
+  return { others, selfHolds };
+}
+
+/**
+ * Another active holder of `grant` than the user, not let through to be revoked, or undefined (with whether the
+ * user holds it). First from a recent shared look (see EVIDENCE_MS), else from a fresh pass of its own.
+ */
+async function otherHolder(
+  ctx: GuardContext,
+  rule: IntegrationRule,
+  req: AssignmentRequest,
+  grant: Grant,
+  key: string,
+  assignments: () => Promise<WireRoleAssignmentT[]>,
+): Promise<{ other?: string; selfHolds: boolean }> {
+  const gone = passed(key);
+  const usable = (id: string) => id !== req.userId && !gone.has(id);
+  // Shared only where reads are: per-resource reads (or the read cache off) make every check look for itself.
+  const window = ctx.client.readCacheMs === 0 || ctx.client.readStrategy === "per-resource" ? 0 : EVIDENCE_MS;
+  const seen = evidence.get(key);
+  if (seen && Date.now() - seen.at < window) {
+    const other = (await seen.holders).find(usable);
+    if (other !== undefined) return { other, selfHolds: true };
+  }
+  const look = holdersOf(ctx.client, rule, req, grant, (id) => gone.has(id), assignments);
+  if (window > 0) {
+    const mine: Evidence = { at: Date.now(), holders: look.then((h) => h.others) };
+    evidence.set(key, mine);
+    mine.holders.catch(() => evidence.get(key) === mine && evidence.delete(key));
+  }
+  const { others, selfHolds } = await look;
+  return { other: others.find(usable), selfHolds };
 }
 
 function scopeOf(grant: Grant): string {
@@ -128,10 +191,9 @@ function override(self: string): string {
 }
 
 /**
- * Refuses a revoke of `revoking` that would leave a protected role with no other holder in its scope, and
- * otherwise holds this account's guard lock until the returned release is called (after the revoke is
- * confirmed), so no other revoke in this process can remove the holder counted here in the meantime.
- * Nothing protected, or `allowLastHolder`: returns at once, with nothing to release.
+ * Refuses a revoke of `revoking` that would leave a protected role with no other holder in its scope. A revoke it
+ * lets through is recorded (see `letThrough`), so no other check in this process counts the user as a holder
+ * again. Nothing protected, or `allowLastHolder`: returns at once.
  */
 export async function guardLastHolders(
   ctx: GuardContext,
@@ -140,48 +202,55 @@ export async function guardLastHolders(
   i: RoleAssignmentInputs,
   revoking: readonly Role[],
   self: string,
-): Promise<() => void> {
-  if (i.allowLastHolder === true || revoking.length === 0) return () => {};
+): Promise<void> {
+  if (i.allowLastHolder === true || revoking.length === 0) return;
   const words = ctx.protectedRoles ?? [];
-  const guarded = revoking.flatMap((role) => {
+  const byKey = new Map<string, { role: Role; grant: Grant; word: string }>();
+  for (const role of revoking) {
     const word = protectedBy(words, i.integration, role);
-    return word === undefined ? [] : grantsOf(rule, req, role).map((grant) => ({ role, grant, word }));
-  });
-  if (guarded.length === 0) return () => {};
-  const release = await lockAccount(`${ctx.client.baseUrl}|${req.integratedAccountId}`);
-  try {
-    const seen = new Set<string>();
-    let rows: Promise<WireRoleAssignmentT[]> | undefined;
-    const assignments = () => (rows ??= listRoleAssignments(ctx.client, req.integratedAccountId, req.workspaceId));
-    for (const { role, grant, word } of guarded) {
-      if (seen.has(roleKey(grant))) continue;
-      seen.add(roleKey(grant));
-      const what = `${label({ ...role, ...grant })} from ${where(rule, i)}`;
-      let holders: Holders;
-      try {
-        holders = await holdersOf(ctx.client, rule, req, grant, assignments);
-      } catch (e) {
-        throw unknownHolders(
-          e,
-          `${what}, which is protected (matches "${word}")`,
-          `who holds it ${scopeOf(grant)} could not be listed`,
-          self,
-          req,
-        );
-      }
+    if (word === undefined) continue;
+    for (const grant of grantsOf(rule, req, role)) byKey.set(grantKey(ctx.client, req, grant), { role, grant, word });
+  }
+  if (byKey.size === 0) return;
+  const guarded = [...byKey];
+  // Slack Enterprise: one fresh listing of the workspace's role_assignments for all the grants of this revoke.
+  let rows: Promise<WireRoleAssignmentT[]> | undefined;
+  const assignments = () => (rows ??= workspaceAssignments(ctx.client, rule, req, true));
+  // Bounded: each further round means another revoke of this process took a holder counted here meanwhile.
+  for (let round = 0; ; round++) {
+    const found = await Promise.all(
+      guarded.map(async ([key, { role, grant, word }]) => {
+        try {
+          return await otherHolder(ctx, rule, req, grant, key, assignments);
+        } catch (e) {
+          const what = `${label({ ...role, ...grant })} from ${where(rule, i)}`;
+          throw unknownHolders(
+            e,
+            `${what}, which is protected (matches "${word}")`,
+            `who holds it ${scopeOf(grant)} could not be listed`,
+            self,
+            req,
+          );
+        }
+      }),
+    );
+    // From here to the end nothing waits, so no other check runs between this decision and its record.
+    const raced = found.some((f, k) => f.other !== undefined && passed(guarded[k][0]).has(f.other));
+    if (raced && round < 5) continue;
+    guarded.forEach(([key, { role, grant, word }], k) => {
+      const { other, selfHolds } = found[k];
       // Only what the user holds now can lose its last holder: a revoke of a role already gone, or of a user
       // already deleted, changes nothing and is never refused.
-      if (holders.other === undefined && holders.selfHolds) {
+      if ((other === undefined || passed(key).has(other)) && selfHolds) {
+        const what = `${label({ ...role, ...grant })} from ${where(rule, i)}`;
         throw new TrutoError(
           TrutoErrorCodes.lastHolder,
           `refusing to revoke ${what}: nobody else active holds it ${scopeOf(grant)}, and it is protected (matches "${word}"), so the ${rule.displayName} account would be left without one. Nothing was changed. Grant it to someone else first, or, if no holder is intended, ${override(self)}.`,
           { integratedAccountId: req.integratedAccountId },
         );
       }
-    }
-    return release;
-  } catch (e) {
-    release();
-    throw e;
+    });
+    for (const [key] of guarded) passed(key).add(req.userId);
+    return;
   }
 }

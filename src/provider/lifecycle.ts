@@ -35,7 +35,7 @@ import { claimantName, claimedByOthers, exclusive, recordClaim, releaseClaim, ty
 import { label, where } from "./describe";
 import { INPUT_KEYS, type RoleAssignmentInputs } from "./inputs";
 import { declaredRole, expiredKeys, splitByExpiry, type ExpiredRole } from "./expiry";
-import { guardLastHolders } from "./last-holder";
+import { guardLastHolders, heldAgain } from "./last-holder";
 import { notice } from "./notice";
 import { readBack, settle, type ReadBackContext } from "./read-back";
 import { bounded, clip, firstCode, labels, PartialFailure, reasonFor, uncertain } from "./write-outcomes";
@@ -228,6 +228,7 @@ async function createNow(
     });
   }
   const held = heldPart(rule, req, i.roles, holding.held);
+  heldAgain(ctx.client, rule, req, held);
   const missing = uncoveredPart(rule, req, i.roles, held);
   const outs = outputsOf(i, id, held, holding, undefined, adopted);
   if (missing.length === 0) return { id, outs };
@@ -333,89 +334,86 @@ async function updateNow(
     return outputsOf(i, id, i.roles, { user: null, held: [] }, olds.user, adoptedBefore);
   }
   // A protected role losing its last holder is refused before any write (see last-holder.ts).
-  const release = await guardLastHolders(ctx, rule, req, i, removed, selfName(i, id));
-  try {
-    const revokesScope = rule.revokes === "whole-scope" && removed.length > 0;
-    // Grants other live resources hold in the scope a scope-wide revoke clears are given back: their state
-    // says they hold them.
-    const giveBack = revokesScope ? claimedByOthers(id, req, (g) => inOrganizations(g, req)) : [];
-    // With onDelete "restore", what the user holds before the writes: which added roles are adopted.
-    const before = toGrant.length > 0 && tracksAdoption(i) ? await readHolding(ctx.client, rule, req, true) : undefined;
-    const adopted =
-      before || adoptedBefore ? [...(adoptedBefore ?? []), ...(before ? heldPart(rule, req, toGrant, before.held) : [])] : undefined;
-    let outcomes: WriteOutcome[];
-    if (revokesScope) {
-      outcomes = await unassignRoles(ctx.client, rule, req, removed);
-      outcomes.push(...(await assignRoles(ctx.client, rule, req, dedupe([...i.roles, ...giveBack.map((k) => k.grant as Role)]))));
-    } else {
-      outcomes = await assignRoles(ctx.client, rule, req, toGrant);
-      outcomes.push(...(await unassignRoles(ctx.client, rule, req, removed)));
-    }
-    const holding = await readBack(
-      ctx,
-      rule,
-      req,
-      (h) =>
-        i.roles.every((r) => roleHeld(rule, req, r, h.held)) &&
-        !removed.some((r) => roleAnyHeld(rule, req, r, h.held)) &&
-        giveBack.every((k) => isHeldIn(k.grant, h)),
-      outcomes,
-      // Unconfirmed: keep the removed roles in state (the next run revokes them) and count as held only
-      // what nothing touched (the next run re-grants the rest).
-      () => {
-        const untouched = revokesScope
-          ? []
-          : heldPart(
-              rule,
-              req,
-              i.roles,
-              heldBefore.flatMap((r) => grantsOf(rule, req, r)),
-            );
-        const outs = outputsOf(i, id, untouched, { user: null, held: [] }, olds.user, adopted);
-        return { id, properties: { ...outs, roles: sortRoles(dedupe([...outs.roles, ...removed])), __provider: news.__provider } };
-      },
-      `updating ${where(rule, i)}`,
-    );
-    if (holding.user === null) {
-      throw new TrutoError(
-        TrutoErrorCodes.notFound,
-        `${where(rule, i)} no longer exists; run \`pulumi refresh\` to drop the assignment from state.`,
-        {
-          integratedAccountId: i.integratedAccountId,
-        },
-      );
-    }
-    tellKept(selfName(i, id), where(rule, i), "the update", [...keptForOthers, ...giveBack], [], holding);
-    const held = heldPart(rule, req, i.roles, holding.held);
-    const missing = uncoveredPart(rule, req, i.roles, held);
-    const stillHeld = heldPart(rule, req, removed, holding.held);
-    const lost = giveBack.filter((k) => !isHeldIn(k.grant, holding));
-    const outs = outputsOf(i, id, held, holding, undefined, adopted);
-    if (missing.length === 0 && stillHeld.length === 0 && lost.length === 0) return outs;
-    const reasons = bounded([
-      ...missing.map((r) => reasonFor("grant", r, outcomes)),
-      ...stillHeld.map((r) => reasonFor("revoke", r, outcomes)),
-      ...lost.map(
-        (k) =>
-          `${reasonFor("grant", k.grant as Role, outcomes)} (held by ${k.by.map(claimantName).join(", ")}; ${rule.displayName}'s revoke cleared the organization)`,
-      ),
-    ]);
-    // State must keep what is really held: roles that could not be revoked stay, so the next run revokes them.
-    const recorded = strip({
-      ...outs,
-      roles: sortRoles(dedupe([...outs.roles, ...stillHeld])),
-      heldRoles: sortRoles(dedupe([...held, ...stillHeld])),
-      __provider: news.__provider,
-    });
-    throw new PartialFailure(
-      `updated ${where(rule, i)} only in part: ${reasons.join("; ")}. Run \`pulumi up\` again to converge.`,
-      id,
-      recorded,
-      reasons,
-    );
-  } finally {
-    release();
+  await guardLastHolders(ctx, rule, req, i, removed, selfName(i, id));
+  const revokesScope = rule.revokes === "whole-scope" && removed.length > 0;
+  // Grants other live resources hold in the scope a scope-wide revoke clears are given back: their state
+  // says they hold them.
+  const giveBack = revokesScope ? claimedByOthers(id, req, (g) => inOrganizations(g, req)) : [];
+  // With onDelete "restore", what the user holds before the writes: which added roles are adopted.
+  const before = toGrant.length > 0 && tracksAdoption(i) ? await readHolding(ctx.client, rule, req, true) : undefined;
+  const adopted =
+    before || adoptedBefore ? [...(adoptedBefore ?? []), ...(before ? heldPart(rule, req, toGrant, before.held) : [])] : undefined;
+  let outcomes: WriteOutcome[];
+  if (revokesScope) {
+    outcomes = await unassignRoles(ctx.client, rule, req, removed);
+    outcomes.push(...(await assignRoles(ctx.client, rule, req, dedupe([...i.roles, ...giveBack.map((k) => k.grant as Role)]))));
+  } else {
+    outcomes = await assignRoles(ctx.client, rule, req, toGrant);
+    outcomes.push(...(await unassignRoles(ctx.client, rule, req, removed)));
   }
+  const holding = await readBack(
+    ctx,
+    rule,
+    req,
+    (h) =>
+      i.roles.every((r) => roleHeld(rule, req, r, h.held)) &&
+      !removed.some((r) => roleAnyHeld(rule, req, r, h.held)) &&
+      giveBack.every((k) => isHeldIn(k.grant, h)),
+    outcomes,
+    // Unconfirmed: keep the removed roles in state (the next run revokes them) and count as held only
+    // what nothing touched (the next run re-grants the rest).
+    () => {
+      const untouched = revokesScope
+        ? []
+        : heldPart(
+            rule,
+            req,
+            i.roles,
+            heldBefore.flatMap((r) => grantsOf(rule, req, r)),
+          );
+      const outs = outputsOf(i, id, untouched, { user: null, held: [] }, olds.user, adopted);
+      return { id, properties: { ...outs, roles: sortRoles(dedupe([...outs.roles, ...removed])), __provider: news.__provider } };
+    },
+    `updating ${where(rule, i)}`,
+  );
+  if (holding.user === null) {
+    throw new TrutoError(
+      TrutoErrorCodes.notFound,
+      `${where(rule, i)} no longer exists; run \`pulumi refresh\` to drop the assignment from state.`,
+      {
+        integratedAccountId: i.integratedAccountId,
+      },
+    );
+  }
+  tellKept(selfName(i, id), where(rule, i), "the update", [...keptForOthers, ...giveBack], [], holding);
+  const held = heldPart(rule, req, i.roles, holding.held);
+  heldAgain(ctx.client, rule, req, held);
+  const missing = uncoveredPart(rule, req, i.roles, held);
+  const stillHeld = heldPart(rule, req, removed, holding.held);
+  const lost = giveBack.filter((k) => !isHeldIn(k.grant, holding));
+  const outs = outputsOf(i, id, held, holding, undefined, adopted);
+  if (missing.length === 0 && stillHeld.length === 0 && lost.length === 0) return outs;
+  const reasons = bounded([
+    ...missing.map((r) => reasonFor("grant", r, outcomes)),
+    ...stillHeld.map((r) => reasonFor("revoke", r, outcomes)),
+    ...lost.map(
+      (k) =>
+        `${reasonFor("grant", k.grant as Role, outcomes)} (held by ${k.by.map(claimantName).join(", ")}; ${rule.displayName}'s revoke cleared the organization)`,
+    ),
+  ]);
+  // State must keep what is really held: roles that could not be revoked stay, so the next run revokes them.
+  const recorded = strip({
+    ...outs,
+    roles: sortRoles(dedupe([...outs.roles, ...stillHeld])),
+    heldRoles: sortRoles(dedupe([...held, ...stillHeld])),
+    __provider: news.__provider,
+  });
+  throw new PartialFailure(
+    `updated ${where(rule, i)} only in part: ${reasons.join("; ")}. Run \`pulumi up\` again to converge.`,
+    id,
+    recorded,
+    reasons,
+  );
 }
 
 /** Whether a grant lies in the organizations of `scope` (every grant does when the scope names none). */
@@ -487,90 +485,86 @@ async function removeNow(
   const keptForOthers = claimedByOthers(id, req, (g) => mine.some((m) => roleKey(m) === roleKey(g)));
   const roles = uncoveredPart(rule, req, declared, [...keptForOthers.map((k) => k.grant), ...adoptedGrants]);
   // A protected role losing its last holder is refused before any write (see last-holder.ts).
-  const release = await guardLastHolders(ctx, rule, req, i, roles, selfName(i, id));
-  try {
-    const wholeScope = rule.revokes === "whole-scope";
-    // A scope-wide revoke clears only the organizations of the roles it must revoke. What other live resources
-    // hold there is given back (their state says they hold it), and so is what this resource adopted there,
-    // if the user still held it just before (a role removed by someone else meanwhile is not restored).
-    const scope: AssignmentRequest = wholeScope
-      ? narrowedTo(
-          req,
-          roles.flatMap((r) => grantsOf(rule, req, r)),
-        )
-      : req;
-    const inScope = wholeScope && roles.length > 0 ? claimedByOthers(id, scope, (g) => inOrganizations(g, scope)) : [];
-    const adoptedInScope = wholeScope && roles.length > 0 ? adoptedGrants.filter((g) => inOrganizations(g, scope)) : [];
-    const before = adoptedInScope.length > 0 ? await readHolding(ctx.client, rule, req, true) : undefined;
-    const giveBack = dedupeGrants([
-      ...inScope.map((k) => k.grant),
-      ...adoptedInScope.filter((g) => before !== undefined && isHeldIn(g, before)),
-    ]);
-    const outcomes = await unassignRoles(ctx.client, rule, scope, roles);
-    if (giveBack.length > 0) outcomes.push(...(await assignRoles(ctx.client, rule, req, giveBack as Role[])));
-    let holding: Holding;
-    try {
-      holding = await settle(
-        ctx,
-        rule,
+  await guardLastHolders(ctx, rule, req, i, roles, selfName(i, id));
+  const wholeScope = rule.revokes === "whole-scope";
+  // A scope-wide revoke clears only the organizations of the roles it must revoke. What other live resources
+  // hold there is given back (their state says they hold it), and so is what this resource adopted there,
+  // if the user still held it just before (a role removed by someone else meanwhile is not restored).
+  const scope: AssignmentRequest = wholeScope
+    ? narrowedTo(
         req,
-        (h) => !roles.some((r) => roleAnyHeld(rule, req, r, h.held)) && giveBack.every((g) => isHeldIn(g, h)),
-      );
-    } catch (e) {
-      // Without a read-back nothing is confirmed, whatever the revoke answered.
-      if (!isTrutoError(e)) throw e;
-      throw new TrutoError(
-        e.code as TrutoErrorCode,
-        `could not confirm that ${where(rule, i)} no longer holds ${labels(roles.length ? roles : declared)}; the assignment stays in state. ${clip((e as { detail?: string }).detail ?? e.message)}`,
-        { integratedAccountId: i.integratedAccountId },
-      );
-    }
-    if (holding.user === null) {
-      // The user is taken as gone when every read through the settle window said "not found" and no revoke
-      // was refused: each answered success or the vendor's own "not found", which is Truto's way of saying
-      // there was nothing to revoke. A revoke refused for another reason (403, 5xx after retries) proves
-      // nothing about the user, so the destroy fails and keeps state rather than trust the reads alone.
-      const refused = outcomes.filter((o) => o.error !== undefined);
-      if (refused.length === 0) return;
-      const reasons = bounded(roles.map((r) => reasonFor("revoke", r, refused)));
-      throw new TrutoError(
-        firstCode(refused, TrutoErrorCodes.revokeNotConfirmed),
-        `could not confirm that ${where(rule, i)} no longer holds ${labels(roles)}: the user was not found when read back, but the revoke was refused. ${reasons.join("; ")}. The assignment stays in state; fix the cause and run \`pulumi destroy\` again.`,
-        { integratedAccountId: i.integratedAccountId },
-      );
-    }
-    const still = heldPart(rule, req, roles, holding.held);
-    const lost = giveBack.filter((g) => !isHeldIn(g, holding));
-    if (still.length === 0 && lost.length === 0) {
-      tellKept(
-        selfName(i, id),
-        where(rule, i),
-        "the delete",
-        [...keptForOthers, ...inScope.filter((k) => giveBack.includes(k.grant))],
-        adoptedGrants,
-        holding,
-      );
-      return;
-    }
-    const reasons = bounded([
-      ...still.map((r) => reasonFor("revoke", r, outcomes)),
-      ...lost.map(
-        (g) =>
-          `${reasonFor("grant", g as Role, outcomes)} (given back after ${rule.displayName}'s revoke cleared the organization: ${keeperOf(g, inScope)})`,
-      ),
-    ]);
-    const what =
-      still.length > 0
-        ? `still holds ${labels(still)} after the revoke`
-        : `lost ${labels(lost as Role[])}, which must stay, when ${rule.displayName}'s scope-wide revoke cleared the organization`;
+        roles.flatMap((r) => grantsOf(rule, req, r)),
+      )
+    : req;
+  const inScope = wholeScope && roles.length > 0 ? claimedByOthers(id, scope, (g) => inOrganizations(g, scope)) : [];
+  const adoptedInScope = wholeScope && roles.length > 0 ? adoptedGrants.filter((g) => inOrganizations(g, scope)) : [];
+  const before = adoptedInScope.length > 0 ? await readHolding(ctx.client, rule, req, true) : undefined;
+  const giveBack = dedupeGrants([
+    ...inScope.map((k) => k.grant),
+    ...adoptedInScope.filter((g) => before !== undefined && isHeldIn(g, before)),
+  ]);
+  const outcomes = await unassignRoles(ctx.client, rule, scope, roles);
+  if (giveBack.length > 0) outcomes.push(...(await assignRoles(ctx.client, rule, req, giveBack as Role[])));
+  let holding: Holding;
+  try {
+    holding = await settle(
+      ctx,
+      rule,
+      req,
+      (h) => !roles.some((r) => roleAnyHeld(rule, req, r, h.held)) && giveBack.every((g) => isHeldIn(g, h)),
+    );
+  } catch (e) {
+    // Without a read-back nothing is confirmed, whatever the revoke answered.
+    if (!isTrutoError(e)) throw e;
     throw new TrutoError(
-      firstCode(outcomes, TrutoErrorCodes.revokeNotConfirmed),
-      `${where(rule, i)} ${what}. ${reasons.join("; ")}. The assignment stays in state; fix the cause and run \`pulumi destroy\` (or \`pulumi up\`) again.`,
+      e.code as TrutoErrorCode,
+      `could not confirm that ${where(rule, i)} no longer holds ${labels(roles.length ? roles : declared)}; the assignment stays in state. ${clip((e as { detail?: string }).detail ?? e.message)}`,
       { integratedAccountId: i.integratedAccountId },
     );
-  } finally {
-    release();
   }
+  if (holding.user === null) {
+    // The user is taken as gone when every read through the settle window said "not found" and no revoke
+    // was refused: each answered success or the vendor's own "not found", which is Truto's way of saying
+    // there was nothing to revoke. A revoke refused for another reason (403, 5xx after retries) proves
+    // nothing about the user, so the destroy fails and keeps state rather than trust the reads alone.
+    const refused = outcomes.filter((o) => o.error !== undefined);
+    if (refused.length === 0) return;
+    const reasons = bounded(roles.map((r) => reasonFor("revoke", r, refused)));
+    throw new TrutoError(
+      firstCode(refused, TrutoErrorCodes.revokeNotConfirmed),
+      `could not confirm that ${where(rule, i)} no longer holds ${labels(roles)}: the user was not found when read back, but the revoke was refused. ${reasons.join("; ")}. The assignment stays in state; fix the cause and run \`pulumi destroy\` again.`,
+      { integratedAccountId: i.integratedAccountId },
+    );
+  }
+  const still = heldPart(rule, req, roles, holding.held);
+  const lost = giveBack.filter((g) => !isHeldIn(g, holding));
+  if (still.length === 0 && lost.length === 0) {
+    tellKept(
+      selfName(i, id),
+      where(rule, i),
+      "the delete",
+      [...keptForOthers, ...inScope.filter((k) => giveBack.includes(k.grant))],
+      adoptedGrants,
+      holding,
+    );
+    return;
+  }
+  const reasons = bounded([
+    ...still.map((r) => reasonFor("revoke", r, outcomes)),
+    ...lost.map(
+      (g) =>
+        `${reasonFor("grant", g as Role, outcomes)} (given back after ${rule.displayName}'s revoke cleared the organization: ${keeperOf(g, inScope)})`,
+    ),
+  ]);
+  const what =
+    still.length > 0
+      ? `still holds ${labels(still)} after the revoke`
+      : `lost ${labels(lost as Role[])}, which must stay, when ${rule.displayName}'s scope-wide revoke cleared the organization`;
+  throw new TrutoError(
+    firstCode(outcomes, TrutoErrorCodes.revokeNotConfirmed),
+    `${where(rule, i)} ${what}. ${reasons.join("; ")}. The assignment stays in state; fix the cause and run \`pulumi destroy\` (or \`pulumi up\`) again.`,
+    { integratedAccountId: i.integratedAccountId },
+  );
 }
 
 function dedupeGrants(grants: Grant[]): Grant[] {

@@ -307,25 +307,29 @@ export async function getUser(
   return fresh ? load() : readCache.get(userKey(client, scope, query), load, client.readCacheMs);
 }
 
-/** One list endpoint's call: where, for which account, with what filters, and the shape of an item. */
+/** The page size of list calls (`limit`), unless a rule asks for another (`assignmentPageSize`). */
+export const LIST_PAGE_SIZE = 100;
+
+/** One list endpoint's call: where, for which account, with what filters, the shape of an item, and the page size. */
 interface ListCall<T extends z.ZodType> {
   path: string;
   integratedAccountId: string;
   query: Record<string, unknown>;
   item: T;
+  pageSize?: number;
 }
 
 /** The pages of a list endpoint, in order, fetched one at a time as they are consumed. */
 async function* pages<T extends z.ZodType>(
   client: TrutoClient,
-  { path, integratedAccountId, query, item }: ListCall<T>,
+  { path, integratedAccountId, query, item, pageSize = LIST_PAGE_SIZE }: ListCall<T>,
 ): AsyncGenerator<z.output<T>[]> {
   const envelope = listEnvelope(item);
   let cursor: string | undefined;
   // Bounded: a server that never stops paging is a bug we must not loop on forever.
   for (let page = 0; page < 10_000; page++) {
     const res = await client.call(
-      { method: "GET", path, integratedAccountId, query: { ...query, limit: 100, ...(cursor ? { next_cursor: cursor } : {}) } },
+      { method: "GET", path, integratedAccountId, query: { ...query, limit: pageSize, ...(cursor ? { next_cursor: cursor } : {}) } },
       envelope,
     );
     yield res.result as z.output<T>[];
@@ -375,14 +379,16 @@ export function listRoles(client: TrutoClient, integratedAccountId: string) {
   return listAll(client, { path: `${BASE}/roles`, integratedAccountId, query: {}, item: WireRoleRecord });
 }
 
-/** Every role assignment (all pages), in a workspace where the integration needs one. */
+/** Every role assignment (all pages), in a workspace where the integration needs one, `pageSize` to a page. */
 export function listRoleAssignments(
   client: TrutoClient,
   integratedAccountId: string,
   workspaceId?: string,
+  pageSize = LIST_PAGE_SIZE,
+  onPage?: () => void,
 ): Promise<WireRoleAssignmentT[]> {
   const query = workspaceId ? { workspace_id: workspaceId } : {};
-  return listAll(client, { path: `${BASE}/role_assignments`, integratedAccountId, query, item: WireRoleAssignment });
+  return listAll(client, { path: `${BASE}/role_assignments`, integratedAccountId, query, item: WireRoleAssignment, pageSize }, onPage);
 }
 
 /**
@@ -404,7 +410,7 @@ export async function readHolding(client: TrutoClient, rule: IntegrationRule, sc
   const user = await getUser(client, scope, fresh, rule);
   if (!user) return { user: null, held: [] };
   if (rule.readBack === "user-roles") return { user: summarize(user), held: grantsOfUser(user) };
-  const list = () => listRoleAssignments(client, scope.integratedAccountId, scope.workspaceId);
+  const list = () => listRoleAssignments(client, scope.integratedAccountId, scope.workspaceId, rule.assignmentPageSize);
   const assignments = await (fresh ? list() : readCache.get(workspaceKey(client, scope), list, client.readCacheMs));
   return { user: summarize(user), held: heldIn(assignments, scope) };
 }
@@ -440,35 +446,35 @@ async function listedUser(
   return users?.get(scope.userId);
 }
 
+/**
+ * A Slack workspace's role assignments (Enterprise), from the coalesced listing of the workspace: listed whole even
+ * for one read, so it is always shared. `fresh`: only a listing that started after this call (see CoalescedReads).
+ * With per-resource reads, a listing of its own.
+ */
+export function workspaceAssignments(
+  client: TrutoClient,
+  rule: IntegrationRule,
+  scope: AssignmentScope,
+  fresh: boolean,
+): Promise<WireRoleAssignmentT[]> {
+  const list = (page?: () => void) =>
+    listRoleAssignments(client, scope.integratedAccountId, scope.workspaceId, rule.assignmentPageSize, page);
+  if (client.readStrategy !== "coalesced") return list();
+  return assignmentListings
+    .read(workspaceKey(client, scope), { fresh, ttlMs: listingTtl(client), policy: { aloneCost: Infinity, firstListingAt: 1 }, list })
+    .then((rows) => rows ?? list());
+}
+
 async function readCoalesced(client: TrutoClient, rule: IntegrationRule, scope: AssignmentScope, fresh: boolean): Promise<Holding> {
   if (rule.readBack === "user-roles") {
     const user = (await listedUser(client, rule, scope, fresh)) ?? (await getUser(client, scope, fresh, rule));
     return user ? { user: summarize(user), held: grantsOfUser(user) } : { user: null, held: [] };
   }
-  // Slack Enterprise: the roles from the workspace's role_assignments (listed whole even for one read, so it
-  // is always shared); the name and status need not be fresh, since the roles are what a read-back proves.
-  const [assignments, listed] = await Promise.all([
-    assignmentListings.read(workspaceKey(client, scope), {
-      fresh,
-      ttlMs: listingTtl(client),
-      policy: { aloneCost: Infinity, firstListingAt: 1 },
-      list: (page) =>
-        listAll(
-          client,
-          {
-            path: `${BASE}/role_assignments`,
-            integratedAccountId: scope.integratedAccountId,
-            query: scope.workspaceId ? { workspace_id: scope.workspaceId } : {},
-            item: WireRoleAssignment,
-          },
-          page,
-        ),
-    }),
-    listedUser(client, rule, scope, false),
-  ]);
+  // Slack Enterprise: the roles from the workspace's role_assignments; the name and status need not be fresh,
+  // since the roles are what a read-back proves.
+  const [rows, listed] = await Promise.all([workspaceAssignments(client, rule, scope, fresh), listedUser(client, rule, scope, false)]);
   const user = listed ?? (await getUser(client, scope, fresh, rule));
   if (!user) return { user: null, held: [] };
-  const rows = assignments ?? (await listRoleAssignments(client, scope.integratedAccountId, scope.workspaceId));
   return { user: summarize(user), held: heldIn(rows, scope) };
 }
 

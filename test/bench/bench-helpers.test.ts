@@ -174,12 +174,13 @@ describe("bench helpers", () => {
       assert.deepEqual(up.slackenterprise, { resources: 1_000, floor: 1_999 });
       assert.deepEqual(up.jumpcloud, { resources: 1_000, floor: 1_000 });
       const refresh = floorsOf(org, "refresh");
-      // 1,485 and 514 + 6 rows in the two workspaces; 1,001 users in each other account.
-      assert.equal(refresh.slackenterprise.floor, 15 + 6);
+      // 1,485 and 514 + 6 rows in the two workspaces, 200 to a page; 1,001 users in each other account, 100 to a page.
+      assert.equal(refresh.slackenterprise.floor, 8 + 3);
       assert.equal(refresh.jumpcloud.floor, 11);
       assert.equal(refresh.elasticcloud.floor, 11);
       assert.deepEqual(floorsOf(org, "update").elasticcloud, { resources: 100, floor: 200 });
-      assert.equal(pagesFor(0), 1);
+      assert.equal(pagesFor(0, 100), 1);
+      assert.equal(pagesFor(201, 200), 2);
     });
     it("counts an update's writes as the rules make them", () => {
       const slack = (roles: string[]) => ({ app: "slackenterprise" as const, roles });

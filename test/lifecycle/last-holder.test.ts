@@ -222,9 +222,60 @@ describe("the last-holder guard with TRUTO_PROTECTED_ROLES", function () {
     assert.equal(holders.filter(Boolean).length, 1, "exactly one manager is left");
   });
 
+  it("counts a user whose revoke it let through as a holder again once a grant to them is read back", async () => {
+    const alice = await create("alice", jumpcloud(JC.alice, ["manager"]));
+    const bob = await create("bob", jumpcloud(JC.bob, ["manager"]));
+    await remove(alice); // bob holds it: let through, and alice is not counted again in this process...
+    await create("alice-again", jumpcloud(JC.alice, ["manager"])); // ...until she is read back holding it.
+    await remove(bob);
+    assert.ok(!(await held(acct.jumpcloud, JC.bob)).includes("manager"));
+    assert.ok((await held(acct.jumpcloud, JC.alice)).includes("manager"));
+  });
+
   it("leaves unprotected roles alone", async () => {
     const carol = await create("carol", jumpcloud(JC.carol, ["help-desk"]));
     await remove(carol);
     assert.deepEqual(await held(acct.jumpcloud, JC.carol), []);
+  });
+});
+
+describe("the last-holder guard sharing what it sees (the read cache on, as by default)", function () {
+  this.timeout(60_000);
+  const sandbox = useSandbox({ rateLimit: false });
+  const provider = useProviderHost(sandbox, 400, { TRUTO_READ_CACHE_MS: "2000", TRUTO_PROTECTED_ROLES: "manager" });
+  const { create, remove, withoutOwner, editState, held, refusal } = guardHelpers(sandbox, provider);
+  const people = [JC.alice, JC.bob, JC.carol, JC.dan, JC.erin];
+  const listings = async () =>
+    (await sandbox.admin.requests()).filter((r) => r.method === "GET" && r.path === "/unified/user-directory/users").length;
+
+  it("five last holders revoked at once leave exactly one, however the checks share their listings", async () => {
+    await withoutOwner(acct.jumpcloud, "manager");
+    const created = await Promise.all(people.map((u, k) => create(`m${k}`, jumpcloud(u, ["manager"]))));
+    const results = await Promise.allSettled(created.map((c) => remove(c)));
+    const refused = results.filter((r) => r.status === "rejected") as PromiseRejectedResult[];
+    assert.equal(refused.length, 1, "one revoke is refused");
+    assert.match((refused[0].reason as HostCallError).details, /TRUTO_LAST_HOLDER[^]*matches "manager"/);
+    const holding = await Promise.all(people.map(async (u) => (await held(acct.jumpcloud, u)).includes("manager")));
+    assert.equal(holding.filter(Boolean).length, 1, "exactly one manager is left");
+  });
+
+  it("revokes made together while the owner holds the role look at the holders once, not once each", async () => {
+    const created = await Promise.all(people.slice(0, 4).map((u, k) => create(`a${k}`, jumpcloud(u, ["administrator"]))));
+    await sandbox.admin.clearRequests();
+    await Promise.all(created.map((c) => remove(c)));
+    for (const u of people.slice(0, 4)) assert.ok(!(await held(acct.jumpcloud, u)).includes("administrator"));
+    // Four guarded revokes: one shared look at the holders, and at most two listings for the read-backs.
+    assert.ok((await listings()) <= 3, `${await listings()} user listings for four guarded revokes`);
+  });
+
+  it("looks again once what it saw is over a second old: an owner made inactive since then no longer counts", async () => {
+    const carol = await create("carol-admin", jumpcloud(JC.carol, ["administrator"]));
+    await remove(carol);
+    const again = await create("carol-admin", jumpcloud(JC.carol, ["administrator"]));
+    await editState((s) => {
+      for (const u of s.users) if (u.accountId === acct.jumpcloud && u.id === JC.owner) u.status = "inactive";
+    });
+    await new Promise((r) => setTimeout(r, 1_100));
+    assert.match(await refusal(() => remove(again)), /TRUTO_LAST_HOLDER[^]*nobody else active holds it/);
   });
 });
