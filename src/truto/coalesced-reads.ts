@@ -38,7 +38,10 @@ export interface SourcePolicy {
    * for one read, so a listing there always costs no more: `Infinity`.
    */
   aloneCost: number;
-  /** The fewest pending reads for a first listing, while the source's page count is not yet known. */
+  /**
+   * The fewest reads for a first listing, while the source's page count is not yet known: those pending, and
+   * those that need not be fresh left alone within the listing lifetime.
+   */
   firstListingAt: number;
 }
 
@@ -106,7 +109,7 @@ export class CoalescedReads<R> {
     const now = this.now();
     source.aloneAt = source.aloneAt.filter((t) => now - t < opts.ttlMs);
     const alone = (batch.length + source.aloneAt.length) * aloneCost;
-    const listing = source.pages === undefined ? batch.length >= firstListingAt : source.pages < alone;
+    const listing = source.pages === undefined ? batch.length + source.aloneAt.length >= firstListingAt : source.pages < alone;
     if (!listing) {
       for (const w of batch) {
         if (!w.fresh && opts.ttlMs > 0) source.aloneAt.push(now);

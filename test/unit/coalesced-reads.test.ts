@@ -73,6 +73,13 @@ describe("coalesced reads", () => {
       assert.equal(await read(c, l, { fresh: true }), undefined, "fresh reads cannot be served later, so do not count");
   });
 
+  it("lists a source of unknown size once enough reads that need not be fresh have come, together or one by one", async () => {
+    const c = new CoalescedReads<string>();
+    const l = lister(2);
+    for (let k = 1; k <= 3; k++) assert.equal(await read(c, l), undefined, `read ${k} alone`);
+    assert.equal(await read(c, l), "listing 1", "the fourth in the listing lifetime lists");
+  });
+
   it("always shares a source whose single read lists it whole anyway (a Slack workspace)", async () => {
     const c = new CoalescedReads<string>();
     const l = lister();
