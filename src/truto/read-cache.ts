@@ -29,6 +29,12 @@ export class ReadCache {
     return entry.value as Promise<T>;
   }
 
+  /** Whether a read for `key` is in flight, or finished less than `ttlMs` ago: {@link get} would not load it. */
+  has(key: string, ttlMs: number): boolean {
+    const hit = this.entries.get(key);
+    return hit !== undefined && (hit.done === undefined || Date.now() - hit.done < ttlMs);
+  }
+
   // A run over thousands of users must not keep every answer: expired entries go, at most once per TTL.
   private sweep(now: number): void {
     if (now - this.sweptAt < this.longestTtlMs) return;

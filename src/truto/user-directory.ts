@@ -431,6 +431,8 @@ async function listedUser(
   fresh: boolean,
 ): Promise<WireUserT | undefined> {
   if (rule.userListing === "off") return undefined;
+  // A read the cache answers costs nothing: it neither needs a listing nor counts as demand for one.
+  if (!fresh && readCache.has(userKey(client, scope, userReadQuery(rule, scope)), client.readCacheMs)) return undefined;
   const users = await userListings.read(accountKey(client, scope), {
     fresh,
     ttlMs: listingTtl(client),
