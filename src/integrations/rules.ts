@@ -94,6 +94,16 @@ export interface IntegrationRule {
    * inferred: a smaller page served instead only costs more pages. Elsewhere, the client's 100.
    */
   readonly assignmentPageSize: number;
+  /**
+   * Whether a `role_assignments` listing may be narrowed to the roles its reads confirm, as
+   * `remote_query[role_ids]=<id>,<id>`. Slack's admin.roles.listAssignments scopes its results by `role_ids`
+   * ("collection of role ids to scope results by", https://docs.slack.dev/reference/methods/admin.roles.listAssignments;
+   * truto-api-notes.md §6.1), and Truto passes `remote_query` to the vendor untransformed (§3). That Truto's Slack
+   * Enterprise listing is that method, that the filter reaches it, and that Slack reads an array argument sent
+   * comma-separated are inferred; `off` is the switch. A listing the vendor did not narrow only costs more pages:
+   * its rows are read the same way, and every row of the user counts.
+   */
+  readonly assignmentRoleFilter: "remote_query" | "off";
 }
 
 // Inferred (not on a published page): assign-role sends id, roles, workspace_id and organizations in both
@@ -137,6 +147,7 @@ function generic(
     userReadQuery: [],
     userListing,
     assignmentPageSize: 100,
+    assignmentRoleFilter: "off",
   };
 }
 
@@ -172,6 +183,7 @@ export const RULES: Readonly<Record<IntegrationSlug, IntegrationRule>> = {
     userReadQuery: [],
     userListing: "inferred",
     assignmentPageSize: 100,
+    assignmentRoleFilter: "off",
   },
   slackenterprise: {
     slug: "slackenterprise",
@@ -199,6 +211,7 @@ export const RULES: Readonly<Record<IntegrationSlug, IntegrationRule>> = {
     userReadQuery: ["workspace_id"],
     userListing: "inferred",
     assignmentPageSize: 200,
+    assignmentRoleFilter: "remote_query",
   },
   jumpcloud: {
     slug: "jumpcloud",
@@ -220,6 +233,7 @@ export const RULES: Readonly<Record<IntegrationSlug, IntegrationRule>> = {
     userReadQuery: [],
     userListing: "inferred",
     assignmentPageSize: 100,
+    assignmentRoleFilter: "off",
   },
   blackline: generic("blackline", "BlackLine", {}),
   // Truto marks CrowdStrike's user list "partial: use the get endpoint for the full object" (List Users page).

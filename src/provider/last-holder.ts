@@ -213,9 +213,11 @@ export async function guardLastHolders(
   }
   if (byKey.size === 0) return;
   const guarded = [...byKey];
-  // Slack Enterprise: one fresh listing of the workspace's role_assignments for all the grants of this revoke.
+  // Slack Enterprise: one fresh listing of the workspace's role_assignments for all the grants of this revoke
+  // (narrowed, where the row allows, to the guarded roles and those of the reads it is shared with).
   let rows: Promise<WireRoleAssignmentT[]> | undefined;
-  const assignments = () => (rows ??= workspaceAssignments(ctx.client, rule, req, true));
+  const roleIds = [...new Set(guarded.map(([, g]) => g.grant.id))];
+  const assignments = () => (rows ??= workspaceAssignments(ctx.client, rule, req, true, roleIds));
   // Bounded: each further round means another revoke of this process took a holder counted here meanwhile.
   for (let round = 0; ; round++) {
     const found = await Promise.all(

@@ -26,6 +26,7 @@ import {
   unassignRoles,
   type AssignmentRequest,
   type Holding,
+  type ReadAbout,
   type UserSummary,
   type WriteOutcome,
 } from "../truto/user-directory";
@@ -125,6 +126,15 @@ function outputsOf(
   });
 }
 
+/**
+ * What the reads of one operation look at: every role it writes, confirms or reports (a role left out would read
+ * as not held; see ReadAbout), and the user as state last recorded them, when it is this user.
+ */
+function readingOf(i: RoleAssignmentInputs, roles: readonly Grant[], recordedUser?: unknown): ReadAbout {
+  const user = recordedUser as UserSummary | undefined;
+  return { roles: [...new Set(roles.map((r) => r.id))], user: user?.id === i.userId ? user : undefined };
+}
+
 /** Whether this resource records which roles it adopts: only with onDelete "restore", whose destroy uses them. */
 function tracksAdoption(i: RoleAssignmentInputs): boolean {
   return i.onDelete === "restore";
@@ -207,7 +217,8 @@ async function createNow(
   // Read fresh: a role wrongly taken as adopted would survive the destroy. A failed read fails the create
   // before any write; a user not found adopts nothing and the writes below decide. The default needs no
   // such read, so it costs none (restore is opt-in, and so is its request).
-  const before = tracksAdoption(i) ? await readHolding(ctx.client, rule, req, true) : undefined;
+  const reading = readingOf(i, i.roles);
+  const before = tracksAdoption(i) ? await readHolding(ctx.client, rule, req, true, reading) : undefined;
   const adopted = before ? heldPart(rule, req, i.roles, before.held) : undefined;
   const outcomes = await assignRoles(ctx.client, rule, req, i.roles);
   const id = newId(i);
@@ -221,6 +232,7 @@ async function createNow(
     // the next run grants them again, which is idempotent).
     () => ({ id, properties: { ...outputsOf(i, id, [], { user: null, held: [] }, undefined, adopted), __provider: props.__provider } }),
     `granting to ${where(rule, i)}`,
+    reading,
   );
   if (holding.user === null) {
     throw new TrutoError(TrutoErrorCodes.notFound, `${where(rule, i)} does not exist; check userId.`, {
@@ -339,8 +351,9 @@ async function updateNow(
   // Grants other live resources hold in the scope a scope-wide revoke clears are given back: their state
   // says they hold them.
   const giveBack = revokesScope ? claimedByOthers(id, req, (g) => inOrganizations(g, req)) : [];
+  const reading = readingOf(i, [...i.roles, ...oldRoles, ...giveBack.map((k) => k.grant)], olds.user);
   // With onDelete "restore", what the user holds before the writes: which added roles are adopted.
-  const before = toGrant.length > 0 && tracksAdoption(i) ? await readHolding(ctx.client, rule, req, true) : undefined;
+  const before = toGrant.length > 0 && tracksAdoption(i) ? await readHolding(ctx.client, rule, req, true, reading) : undefined;
   const adopted =
     before || adoptedBefore ? [...(adoptedBefore ?? []), ...(before ? heldPart(rule, req, toGrant, before.held) : [])] : undefined;
   let outcomes: WriteOutcome[];
@@ -375,6 +388,7 @@ async function updateNow(
       return { id, properties: { ...outs, roles: sortRoles(dedupe([...outs.roles, ...removed])), __provider: news.__provider } };
     },
     `updating ${where(rule, i)}`,
+    reading,
   );
   if (holding.user === null) {
     throw new TrutoError(
@@ -498,11 +512,12 @@ async function removeNow(
     : req;
   const inScope = wholeScope && roles.length > 0 ? claimedByOthers(id, scope, (g) => inOrganizations(g, scope)) : [];
   const adoptedInScope = wholeScope && roles.length > 0 ? adoptedGrants.filter((g) => inOrganizations(g, scope)) : [];
-  const before = adoptedInScope.length > 0 ? await readHolding(ctx.client, rule, req, true) : undefined;
+  const before = adoptedInScope.length > 0 ? await readHolding(ctx.client, rule, req, true, readingOf(i, adoptedInScope)) : undefined;
   const giveBack = dedupeGrants([
     ...inScope.map((k) => k.grant),
     ...adoptedInScope.filter((g) => before !== undefined && isHeldIn(g, before)),
   ]);
+  const reading = readingOf(i, [...declared, ...giveBack], props.user);
   const outcomes = await unassignRoles(ctx.client, rule, scope, roles);
   if (giveBack.length > 0) outcomes.push(...(await assignRoles(ctx.client, rule, req, giveBack as Role[])));
   let holding: Holding;
@@ -512,6 +527,7 @@ async function removeNow(
       rule,
       req,
       (h) => !roles.some((r) => roleAnyHeld(rule, req, r, h.held)) && giveBack.every((g) => isHeldIn(g, h)),
+      reading,
     );
   } catch (e) {
     // Without a read-back nothing is confirmed, whatever the revoke answered.

@@ -4,7 +4,7 @@
  */
 import type { IntegrationRule } from "../integrations/rules";
 import type { TrutoClient } from "../truto/client";
-import { readHolding, type AssignmentRequest, type Holding, type WriteOutcome } from "../truto/user-directory";
+import { readHolding, type AssignmentRequest, type Holding, type ReadAbout, type WriteOutcome } from "../truto/user-directory";
 import { clip, PartialFailure, uncertain } from "./write-outcomes";
 
 type Props = Record<string, unknown>;
@@ -24,18 +24,19 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
  * invisible to reads (a new user still propagating, a replica behind). So a reading without the user never
  * ends the wait early: the reads go on through the settle window, at least twice, and only a user still not
  * found at the end is returned as such. What that then means is for the caller to decide from the writes
- * (see readBack and remove).
+ * (see readBack and remove). `about` names every role `done` and the caller look at (see ReadAbout).
  */
 export async function settle(
   ctx: ReadBackContext,
   rule: IntegrationRule,
   req: AssignmentRequest,
   done: (h: Holding) => boolean,
+  about?: ReadAbout,
 ): Promise<Holding> {
   const started = Date.now();
   let wait = 100;
   for (let reads = 1; ; reads++) {
-    const holding = await readHolding(ctx.client, rule, req, true);
+    const holding = await readHolding(ctx.client, rule, req, true, about);
     const closing = Date.now() - started + wait > ctx.settleMs;
     if (holding.user !== null ? done(holding) || closing : closing && reads >= 2) return holding;
     await sleep(wait);
@@ -61,10 +62,11 @@ export async function readBack(
   outcomes: WriteOutcome[],
   record: () => { id: string; properties: Props },
   doing: string,
+  about?: ReadAbout,
 ): Promise<Holding> {
   let why: string;
   try {
-    const holding = await settle(ctx, rule, req, done);
+    const holding = await settle(ctx, rule, req, done, about);
     if (holding.user !== null || !uncertain(outcomes)) return holding;
     why = `user "${req.userId}" was not found when read back through the settle window (${ctx.settleMs} ms), although the write may have landed; a user just written to can be briefly invisible, so this is not taken as gone (if the user was deleted, \`pulumi refresh\` drops the assignment).`;
   } catch (readError) {

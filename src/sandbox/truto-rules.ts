@@ -39,6 +39,11 @@ export interface IntegrationRules {
   assign: MethodRules;
   /** Query parameters GET role_assignments requires. */
   roleAssignmentsRequire: readonly string[];
+  /**
+   * The vendor's filter of GET role_assignments by role, reached through `remote_query`: Slack's
+   * admin.roles.listAssignments scopes its results by `role_ids` (an array; sent comma-separated, or repeated).
+   */
+  roleAssignmentsRemoteFilter?: "role_ids";
 }
 
 const QUERY_REQUIRED: FieldRule = { from: ["query"], required: "query" };
@@ -86,6 +91,7 @@ export const TRUTO_RULES: Readonly<Record<string, IntegrationRules>> = {
     unassign: { id: QUERY_REQUIRED, roles: QUERY_REQUIRED, workspace_id: QUERY_REQUIRED },
     assign: { ...ASSIGN_DEFAULT, workspace_id: EITHER_REQUIRED },
     roleAssignmentsRequire: ["workspace_id"],
+    roleAssignmentsRemoteFilter: "role_ids",
   },
   elasticcloud: {
     label: "Elastic Cloud",

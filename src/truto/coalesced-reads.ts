@@ -15,20 +15,34 @@
  * A listing costs its pages; reads alone cost one each. The reads that need not be fresh left alone within the
  * listing lifetime count too, since a listing would have answered them and will answer those that follow.
  *
+ * A source may be narrowable (`policy.narrowUpTo`): a read then names the parts of the source it is about (a Slack
+ * workspace's role assignments of the roles it confirms), and a listing asks only for the parts its reads name
+ * together. A narrowed listing answers only reads about parts it covers; a read that names none wants the whole.
+ *
  * A listing goes through the client like any request (the governor paces it); one that fails fails every
  * read it was serving, with its error.
  */
 
-/** One listing: the items it found once every page was read, and when that was. */
+/** The parts of a source a listing asked for; undefined: all of it. */
+export type Parts = ReadonlySet<string> | undefined;
+
+/** One listing: the items it found once every page was read, when that was, and the parts it asked for. */
 interface Listing<R> {
   doneAt?: number;
   items: Promise<R>;
+  only: Parts;
 }
 
 /** A read waiting for its source's decision: a listing's items, or none (read it alone). */
 interface Waiter<R> {
   fresh: boolean;
+  about: Parts;
   settle: (listing: Promise<R> | undefined) => void;
+}
+
+/** Whether a listing of `only` shows everything a read `about` those parts needs. */
+function covers(only: Parts, about: Parts): boolean {
+  return only === undefined || (about !== undefined && [...about].every((part) => only.has(part)));
 }
 
 /** How one source decides between a listing and reads one by one. */
@@ -43,13 +57,29 @@ export interface SourcePolicy {
    * those that need not be fresh left alone within the listing lifetime.
    */
   firstListingAt: number;
+  /**
+   * How many parts one listing may be narrowed to; beyond that (or when 0 or absent), it lists the whole source.
+   * Narrowed listings take fewer pages, so only whole listings teach the source its page count.
+   */
+  narrowUpTo?: number;
+}
+
+/** What one read asks of {@link CoalescedReads.read}. */
+export interface ReadOptions<R> {
+  fresh: boolean;
+  ttlMs: number;
+  policy: SourcePolicy;
+  /** The parts of the source this read is about, where the policy lets listings be narrowed; absent: all of it. */
+  about?: ReadonlySet<string>;
+  /** Lists the source (only `only`, when given), calling `countPage` once per page. */
+  list: (countPage: () => void, only: Parts) => Promise<R>;
 }
 
 interface Source<R> {
   latest?: Listing<R>;
   pending: Waiter<R>[];
   timer?: NodeJS.Timeout;
-  /** Pages the last complete listing took. */
+  /** Pages the last complete whole listing took. */
   pages?: number;
   /** When reads that need not be fresh were last left to read alone (within the listing lifetime). */
   aloneAt: number[];
@@ -63,7 +93,7 @@ interface Source<R> {
 export const GATHER_MS = 15;
 
 /**
- * Coalesces reads per source key. `list(countPage)` fetches a whole listing, calling `countPage` once per
+ * Coalesces reads per source key. `list(countPage, only)` fetches a listing, calling `countPage` once per
  * page; the answer to {@link read} is that listing's items, or `undefined`: read this one on your own.
  */
 export class CoalescedReads<R> {
@@ -78,15 +108,18 @@ export class CoalescedReads<R> {
   }
 
   /** Items of a listing that may serve this read, or undefined when a read of its own costs less. */
-  read(
-    key: string,
-    opts: { fresh: boolean; ttlMs: number; policy: SourcePolicy; list: (countPage: () => void) => Promise<R> },
-  ): Promise<R | undefined> {
+  read(key: string, opts: ReadOptions<R>): Promise<R | undefined> {
     const source = this.source(key);
     const latest = source.latest;
-    if (!opts.fresh && latest && (latest.doneAt === undefined || this.now() - latest.doneAt < opts.ttlMs)) return latest.items;
+    const about = (opts.policy.narrowUpTo ?? 0) > 0 ? opts.about : undefined;
+    const live = latest && (latest.doneAt === undefined || this.now() - latest.doneAt < opts.ttlMs);
+    if (!opts.fresh && live && covers(latest.only, about)) return latest.items;
     return new Promise<R | undefined>((resolve, reject) => {
-      source.pending.push({ fresh: opts.fresh, settle: (listing) => (listing ? listing.then(resolve, reject) : resolve(undefined)) });
+      source.pending.push({
+        fresh: opts.fresh,
+        about,
+        settle: (listing) => (listing ? listing.then(resolve, reject) : resolve(undefined)),
+      });
       if (!source.queued) source.timer ??= setTimeout(() => this.decide(source, opts), GATHER_MS);
     });
   }
@@ -100,7 +133,7 @@ export class CoalescedReads<R> {
     return s;
   }
 
-  private decide(source: Source<R>, opts: { ttlMs: number; policy: SourcePolicy; list: (countPage: () => void) => Promise<R> }): void {
+  private decide(source: Source<R>, opts: ReadOptions<R>): void {
     source.timer = undefined;
     const batch = source.pending.splice(0);
     const { aloneCost, firstListingAt } = opts.policy;
@@ -132,12 +165,13 @@ export class CoalescedReads<R> {
     source.aloneAt = [];
     // Started now, after every read in the batch was asked for: it answers fresh reads too.
     let pages = 0;
-    const entry: Listing<R> = { items: opts.list(() => pages++) };
+    const only = partsOf(batch, opts.policy.narrowUpTo ?? 0);
+    const entry: Listing<R> = { items: opts.list(() => pages++, only), only };
     source.latest = entry;
     source.running = entry.items.then(
       () => {
         entry.doneAt = this.now();
-        source.pages = pages;
+        if (only === undefined) source.pages = pages;
         source.running = undefined;
       },
       () => {
@@ -147,4 +181,11 @@ export class CoalescedReads<R> {
     );
     for (const w of batch) w.settle(entry.items);
   }
+}
+
+/** The parts a listing for `batch` asks for: every part its reads name, or all of the source (a read names none, or too many). */
+function partsOf(batch: readonly { about: Parts }[], upTo: number): Parts {
+  if (upTo <= 0 || batch.some((w) => w.about === undefined)) return undefined;
+  const parts = new Set(batch.flatMap((w) => [...(w.about ?? [])]));
+  return parts.size > 0 && parts.size <= upTo ? parts : undefined;
 }

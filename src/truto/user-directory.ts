@@ -46,6 +46,20 @@ export interface Holding {
   held: Grant[];
 }
 
+/**
+ * What a read is about, so it may cost less: a Slack workspace's listing is narrowed to the roles the reads
+ * waiting on it confirm (the row's `assignmentRoleFilter`), and a user already known need not be read again.
+ */
+export interface ReadAbout {
+  /**
+   * The role ids the caller looks at. The answer's `held` then has only grants of these roles, whatever the
+   * integration (so a role left out reads as not held everywhere, and tests of every row catch it).
+   */
+  roles: readonly string[];
+  /** The user as last read: it stands in for `GET users/{id}` when the listing shows the user holding a role. */
+  user?: UserSummary;
+}
+
 /** The outcome of one write request (a logical write, with its own Idempotency-Key): the roles it carried and, if it failed, why. */
 export interface WriteOutcome {
   roles: Role[];
@@ -379,15 +393,20 @@ export function listRoles(client: TrutoClient, integratedAccountId: string) {
   return listAll(client, { path: `${BASE}/roles`, integratedAccountId, query: {}, item: WireRoleRecord });
 }
 
-/** Every role assignment (all pages), in a workspace where the integration needs one, `pageSize` to a page. */
+/**
+ * Every role assignment (all pages), in a workspace where the integration needs one, `pageSize` to a page;
+ * with `roleIds`, only those roles' as the vendor's `role_ids` filter (see `assignmentRoleFilter` in the rules).
+ */
 export function listRoleAssignments(
   client: TrutoClient,
   integratedAccountId: string,
   workspaceId?: string,
   pageSize = LIST_PAGE_SIZE,
   onPage?: () => void,
+  roleIds?: ReadonlySet<string>,
 ): Promise<WireRoleAssignmentT[]> {
-  const query = workspaceId ? { workspace_id: workspaceId } : {};
+  const query: Record<string, unknown> = workspaceId ? { workspace_id: workspaceId } : {};
+  if (roleIds?.size) query.remote_query = { role_ids: [...roleIds].sort().join(",") };
   return listAll(client, { path: `${BASE}/role_assignments`, integratedAccountId, query, item: WireRoleAssignment, pageSize }, onPage);
 }
 
@@ -403,10 +422,27 @@ export function listScopes(client: TrutoClient, integratedAccountId: string, kin
 /**
  * The user and the roles they hold, by the integration's read strategy. `fresh` bypasses the shared
  * cache both ways (a read-back after a write must see the write, and must not be served to a refresh);
- * coalesced, a fresh read is answered only by a listing that started after it was asked for.
+ * coalesced, a fresh read is answered only by a listing that started after it was asked for. `about`
+ * narrows the answer to the roles the caller looks at (see ReadAbout).
  */
-export async function readHolding(client: TrutoClient, rule: IntegrationRule, scope: AssignmentScope, fresh = false): Promise<Holding> {
-  if (client.readStrategy === "coalesced") return readCoalesced(client, rule, scope, fresh);
+export async function readHolding(
+  client: TrutoClient,
+  rule: IntegrationRule,
+  scope: AssignmentScope,
+  fresh = false,
+  about?: ReadAbout,
+): Promise<Holding> {
+  const holding =
+    client.readStrategy === "coalesced"
+      ? await readCoalesced(client, rule, scope, fresh, about)
+      : await readAlone(client, rule, scope, fresh);
+  if (!about) return holding;
+  const ids = new Set(about.roles);
+  return { user: holding.user, held: holding.held.filter((g) => ids.has(g.id)) };
+}
+
+/** Per-resource reads: the user, and on Slack Enterprise a whole listing of the workspace of its own. */
+async function readAlone(client: TrutoClient, rule: IntegrationRule, scope: AssignmentScope, fresh: boolean): Promise<Holding> {
   const user = await getUser(client, scope, fresh, rule);
   if (!user) return { user: null, held: [] };
   if (rule.readBack === "user-roles") return { user: summarize(user), held: grantsOfUser(user) };
@@ -448,36 +484,60 @@ async function listedUser(
   return users?.get(scope.userId);
 }
 
+/** How many roles one Slack `role_assignments` listing may be narrowed to; reads about more share a whole listing. */
+export const MAX_FILTERED_ROLES = 10;
+
 /**
- * A Slack workspace's role assignments (Enterprise), from the coalesced listing of the workspace: listed whole even
- * for one read, so it is always shared. `fresh`: only a listing that started after this call (see CoalescedReads).
- * With per-resource reads, a listing of its own.
+ * A Slack workspace's role assignments (Enterprise), from the coalesced listing of the workspace: listed even for
+ * one read, so it is always shared. `fresh`: only a listing that started after this call (see CoalescedReads).
+ * `roleIds`: the roles the caller looks at; where the row allows, the listing is narrowed to the roles of all the
+ * reads it serves, so rows of other roles may be missing. With per-resource reads, a whole listing of its own.
  */
 export function workspaceAssignments(
   client: TrutoClient,
   rule: IntegrationRule,
   scope: AssignmentScope,
   fresh: boolean,
+  roleIds?: readonly string[],
 ): Promise<WireRoleAssignmentT[]> {
-  const list = (page?: () => void) =>
-    listRoleAssignments(client, scope.integratedAccountId, scope.workspaceId, rule.assignmentPageSize, page);
+  const list = (page?: () => void, only?: ReadonlySet<string>) =>
+    listRoleAssignments(client, scope.integratedAccountId, scope.workspaceId, rule.assignmentPageSize, page, only);
   if (client.readStrategy !== "coalesced") return list();
+  const narrowUpTo = rule.assignmentRoleFilter === "off" ? 0 : MAX_FILTERED_ROLES;
   return assignmentListings
-    .read(workspaceKey(client, scope), { fresh, ttlMs: listingTtl(client), policy: { aloneCost: Infinity, firstListingAt: 1 }, list })
+    .read(workspaceKey(client, scope), {
+      fresh,
+      ttlMs: listingTtl(client),
+      policy: { aloneCost: Infinity, firstListingAt: 1, narrowUpTo },
+      about: roleIds && new Set(roleIds),
+      list,
+    })
     .then((rows) => rows ?? list());
 }
 
-async function readCoalesced(client: TrutoClient, rule: IntegrationRule, scope: AssignmentScope, fresh: boolean): Promise<Holding> {
+async function readCoalesced(
+  client: TrutoClient,
+  rule: IntegrationRule,
+  scope: AssignmentScope,
+  fresh: boolean,
+  about?: ReadAbout,
+): Promise<Holding> {
   if (rule.readBack === "user-roles") {
     const user = (await listedUser(client, rule, scope, fresh)) ?? (await getUser(client, scope, fresh, rule));
     return user ? { user: summarize(user), held: grantsOfUser(user) } : { user: null, held: [] };
   }
   // Slack Enterprise: the roles from the workspace's role_assignments; the name and status need not be fresh,
   // since the roles are what a read-back proves.
-  const [rows, listed] = await Promise.all([workspaceAssignments(client, rule, scope, fresh), listedUser(client, rule, scope, false)]);
-  const user = listed ?? (await getUser(client, scope, fresh, rule));
-  if (!user) return { user: null, held: [] };
-  return { user: summarize(user), held: heldIn(rows, scope) };
+  const [rows, listed] = await Promise.all([
+    workspaceAssignments(client, rule, scope, fresh, about?.roles),
+    listedUser(client, rule, scope, false),
+  ]);
+  const held = heldIn(rows, scope);
+  if (listed) return { user: summarize(listed), held };
+  // A listing that shows the user holding a role proves they exist: the user as last read will do.
+  if (held.length > 0 && about?.user) return { user: about.user, held };
+  const user = await getUser(client, scope, fresh, rule);
+  return user ? { user: summarize(user), held } : { user: null, held: [] };
 }
 
 /** The roles a unified user object says the user holds, as grants. */

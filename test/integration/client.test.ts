@@ -98,6 +98,67 @@ describe("Truto client against the sandbox", function () {
       assert.ok(paths.includes("/unified/user-directory/role_assignments"));
     });
 
+    describe("reads about some roles (ReadAbout)", () => {
+      const LISTING = "/unified/user-directory/role_assignments";
+      const USER = `/unified/user-directory/users/${slackScope.userId}`;
+      const logged = async (path: string) => (await sandbox.admin.requests()).filter((e) => e.path === path);
+      const roleFilter = (e: { query: Record<string, unknown> }) => (e.query.remote_query as Record<string, unknown> | undefined)?.role_ids;
+
+      it("narrows a Slack listing to those roles through remote_query[role_ids], and answers only about them", async () => {
+        const c = client();
+        await ud.assignRoles(c, RULES.slackenterprise, slackScope, [{ id: "Rl0D" }, { id: "Rl01" }]);
+        await sandbox.admin.clearRequests();
+        const narrowed = await ud.readHolding(c, RULES.slackenterprise, slackScope, true, { roles: ["Rl0D"] });
+        assert.deepEqual(narrowed.held, [{ id: "Rl0D", workspace: "T0PLATFORM" }]);
+        assert.deepEqual((await logged(LISTING)).map(roleFilter), ["Rl0D"]);
+        const whole = await ud.readHolding(c, RULES.slackenterprise, slackScope, true);
+        assert.deepEqual(whole.held.map((g) => g.id).sort(), ["Rl01", "Rl0D"], "without ReadAbout, every role");
+        // The sandbox filters as Slack does: comma-separated or repeated, rows of other roles left out.
+        const rows = await ud.listRoleAssignments(c, acct.slackenterprise, "T0PLATFORM", 200, undefined, new Set(["Rl01", "Rl0D"]));
+        assert.deepEqual([...new Set(rows.map((r) => r.role_id))].sort(), ["Rl01", "Rl0D"]);
+        const res = await fetch(
+          `${sandbox.url}${LISTING}?integrated_account_id=${acct.slackenterprise}&workspace_id=T0PLATFORM&remote_query[role_ids][]=Rl01`,
+          { headers: { authorization: `Bearer ${sandbox.token}` } },
+        );
+        const body = (await res.json()) as { result: { role_id: string }[] };
+        assert.deepEqual([...new Set(body.result.map((r) => r.role_id))], ["Rl01"]);
+      });
+
+      it("lists the whole workspace when the row's switch is off, and still answers only about the roles asked", async () => {
+        const c = client();
+        await ud.assignRoles(c, RULES.slackenterprise, slackScope, [{ id: "Rl0D" }, { id: "Rl01" }]);
+        await sandbox.admin.clearRequests();
+        const off = { ...RULES.slackenterprise, assignmentRoleFilter: "off" as const };
+        const h = await ud.readHolding(c, off, slackScope, true, { roles: ["Rl01"] });
+        assert.deepEqual(h.held, [{ id: "Rl01", workspace: "T0PLATFORM" }]);
+        assert.deepEqual((await logged(LISTING)).map(roleFilter), [undefined]);
+        const jc = await ud.readHolding(
+          c,
+          RULES.jumpcloud,
+          { integratedAccountId: acct.jumpcloud, userId: "64a1f0c2e4b0a1a1a1a1a002" },
+          true,
+          {
+            roles: ["manager"],
+          },
+        );
+        assert.deepEqual(jc.held, [], "JumpCloud's read-only is not among the roles asked about");
+      });
+
+      it("takes the user as last read instead of GET users/{id} when the listing shows them holding a role", async () => {
+        // No read cache, so no user listing answers first (it would, with names and status, when it is worth it).
+        const c = client({ readCacheMs: 0 });
+        await ud.assignRoles(c, RULES.slackenterprise, slackScope, [{ id: "Rl0D" }]);
+        const known = { id: slackScope.userId, name: "Bob (as recorded)" };
+        await sandbox.admin.clearRequests();
+        const shown = await ud.readHolding(c, RULES.slackenterprise, slackScope, true, { roles: ["Rl0D"], user: known });
+        assert.deepEqual(shown.user, known);
+        assert.equal((await logged(USER)).length, 0, "no user read: the listing proves the user exists");
+        const notShown = await ud.readHolding(c, RULES.slackenterprise, slackScope, true, { roles: ["Rl0C"], user: known });
+        assert.equal(notShown.user?.name, "Bob Okafor", "holding none of them, the user is read: gone or not is for GET users/{id} to say");
+        assert.equal((await logged(USER)).length, 1);
+      });
+    });
+
     it("grants 20 roles of 900 characters on JumpCloud in requests the server accepts", async () => {
       // Before the split: one assign-role with a 22 KB URL, which the sandbox (like many servers) answers 431.
       const scope = { integratedAccountId: acct.jumpcloud, userId: "64a1f0c2e4b0a1a1a1a1a003" };

@@ -153,4 +153,57 @@ describe("coalesced reads", () => {
     assert.equal(await read(c, l), undefined, "not served from the forgotten listing; alone, one read costs what a listing does");
     assert.equal(l.count(), 1);
   });
+
+  describe("narrowed to the parts the reads are about (a Slack workspace's listing by role)", () => {
+    const NARROW: SourcePolicy = { aloneCost: Infinity, firstListingAt: 1, narrowUpTo: 3 };
+
+    /** A listing that records the parts it was asked for and answers with them. */
+    function narrowLister(pages = 1) {
+      const asked: (string[] | "all")[] = [];
+      const list = async (countPage: () => void, only: ReadonlySet<string> | undefined) => {
+        asked.push(only ? [...only].sort() : "all");
+        for (let p = 0; p < pages; p++) {
+          await new Promise((r) => setTimeout(r, 5));
+          countPage();
+        }
+        return only ? [...only].sort().join(",") : "all";
+      };
+      return { list, asked };
+    }
+    const about = (
+      c: CoalescedReads<string>,
+      l: ReturnType<typeof narrowLister>,
+      parts: string[] | undefined,
+      fresh = true,
+      policy = NARROW,
+    ) => c.read("ws", { fresh, ttlMs: 10_000, policy, about: parts && new Set(parts), list: l.list });
+
+    it("lists only the parts the reads waiting together are about, once for all of them", async () => {
+      const c = new CoalescedReads<string>();
+      const l = narrowLister();
+      const answers = await Promise.all([about(c, l, ["Rl0A"]), about(c, l, ["Rl01", "Rl0A"])]);
+      assert.deepEqual(answers, ["Rl01,Rl0A", "Rl01,Rl0A"]);
+      assert.deepEqual(l.asked, [["Rl01", "Rl0A"]]);
+    });
+
+    it("lists the whole source when a read names no parts, when they would be too many, or when the policy does not narrow", async () => {
+      const c = new CoalescedReads<string>();
+      const l = narrowLister();
+      await Promise.all([about(c, l, ["Rl0A"]), about(c, l, undefined)]);
+      await Promise.all([about(c, l, ["a", "b"]), about(c, l, ["c", "d"])]);
+      await about(c, l, ["Rl0A"], true, { aloneCost: Infinity, firstListingAt: 1 });
+      assert.deepEqual(l.asked, ["all", "all", "all"]);
+    });
+
+    it("answers a read that need not be fresh from a narrowed listing only when it covers every part the read is about", async () => {
+      const c = new CoalescedReads<string>();
+      const l = narrowLister();
+      await about(c, l, ["Rl01", "Rl0A"]);
+      assert.equal(await about(c, l, ["Rl0A"], false), "Rl01,Rl0A", "covered: served by the listing");
+      assert.equal(await about(c, l, ["Rl0B"], false), "Rl0B", "not covered: a listing of its own");
+      assert.equal(await about(c, l, undefined, false), "all", "the whole source is never covered by a narrowed listing");
+      assert.equal(await about(c, l, ["Rl05"], false), "all", "a whole listing covers any part");
+      assert.deepEqual(l.asked, [["Rl01", "Rl0A"], ["Rl0B"], "all"]);
+    });
+  });
 });

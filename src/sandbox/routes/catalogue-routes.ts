@@ -29,8 +29,24 @@ function stringParam(query: Record<string, unknown>, name: string): string | und
 }
 
 /**
+ * A list argument passed to the vendor as `remote_query[name]`: comma-separated, or repeated (`name[]=`).
+ * Undefined when absent or empty (the vendor then does not filter).
+ */
+function remoteList(query: Record<string, unknown>, name: string): Set<string> | undefined {
+  const remote = query.remote_query;
+  const value = remote !== null && typeof remote === "object" ? (remote as Record<string, unknown>)[name] : undefined;
+  const items = (Array.isArray(value) ? value : [value])
+    .filter((v): v is string => typeof v === "string")
+    .flatMap((v) => v.split(","))
+    .map((v) => v.trim())
+    .filter((v) => v !== "");
+  return items.length > 0 ? new Set(items) : undefined;
+}
+
+/**
  * GET /unified/user-directory/role_assignments: one row per held role. Slack Enterprise requires
- * `workspace_id` and lists that workspace only; other integrations list every held role.
+ * `workspace_id` and lists that workspace only, of the roles in `remote_query[role_ids]` when given (Slack's
+ * own filter); other integrations list every held role.
  */
 export function listRoleAssignments(ctx: UnifiedContext): RouteResult {
   const { query } = ctx.call;
@@ -45,12 +61,14 @@ export function listRoleAssignments(ctx: UnifiedContext): RouteResult {
   }
   const organization = ctx.rules.scope === "organization" ? stringParam(query, "organization_id") : undefined;
   const roleId = stringParam(query, "role_id");
+  const vendorRoles = ctx.rules.roleAssignmentsRemoteFilter ? remoteList(query, ctx.rules.roleAssignmentsRemoteFilter) : undefined;
   const rows = [];
   for (const user of ctx.account.users.values()) {
     for (const role of user.roles) {
       if (workspace !== undefined && role.workspace !== workspace) continue;
       if (organization !== undefined && role.organization !== organization) continue;
       if (roleId !== undefined && role.id !== roleId) continue;
+      if (vendorRoles !== undefined && !vendorRoles.has(role.id)) continue;
       const group = role.workspace ?? role.organization;
       rows.push({
         id: [user.id, role.id, group].filter((part) => part !== undefined).join(":"),
