@@ -65,7 +65,7 @@ export const EVIDENCE_MS = 1_000;
 /** Another active holder of a grant (than the user whose check made the look), from a look that started at `at`. */
 interface Evidence {
   at: number;
-  holders: Promise<string[]>;
+  holder: Promise<string | undefined>;
 }
 const evidence = new Map<string, Evidence>();
 
@@ -94,7 +94,7 @@ function active(status: string | null | undefined): boolean {
 
 /** Who holds `grant` now, as far as the guard needs to know: another active holder (if any), and whether the user does. */
 interface Holders {
-  others: string[];
+  other?: string;
   selfHolds: boolean;
 }
 
@@ -116,15 +116,15 @@ async function holdersOf(
       grant,
       held.map((g) => confirmable(rule, g)),
     );
-  const others: string[] = [];
+  let other: string | undefined;
   let selfHolds = false;
   if (rule.readBack === "user-roles") {
     await findUser(client, req.integratedAccountId, (u) => {
       if (u.id === req.userId) selfHolds = holds(grantsOfUser(u));
-      else if (!skip(u.id) && active(u.status) && holds(grantsOfUser(u))) others.push(u.id);
-      return others.length > 0;
+      else if (!skip(u.id) && active(u.status) && holds(grantsOfUser(u))) other = u.id;
+      return other !== undefined;
     });
-    return { others, selfHolds };
+    return { other, selfHolds };
   }
   // Slack Enterprise: the workspace's role_assignments, from a listing begun after this call (shared with the
   // read-backs and other checks waiting for one). Its rows carry no status: look the holders up, one at a time.
@@ -133,10 +133,9 @@ async function holdersOf(
   const candidates = [...new Set(rows.map((a) => a.user_id).filter((id) => id !== req.userId && !skip(id)))];
   for (const userId of candidates.slice(0, MAX_STATUS_LOOKUPS)) {
     const user = await getUser(client, { ...req, userId }, true, rule);
-    if (user && active(user.status)) others.push(user.id);
-    if (others.length > 0) break;
+    if (user && active(user.status)) return { other: user.id, selfHolds };
   }
-  return { others, selfHolds };
+  return { selfHolds };
 }
 
 /**
@@ -157,17 +156,17 @@ async function otherHolder(
   const window = ctx.client.readCacheMs === 0 || ctx.client.readStrategy === "per-resource" ? 0 : EVIDENCE_MS;
   const seen = evidence.get(key);
   if (seen && Date.now() - seen.at < window) {
-    const other = (await seen.holders).find(usable);
-    if (other !== undefined) return { other, selfHolds: true };
+    const other = await seen.holder;
+    if (other !== undefined && usable(other)) return { other, selfHolds: true };
   }
   const look = holdersOf(ctx.client, rule, req, grant, (id) => gone.has(id), assignments);
   if (window > 0) {
-    const mine: Evidence = { at: Date.now(), holders: look.then((h) => h.others) };
+    const mine: Evidence = { at: Date.now(), holder: look.then((h) => h.other) };
     evidence.set(key, mine);
-    mine.holders.catch(() => evidence.get(key) === mine && evidence.delete(key));
+    mine.holder.catch(() => evidence.get(key) === mine && evidence.delete(key));
   }
-  const { others, selfHolds } = await look;
-  return { other: others.find(usable), selfHolds };
+  const { other, selfHolds } = await look;
+  return { other: other !== undefined && usable(other) ? other : undefined, selfHolds };
 }
 
 function scopeOf(grant: Grant): string {

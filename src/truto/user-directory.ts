@@ -144,8 +144,8 @@ function accountKey(client: TrutoClient, scope: AssignmentScope): string {
 function invalidate(client: TrutoClient, rule: IntegrationRule, scope: AssignmentScope): void {
   if (rule.readBack === "user-roles") userListings.forget(accountKey(client, scope));
   assignmentListings.forget(workspaceKey(client, scope));
-  readCache.invalidate(userKey(client, scope));
-  if (scope.workspaceId) readCache.invalidate(userKey(client, scope, { workspace_id: scope.workspaceId }));
+  // A user read is cached under the query it was sent with: with the row's scope, or none (getUser without a rule).
+  for (const query of [{}, userReadQuery(rule, scope)]) readCache.invalidate(userKey(client, scope, query));
   readCache.invalidate(workspaceKey(client, scope));
 }
 
