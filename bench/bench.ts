@@ -24,6 +24,8 @@ import { throughputRun, type ThroughputRun } from "./throughput";
 import { measureRegistration } from "./register-time";
 import { countedSequence, timedSequence } from "./scale";
 import { scaleOrg } from "./scale-population";
+import { cliSequence } from "./scale-cli";
+import { findExecutable } from "../tools/demo/find-executable";
 import { scaleResults } from "./scale-results";
 import { sizedTrivialProvider, trivialProvider } from "./trivial-provider";
 
@@ -184,7 +186,22 @@ export async function runBench(plan: BenchPlan, options: RunOptions = {}): Promi
         `registering ${count} RoleAssignments in one program: ${measured.ms.toFixed(0)} ms, ${measured.msPerResource.toFixed(2)} ms each`,
       );
     }
-    const scale = scaleResults(perResource, coalesced, timed, register, plan.scale);
+    const pulumi = findExecutable("pulumi");
+    const cli = !plan.scale.cli
+      ? { notRun: "the plan leaves it out" }
+      : pulumi === undefined
+        ? { notRun: 'the Pulumi CLI is not on PATH (run `PATH="$(bash scripts/pulumi-cli.sh):$PATH"` first)' }
+        : await cliSequence({
+            pulumi,
+            sandbox,
+            org,
+            parallel: plan.scale.concurrency,
+            strategy: "coalesced",
+            settleMs: plan.settleMs,
+            log,
+          });
+    if ("notRun" in cli) log(`scale through the real CLI: not run: ${cli.notRun}`);
+    const scale = scaleResults(perResource, coalesced, timed, register, plan.scale, cli);
 
     const perOpCpu = (runs: { cpu: number | null; ops: number }[]) => med(runs.map((x) => (x.cpu === null ? null : x.cpu / x.ops)));
     const oursCpu = perOpCpu(cpuBoundRuns.map((x) => ({ cpu: x.cpuMs.host, ops: x.operations })));

@@ -15,6 +15,8 @@ export interface ScalePlan {
   timed: TimedSettings;
   /** Programs registering this many RoleAssignments are timed (`scale.registerMsPerResource`), to show it is linear. */
   register: [number, number];
+  /** The coalesced counted run again through the real Pulumi CLI (`--parallel` = concurrency), where it is on PATH (`scale.cli`). */
+  cli: boolean;
 }
 
 /** How big each scenario is and how often it repeats. */
@@ -62,6 +64,7 @@ export const FULL_PLAN: BenchPlan = {
     concurrency: 16,
     timed: { account: { limit: 50, windowMs: 1_000 }, token: { limit: 500, windowMs: 1_000 }, latencyMs: 150, maxWallMs: 150_000 },
     register: [1_000, 3_000],
+    cli: true,
   },
   profile: true,
 };
@@ -84,6 +87,7 @@ export const SMOKE_PLAN: BenchPlan = {
     concurrency: 16,
     timed: { account: { limit: 40, windowMs: 250 }, token: { limit: 200, windowMs: 250 }, latencyMs: 20, maxWallMs: 10_000 },
     register: [30, 90],
+    cli: true,
   },
   profile: true,
 };

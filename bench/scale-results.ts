@@ -3,6 +3,7 @@
  */
 import type { RegisterTime } from "./register-time";
 import type { OpCount, OpTimed, ScaleSequence, TimedSettings } from "./scale";
+import type { CliSequence } from "./scale-cli";
 import { SCALE_OPS, type ScaleOp } from "./scale-floor";
 import { round } from "./stats";
 
@@ -29,6 +30,8 @@ export interface ScaleResults extends FloorRatios {
   wallRatio: Record<ScaleOp, number | null>;
   /** ms per RoleAssignment registered in one program, by the program's count of them. */
   registerMsPerResource: Record<string, number>;
+  /** The coalesced counted run through the real Pulumi CLI, or why it did not run. */
+  cli: CliResults | { notRun: string };
   details: {
     people: number;
     resources: number;
@@ -40,6 +43,14 @@ export interface ScaleResults extends FloorRatios {
     timed: Record<ScaleOp, OpTimed>;
     register: RegisterTime[];
   };
+}
+
+/** `scale.cli`: the coalesced strategy counted through the real CLI (`pulumi up --parallel N`, …), and each command's wall time. */
+export interface CliResults extends FloorRatios {
+  version: string;
+  parallel: number;
+  wallMs: Record<ScaleOp, number>;
+  counts: Record<ScaleOp, OpCount>;
 }
 
 /** The targets of issue 14's table. */
@@ -84,6 +95,7 @@ export function scaleResults(
   timed: ScaleSequence,
   register: RegisterTime[],
   settings: { people: number; concurrency: number; timed: TimedSettings },
+  cli: CliSequence | { notRun: string },
 ): ScaleResults {
   const t = timed.timed!;
   const timings = Object.fromEntries(SCALE_OPS.map((op) => [op, t[op]])) as Record<ScaleOp, OpTimed>;
@@ -96,6 +108,7 @@ export function scaleResults(
       number | null
     >,
     registerMsPerResource: Object.fromEntries(register.map((x) => [String(x.resources), round(x.msPerResource, 3)])),
+    cli: "notRun" in cli ? cli : cliResults(cli),
     details: {
       people: settings.people,
       resources: settings.people * 3,
@@ -111,6 +124,17 @@ export function scaleResults(
       ) as unknown as Record<ScaleOp, OpTimed>,
       register: register.map((x) => ({ ...x, ms: round(x.ms, 0), msPerResource: round(x.msPerResource, 3) })),
     },
+  };
+}
+
+function cliResults(cli: CliSequence): CliResults {
+  const counts = Object.fromEntries(SCALE_OPS.map((op) => [op, cli.ops[op].count])) as Record<ScaleOp, OpCount>;
+  return {
+    ...ratios(counts),
+    version: cli.version,
+    parallel: cli.parallel,
+    wallMs: Object.fromEntries(SCALE_OPS.map((op) => [op, round(cli.ops[op].wallMs, 0)])) as Record<ScaleOp, number>,
+    counts: roundCounts(counts),
   };
 }
 

@@ -189,6 +189,10 @@ export function report(r: BenchResults): string {
     "",
     scaleTable(r),
     "",
+    "notRun" in r.scale.cli
+      ? `The real CLI column: not run (${r.scale.cli.notRun}).`
+      : `The real CLI column: ${r.scale.cli.version}, \`pulumi up --parallel ${r.scale.cli.parallel}\` and so on, one command per operation (its own engine and provider host), counted as the column before it.`,
+    "",
     "Scale requests by endpoint:",
     "",
     scaleEndpointTable(r),
@@ -290,10 +294,12 @@ export function scaleTable(r: BenchResults): string {
       "per assignment: per-resource / coalesced",
       "lookups",
       "coalesced under the limits: wall ÷ minimum",
+      "coalesced, real CLI: requests (÷ floor), wall",
     ],
     SCALE_OPS.map((op) => {
       const b = d.counts.perResource[op];
       const c = d.counts.coalesced[op];
+      const cli = r.scale.cli;
       return [
         `${opNames[op]} (${n(c.resources)})`,
         n(c.floor),
@@ -302,6 +308,7 @@ export function scaleTable(r: BenchResults): string {
         `${n(b.requestsPerAssignment, 2)} / ${n(c.requestsPerAssignment, 2)}`,
         `${n(b.lookups)} / ${n(c.lookups)}`,
         timedCell(op),
+        "notRun" in cli ? "not run" : `${cell(cli.counts[op], op)}, ${n(cli.wallMs[op] / 1000, 1)} s`,
       ];
     }),
   );

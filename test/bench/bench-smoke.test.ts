@@ -18,6 +18,7 @@ import { protectedBy } from "../../src/provider/last-holder";
 import type { BenchResults } from "../../bench/results";
 import { report } from "../../bench/table";
 import { packageRoot } from "../../tools/engine/package-root";
+import { E2E_REQUIRED } from "../support/pulumi-cli";
 
 // Five accounts, each looked up once per host process; everything else is two requests per operation, and one
 // more per protected role a delete revokes: the last-holder guard reads the first page of users, where the
@@ -222,14 +223,15 @@ describe("npm run bench (smoke plan)", function () {
     });
 
     // The known miss, said here and in the closing note rather than hidden: an update's Slack Enterprise read-backs
-    // each wait for a listing of the whole workspace's role_assignments, and the few updates in flight at once share
-    // little of it (narrowing the listing by role_ids through remote_query is not built). Until then the Slack
-    // figure of an update is reported as pending, after checking the other apps meet theirs and coalescing made it
-    // no dearer than reading per resource.
+    // each need a listing begun after their writes, of the roles they confirm, and the few updates in flight at
+    // once share little of it. The smoke org's update is 6 writes on Slack, so one request more or less moves its
+    // figure by 0.17 across the target (it met it in the last runs); at 1,000 people it misses (docs/performance.md).
+    // So the Slack figure of an update is reported as pending when it misses, after checking the other apps meet
+    // theirs and coalescing made it no dearer than reading per resource.
     for (const op of SCALE_OPS) {
       const target =
         op === "refresh" ? `≤ ${SCALE_TARGETS.refresh}` : `≤ ${SCALE_TARGETS.writeSlack} (Slack) / ${SCALE_TARGETS.writeOthers} (others)`;
-      const known = op === "update" ? "; Slack Enterprise pending with its figure" : "";
+      const known = op === "update" ? "; Slack Enterprise pending with its figure when it misses" : "";
       it(`coalesced reads: ${op} requests ÷ floor ${target}${known}`, function () {
         assert.ok(coalescing(), "reads are coalesced: a refresh costs fewer requests than one read per resource");
         const met = countTargetsMet(results.scale)[op];
@@ -239,13 +241,42 @@ describe("npm run bench (smoke plan)", function () {
           assert.ok(others <= SCALE_TARGETS.writeOthers, `coalesced update, others: ${others}, target ≤ ${SCALE_TARGETS.writeOthers}`);
           assert.ok(coalesced().update.requests <= perResource().update.requests, "coalesced update costs more than per-resource reads");
           console.log(
-            `      pending: update requests ÷ floor on Slack Enterprise is ${slack}, target ≤ ${SCALE_TARGETS.writeSlack}: each read-back lists the workspace's role_assignments.`,
+            `      pending: update requests ÷ floor on Slack Enterprise is ${slack}, target ≤ ${SCALE_TARGETS.writeSlack}: each read-back lists the role_assignments of the roles it confirms.`,
           );
           this.skip();
         }
         assert.ok(met, `coalesced ${op}: requests ÷ floor ${f}, target ${target}`);
       });
     }
+
+    // The real CLI drives the same org: the writes must be the floor exactly and no operation dearer than reading per
+    // resource; create and destroy must meet their targets there too. A refresh of 90 resources (floor: 4 pages) and
+    // an update of 9 are reported, not required: a few reads served alone before a listing pays off move them a lot.
+    it("counts the coalesced strategy through the real Pulumi CLI too, meeting the create and destroy targets there", function () {
+      const cli = results.scale.cli;
+      if ("notRun" in cli) {
+        assert.ok(!E2E_REQUIRED, `PULUMI_E2E=required, but the CLI run did not happen: ${cli.notRun}`);
+        console.log(`      skipped: ${cli.notRun}`);
+        this.skip();
+        return;
+      }
+      assert.match(cli.version, /^v?3\./);
+      assert.equal(cli.parallel, SMOKE_PLAN.scale.concurrency);
+      for (const op of SCALE_OPS) {
+        const c: OpCount = cli.counts[op];
+        assert.equal(c.floor, coalesced()[op].floor, `${op}: the same floor as the provider-host run`);
+        // Writes are the floor, exactly, whichever engine drives them.
+        if (op !== "refresh")
+          assert.equal((c.byEndpoint["POST users/assign-role"] ?? 0) + (c.byEndpoint["POST users/unassign-role"] ?? 0), c.floor, op);
+        assert.ok(c.requests <= perResource()[op].requests, `${op} through the CLI costs more than per-resource reads`);
+      }
+      const met = countTargetsMet(cli);
+      for (const op of ["up", "destroy"] as const)
+        assert.ok(met[op], `${op} through the real CLI: requests ÷ floor ${JSON.stringify(cli[op].requestsPerFloor)}`);
+      console.log(
+        `      through ${cli.version}: requests ÷ floor ${SCALE_OPS.map((op) => `${op} ${JSON.stringify(cli[op].requestsPerFloor)}`).join(", ")}`,
+      );
+    });
 
     it("times the coalesced strategy under both limits, or says why an operation was not timed", () => {
       for (const op of SCALE_OPS) {

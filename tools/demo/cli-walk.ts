@@ -13,11 +13,13 @@ import type { DemoContext } from "./context";
 // No pulumi command in the demo should take this long; the bound keeps a hung CLI from hanging the demo.
 const COMMAND_TIMEOUT_MS = 5 * 60_000;
 
-interface Pulumi {
+/** Runs `pulumi <args> --non-interactive`; resolves to its output (stdout and stderr as they came), rejects with it. */
+export interface Pulumi {
   run(args: string[]): Promise<string>;
 }
 
-function pulumiRunner(executable: string, cwd: string, env: NodeJS.ProcessEnv): Pulumi {
+/** A runner of the CLI at `executable` in `cwd` with `env`; a command still running after `timeoutMs` is killed. */
+export function pulumiRunner(executable: string, cwd: string, env: NodeJS.ProcessEnv, timeoutMs = COMMAND_TIMEOUT_MS): Pulumi {
   return {
     run: (args) =>
       new Promise<string>((resolve, reject) => {
@@ -25,7 +27,7 @@ function pulumiRunner(executable: string, cwd: string, env: NodeJS.ProcessEnv): 
         let output = "";
         child.stdout.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
         child.stderr.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
-        const timer = setTimeout(() => child.kill("SIGKILL"), COMMAND_TIMEOUT_MS);
+        const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
         child.once("error", (error) => {
           clearTimeout(timer);
           reject(new Error(`Could not run ${executable}: ${error.message}`));
@@ -37,6 +39,26 @@ function pulumiRunner(executable: string, cwd: string, env: NodeJS.ProcessEnv): 
           reject(new Error(`\`pulumi ${args.join(" ")}\` ${how}. Its output:\n${output.trim()}`));
         });
       }),
+  };
+}
+
+/**
+ * This process's environment with Pulumi isolated from the user's own set-up in `workDir`: its own home, a file
+ * backend there, a throwaway passphrase, no update check and no downloads.
+ */
+export async function isolatedPulumiEnv(workDir: string): Promise<NodeJS.ProcessEnv> {
+  const backend = path.join(workDir, "backend");
+  const home = path.join(workDir, "pulumi-home");
+  await fs.mkdir(backend, { recursive: true });
+  await fs.mkdir(home, { recursive: true });
+  return {
+    ...process.env,
+    PULUMI_HOME: home,
+    PULUMI_BACKEND_URL: pathToFileURL(backend).href,
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    PULUMI_CONFIG_PASSPHRASE: randomBytes(16).toString("hex"),
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_NODEJS_TRANSPILE_ONLY: "true",
   };
 }
 
@@ -56,19 +78,8 @@ export async function walkWithPulumiCli(ctx: DemoContext, executable: string): P
   // `stack init` writes Pulumi.<stack>.yaml beside Pulumi.yaml; the demo removes the one it made.
   const settingsFile = path.join(ctx.projectDir, `Pulumi.${stack}.yaml`);
   const settingsExisted = existsSync(settingsFile);
-  const backend = path.join(workDir, "backend");
-  const home = path.join(workDir, "pulumi-home");
-  await fs.mkdir(backend);
-  await fs.mkdir(home);
   const pulumi = pulumiRunner(executable, ctx.projectDir, {
-    ...process.env,
-    // Isolated from the user's own Pulumi set-up: its own home, a file backend, no downloads.
-    PULUMI_HOME: home,
-    PULUMI_BACKEND_URL: pathToFileURL(backend).href,
-    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-    PULUMI_CONFIG_PASSPHRASE: randomBytes(16).toString("hex"),
-    PULUMI_SKIP_UPDATE_CHECK: "true",
-    PULUMI_NODEJS_TRANSPILE_ONLY: "true",
+    ...(await isolatedPulumiEnv(workDir)),
     TRUTO_BASE_URL: ctx.sandbox.url,
     TRUTO_API_TOKEN: ctx.sandbox.token,
   });
