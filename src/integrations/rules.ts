@@ -101,7 +101,9 @@ export interface IntegrationRule {
    * truto-api-notes.md §6.1), and Truto passes `remote_query` to the vendor untransformed (§3). That Truto's Slack
    * Enterprise listing is that method, that the filter reaches it, and that Slack reads an array argument sent
    * comma-separated are inferred; `off` is the switch. A listing the vendor did not narrow only costs more pages:
-   * its rows are read the same way, and every row of the user counts.
+   * its rows are read the same way, and every row of the user counts. A filter that dropped rows would be the worst
+   * failure (a role held by nobody, a revoke confirmed that did nothing), so a workspace's listings are narrowed only
+   * once a narrowed listing of two held roles matched a whole one (user-directory.ts, `testFilter`).
    */
   readonly assignmentRoleFilter: "remote_query" | "off";
 }

@@ -488,6 +488,37 @@ async function listedUser(
 export const MAX_FILTERED_ROLES = 10;
 
 /**
+ * Workspaces whose `role_ids` filter has been seen to work in this process. The filter is inferred (see the rules'
+ * `assignmentRoleFilter`), and one misread would fail in the worst way: a filter that matched nothing, or only the
+ * first id, would show a role as held by nobody, so a revoke that did nothing would read as confirmed. So a workspace's
+ * listings are narrowed only once a narrowed listing of two or more roles showed exactly the holders a whole listing,
+ * taken just before, showed for each of them. Until then every listing is whole (and the test costs one narrowed
+ * listing more, at most {@link FILTER_TESTS} times: a write between the two listings makes them differ).
+ */
+const filterTrusted = new Set<string>();
+const filterTests = new Map<string, number>();
+export const FILTER_TESTS = 3;
+
+async function testFilter(
+  key: string,
+  whole: readonly WireRoleAssignmentT[],
+  only: ReadonlySet<string>,
+  listOnly: (roles: ReadonlySet<string>) => Promise<WireRoleAssignmentT[]>,
+): Promise<void> {
+  const holders = (rows: readonly WireRoleAssignmentT[], role: string) =>
+    [...new Set(rows.filter((r) => r.role_id === role).map((r) => `${r.user_id}|${JSON.stringify(r.workspace ?? r.group_id ?? null)}`))]
+      .sort()
+      .join(",");
+  // Only roles someone holds can show a filter that drops rows; two of them show it reads more than the first id.
+  const tested = new Set([...only].filter((role) => holders(whole, role) !== ""));
+  const tries = filterTests.get(key) ?? 0;
+  if (tested.size < 2 || tries >= FILTER_TESTS) return;
+  filterTests.set(key, tries + 1);
+  const narrowed = await listOnly(tested);
+  if ([...tested].every((role) => holders(narrowed, role) === holders(whole, role))) filterTrusted.add(key);
+}
+
+/**
  * A Slack workspace's role assignments (Enterprise), from the coalesced listing of the workspace: listed even for
  * one read, so it is always shared. `fresh`: only a listing that started after this call (see CoalescedReads).
  * `roleIds`: the roles the caller looks at; where the row allows, the listing is narrowed to the roles of all the
@@ -500,8 +531,17 @@ export function workspaceAssignments(
   fresh: boolean,
   roleIds?: readonly string[],
 ): Promise<WireRoleAssignmentT[]> {
+  const key = workspaceKey(client, scope);
   const list = (page?: () => void, only?: ReadonlySet<string>) =>
     listRoleAssignments(client, scope.integratedAccountId, scope.workspaceId, rule.assignmentPageSize, page, only);
+  const listTrusted = async (page?: () => void, only?: ReadonlySet<string>) => {
+    if (!only || filterTrusted.has(key)) return list(page, only);
+    // Not yet seen to work here: answer from the whole listing, and test the filter against it.
+    const whole = await list(page);
+    // A test that fails (its listing failed) trusts nothing; the read stands on the whole listing.
+    await testFilter(key, whole, only, (roles) => list(page, roles)).catch(() => undefined);
+    return whole;
+  };
   if (client.readStrategy !== "coalesced") return list();
   const narrowUpTo = rule.assignmentRoleFilter === "off" ? 0 : MAX_FILTERED_ROLES;
   return assignmentListings
@@ -510,7 +550,7 @@ export function workspaceAssignments(
       ttlMs: listingTtl(client),
       policy: { aloneCost: Infinity, firstListingAt: 1, narrowUpTo },
       about: roleIds && new Set(roleIds),
-      list,
+      list: listTrusted,
     })
     .then((rows) => rows ?? list());
 }

@@ -107,6 +107,8 @@ describe("Truto client against the sandbox", function () {
       it("narrows a Slack listing to those roles through remote_query[role_ids], and answers only about them", async () => {
         const c = client();
         await ud.assignRoles(c, RULES.slackenterprise, slackScope, [{ id: "Rl0D" }, { id: "Rl01" }]);
+        // The filter is trusted once a narrowed listing of two held roles matched the whole one (see testFilter).
+        await ud.readHolding(c, RULES.slackenterprise, slackScope, true, { roles: ["Rl0D", "Rl01"] });
         await sandbox.admin.clearRequests();
         const narrowed = await ud.readHolding(c, RULES.slackenterprise, slackScope, true, { roles: ["Rl0D"] });
         assert.deepEqual(narrowed.held, [{ id: "Rl0D", workspace: "T0PLATFORM" }]);
