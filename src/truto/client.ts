@@ -142,18 +142,7 @@ export class TrutoClient {
 
   /** Performs one logical call, retrying as the policy allows, and validates the answer with `schema`. */
   async call<T>(req: TrutoRequest, schema: ResponseSchema<T>): Promise<T> {
-    const json = await this.send(req);
-    const parsed = schema.safeParse(json);
-    if (!parsed.success) {
-      const first = parsed.error.issues[0];
-      const at = first ? `${first.path.join(".") || "(root)"}: ${first.message}` : "unexpected shape";
-      throw new TrutoError(TrutoErrorCodes.badResponse, `the response did not have the expected shape (${at}).`, {
-        method: req.method,
-        path: req.path,
-        integratedAccountId: req.integratedAccountId,
-      });
-    }
-    return parsed.data;
+    return validated(req, schema, await this.send(req));
   }
 
   /** The URL `req` is sent to, exactly; callers measure it to split writes (see request-size.ts). */
@@ -275,6 +264,27 @@ export class TrutoClient {
       attempts: failure.attempts,
     });
   }
+}
+
+/**
+ * `value`, a part of `req`'s answer found at `at`, validated by `schema`. A mismatch is a TRUTO_BAD_RESPONSE that
+ * names the request and where in the answer the first problem is.
+ */
+export function validated<T>(
+  req: Pick<TrutoRequest, "method" | "path" | "integratedAccountId">,
+  schema: ResponseSchema<T>,
+  value: unknown,
+  at: readonly PropertyKey[] = [],
+): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const first = parsed.error.issues[0];
+  const where = first ? `${[...at, ...first.path].map(String).join(".") || "(root)"}: ${first.message}` : "unexpected shape";
+  throw new TrutoError(TrutoErrorCodes.badResponse, `the response did not have the expected shape (${where}).`, {
+    method: req.method,
+    path: req.path,
+    integratedAccountId: req.integratedAccountId,
+  });
 }
 
 function rateLimitHeaders(headers: Record<string, string | string[] | undefined>): {

@@ -6,7 +6,7 @@ import { z } from "zod";
 import type { RequestField, IntegrationRule, Placement } from "../integrations/rules";
 import { placeField, RESERVED_REMOTE_QUERY_KEYS } from "../integrations/rules";
 import { strip, type AssignmentScope, type Grant, type Role } from "../integrations/grants";
-import { encodePathSegment, type TrutoClient, type TrutoRequest } from "./client";
+import { encodePathSegment, validated, type TrutoClient, type TrutoRequest } from "./client";
 import { TrutoErrorCodes, isTrutoError } from "./errors";
 import { ReadCache } from "./read-cache";
 import { CoalescedReads } from "./coalesced-reads";
@@ -18,9 +18,9 @@ import {
   WireRoleRecord,
   WireScopeRecord,
   WireUser,
-  listEnvelope,
+  ListEnvelope,
 } from "./wire";
-import type { WireRoleAssignmentT, WireUserT } from "./wire-types";
+import type { ResponseSchema, WireRoleAssignmentT, WireUserT } from "./wire-types";
 
 const BASE = "/unified/user-directory";
 
@@ -333,43 +333,51 @@ interface ListCall<T extends z.ZodType> {
   pageSize?: number;
 }
 
-/** The pages of a list endpoint, in order, fetched one at a time as they are consumed. */
+/**
+ * The pages of a list endpoint, in order, fetched one at a time as they are consumed. A page's items are
+ * validated as they are taken from it, so a scan that stops early (`findIn`) pays for what it read only.
+ */
 async function* pages<T extends z.ZodType>(
   client: TrutoClient,
   { path, integratedAccountId, query, item, pageSize = LIST_PAGE_SIZE }: ListCall<T>,
-): AsyncGenerator<z.output<T>[]> {
-  const envelope = listEnvelope(item);
+): AsyncGenerator<Iterable<z.output<T>>> {
   let cursor: string | undefined;
   // Bounded: a server that never stops paging is a bug we must not loop on forever.
   for (let page = 0; page < 10_000; page++) {
-    const res = await client.call(
-      { method: "GET", path, integratedAccountId, query: { ...query, limit: pageSize, ...(cursor ? { next_cursor: cursor } : {}) } },
-      envelope,
-    );
-    yield res.result as z.output<T>[];
+    const req = {
+      method: "GET" as const,
+      path,
+      integratedAccountId,
+      query: { ...query, limit: pageSize, ...(cursor ? { next_cursor: cursor } : {}) },
+    };
+    const res = await client.call(req, ListEnvelope);
+    yield itemsOf(req, item as ResponseSchema<z.output<T>>, res.result);
     cursor = res.next_cursor ?? undefined;
     if (!cursor) return;
   }
+}
+
+function* itemsOf<T>(req: TrutoRequest, item: ResponseSchema<T>, raw: readonly unknown[]): Generator<T> {
+  for (let i = 0; i < raw.length; i++) yield validated(req, item, raw[i], ["result", i]);
 }
 
 async function listAll<T extends z.ZodType>(client: TrutoClient, call: ListCall<T>, onPage?: () => void): Promise<z.output<T>[]> {
   const out: z.output<T>[] = [];
   for await (const page of pages(client, call)) {
     onPage?.();
-    out.push(...page);
+    for (const x of page) out.push(x);
   }
   return out;
 }
 
-/** The first item of a list, in page order, that `found` accepts; undefined when none does. Stops paging there. */
+/** The first item of a list, in page order, that `found` accepts; undefined when none does. Stops paging (and validating) there. */
 async function findIn<T extends z.ZodType>(
   client: TrutoClient,
   call: ListCall<T>,
   found: (x: z.output<T>) => boolean,
 ): Promise<z.output<T> | undefined> {
   for await (const page of pages(client, call)) {
-    const hit = page.find(found);
-    if (hit !== undefined) return hit;
+    for (const x of page) if (found(x)) return x;
   }
   return undefined;
 }

@@ -68,13 +68,14 @@ export const WireIntegratedAccount = z.looseObject({
   integration: z.looseObject({ name: z.string() }),
 });
 
-/** Truto's list envelope. */
-export function listEnvelope<T extends z.ZodType>(item: T) {
-  return z.looseObject({
-    result: z.array(item),
-    next_cursor: z.string().nullish(),
-  });
-}
+/**
+ * Truto's list envelope. Its items are left to the caller to validate one by one as it reads them (see `pages` in
+ * user-directory.ts): a scan that stops at the first match then validates one item, not a page of a hundred.
+ */
+export const ListEnvelope = z.looseObject({
+  result: z.array(z.unknown()),
+  next_cursor: z.string().nullish(),
+});
 
 /** Custom methods (`assign-role`, `unassign-role`) wrap their answer in `{ result }`; its content is undocumented. */
 export const WireCustomResult = z.looseObject({ result: z.unknown().optional() });
