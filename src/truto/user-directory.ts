@@ -5,7 +5,7 @@
 import { z } from "zod";
 import type { RequestField, IntegrationRule, Placement } from "../integrations/rules";
 import { placeField, RESERVED_REMOTE_QUERY_KEYS } from "../integrations/rules";
-import { strip, type AssignmentScope, type Grant, type Role } from "../integrations/grants";
+import { roleKey, strip, type AssignmentScope, type Grant, type Role } from "../integrations/grants";
 import { encodePathSegment, validated, type TrutoClient, type TrutoRequest } from "./client";
 import { TrutoErrorCodes, isTrutoError } from "./errors";
 import { ReadCache } from "./read-cache";
@@ -496,34 +496,36 @@ async function listedUser(
 export const MAX_FILTERED_ROLES = 10;
 
 /**
- * Workspaces whose `role_ids` filter has been seen to work in this process. The filter is inferred (see the rules'
- * `assignmentRoleFilter`), and one misread would fail in the worst way: a filter that matched nothing, or only the
- * first id, would show a role as held by nobody, so a revoke that did nothing would read as confirmed. So a workspace's
+ * Per workspace, "trusted" once its `role_ids` filter has been seen to work in this process, else how many times it
+ * was tested. The filter is inferred (see the rules' `assignmentRoleFilter`), and one misread would fail in the worst
+ * way: a filter that matched nothing, or only the first id, would show a role as held by nobody, so a revoke that did
+ * nothing would read as confirmed. So a workspace's
  * listings are narrowed only once a narrowed listing of two or more roles showed exactly the holders a whole listing,
  * taken just before, showed for each of them. Until then every listing is whole (and the test costs one narrowed
  * listing more, at most {@link FILTER_TESTS} times: a write between the two listings makes them differ).
  */
-const filterTrusted = new Set<string>();
-const filterTests = new Map<string, number>();
+const filterTrust = new Map<string, number | "trusted">();
 export const FILTER_TESTS = 3;
 
 async function testFilter(
   key: string,
+  workspaceId: string | undefined,
   whole: readonly WireRoleAssignmentT[],
   only: ReadonlySet<string>,
   listOnly: (roles: ReadonlySet<string>) => Promise<WireRoleAssignmentT[]>,
 ): Promise<void> {
+  // Who holds `role`, and where, as the read-backs would see it.
   const holders = (rows: readonly WireRoleAssignmentT[], role: string) =>
-    [...new Set(rows.filter((r) => r.role_id === role).map((r) => `${r.user_id}|${JSON.stringify(r.workspace ?? r.group_id ?? null)}`))]
+    [...new Set(rows.filter((r) => r.role_id === role).map((r) => `${r.user_id}|${roleKey(grantOfAssignment(r, workspaceId))}`))]
       .sort()
       .join(",");
   // Only roles someone holds can show a filter that drops rows; two of them show it reads more than the first id.
   const tested = new Set([...only].filter((role) => holders(whole, role) !== ""));
-  const tries = filterTests.get(key) ?? 0;
-  if (tested.size < 2 || tries >= FILTER_TESTS) return;
-  filterTests.set(key, tries + 1);
+  const tries = filterTrust.get(key) ?? 0;
+  if (tested.size < 2 || tries === "trusted" || tries >= FILTER_TESTS) return;
+  filterTrust.set(key, tries + 1);
   const narrowed = await listOnly(tested);
-  if ([...tested].every((role) => holders(narrowed, role) === holders(whole, role))) filterTrusted.add(key);
+  if ([...tested].every((role) => holders(narrowed, role) === holders(whole, role))) filterTrust.set(key, "trusted");
 }
 
 /**
@@ -543,17 +545,17 @@ export function workspaceAssignments(
   const list = (page?: () => void, only?: ReadonlySet<string>) =>
     listRoleAssignments(client, scope.integratedAccountId, scope.workspaceId, rule.assignmentPageSize, page, only);
   const listTrusted = async (page?: () => void, only?: ReadonlySet<string>) => {
-    if (!only || filterTrusted.has(key)) return list(page, only);
+    if (!only || filterTrust.get(key) === "trusted") return list(page, only);
     // Not yet seen to work here: answer from the whole listing, and test the filter against it.
     const whole = await list(page);
     // A test that fails (its listing failed) trusts nothing; the read stands on the whole listing.
-    await testFilter(key, whole, only, (roles) => list(page, roles)).catch(() => undefined);
+    await testFilter(key, scope.workspaceId, whole, only, (roles) => list(page, roles)).catch(() => undefined);
     return whole;
   };
   if (client.readStrategy !== "coalesced") return list();
   const narrowUpTo = rule.assignmentRoleFilter === "off" ? 0 : MAX_FILTERED_ROLES;
   return assignmentListings
-    .read(workspaceKey(client, scope), {
+    .read(key, {
       fresh,
       ttlMs: listingTtl(client),
       policy: { aloneCost: Infinity, firstListingAt: 1, narrowUpTo },
